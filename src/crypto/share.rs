@@ -1,0 +1,148 @@
+//! Sealing a share DEK to a connection peer with HPKE (RFC 9180).
+//!
+//! Suite: DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM, single-shot. `info` is the
+//! share [`Context`]: the share id and the connection id. Auth mode is the normal path: the
+//! sender's connection private key authenticates the sealed DEK, so a share the Vault (or anyone
+//! but the peer) made fails to open with `Integrity`. Base mode seals anonymously.
+
+use hpke::aead::AesGcm256;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Deserializable, HpkeError, Kem, OpModeR, OpModeS, Serializable};
+use zeroize::Zeroizing;
+
+use super::aead::SymmetricKey;
+use super::context::Context;
+use super::dek::Dek;
+use super::envelope::{Algorithm, Envelope};
+use super::error::{CryptoError, Result};
+use super::keypair::{KeyPair, PublicKey};
+
+type SuiteKem = X25519HkdfSha256;
+type KemPrivate = <SuiteKem as Kem>::PrivateKey;
+type KemPublic = <SuiteKem as Kem>::PublicKey;
+type KemEncapped = <SuiteKem as Kem>::EncappedKey;
+
+/// Who the recipient learns the sealed data came from.
+#[derive(Debug, Clone, Copy)]
+pub enum Sender<'a> {
+    /// HPKE Auth mode: authenticated by the sender's keypair.
+    Auth(&'a KeyPair),
+    /// HPKE Base mode: anonymous.
+    Anonymous,
+}
+
+/// Whom the recipient expects the sealed data to come from.
+#[derive(Debug, Clone, Copy)]
+pub enum ExpectedSender<'a> {
+    /// HPKE Auth mode: only this public key's owner can have sealed it.
+    Auth(&'a PublicKey),
+    /// HPKE Base mode.
+    Anonymous,
+}
+
+/// Seals `plaintext` to `recipient` with `info`.
+pub fn seal(
+    plaintext: &[u8],
+    recipient: &PublicKey,
+    sender: Sender<'_>,
+    info: &Context,
+) -> Result<Envelope> {
+    let pk_recip = kem_public(recipient)?;
+    let mode = match sender {
+        Sender::Auth(keypair) => {
+            OpModeS::Auth((kem_private(keypair)?, kem_public(&keypair.public_key())?))
+        }
+        Sender::Anonymous => OpModeS::Base,
+    };
+    let (encapped, ciphertext) = hpke::single_shot_seal::<AesGcm256, HkdfSha256, SuiteKem>(
+        &mode,
+        &pk_recip,
+        info.as_bytes(),
+        plaintext,
+        b"",
+    )
+    .map_err(map_seal_error)?;
+    Envelope::new(
+        Algorithm::HpkeX25519A256Gcm,
+        encapped.to_bytes().to_vec(),
+        ciphertext,
+    )
+}
+
+/// Opens an envelope sealed to `recipient`; fails with `Integrity` for any other sender, info
+/// or key, or any tampering.
+pub fn open(
+    envelope: &Envelope,
+    recipient: &KeyPair,
+    sender: ExpectedSender<'_>,
+    info: &Context,
+) -> Result<Zeroizing<Vec<u8>>> {
+    envelope.expect(Algorithm::HpkeX25519A256Gcm, None)?;
+    let encapped = KemEncapped::from_bytes(envelope.header())
+        .map_err(|_| CryptoError::Malformed("encapsulated key"))?;
+    let mode = match sender {
+        ExpectedSender::Auth(public) => OpModeR::Auth(kem_public(public)?),
+        ExpectedSender::Anonymous => OpModeR::Base,
+    };
+    hpke::single_shot_open::<AesGcm256, HkdfSha256, SuiteKem>(
+        &mode,
+        &kem_private(recipient)?,
+        &encapped,
+        info.as_bytes(),
+        envelope.ciphertext(),
+        b"",
+    )
+    .map(Zeroizing::new)
+    .map_err(|_| CryptoError::Integrity)
+}
+
+/// Seals a share DEK for the share `share_id` on connection `connection_id`.
+pub fn seal_dek(
+    dek: &Dek,
+    recipient: &PublicKey,
+    sender: Sender<'_>,
+    share_id: &str,
+    connection_id: &str,
+) -> Result<Envelope> {
+    seal(
+        dek.key().expose(),
+        recipient,
+        sender,
+        &Context::share(share_id, connection_id),
+    )
+}
+
+/// Opens a sealed share DEK; the DEK takes the share's id.
+pub fn open_dek(
+    envelope: &Envelope,
+    recipient: &KeyPair,
+    sender: ExpectedSender<'_>,
+    share_id: &str,
+    connection_id: &str,
+) -> Result<Dek> {
+    envelope.expect(Algorithm::HpkeX25519A256Gcm, Some(32))?;
+    let bytes = open(
+        envelope,
+        recipient,
+        sender,
+        &Context::share(share_id, connection_id),
+    )?;
+    Ok(Dek::from_key(share_id, SymmetricKey::from_slice(&bytes)?))
+}
+
+fn kem_public(key: &PublicKey) -> Result<KemPublic> {
+    KemPublic::from_bytes(key.as_bytes()).map_err(|_| CryptoError::InvalidPublicKey)
+}
+
+fn kem_private(keypair: &KeyPair) -> Result<KemPrivate> {
+    KemPrivate::from_bytes(keypair.secret_bytes()).map_err(|_| CryptoError::InvalidPublicKey)
+}
+
+fn map_seal_error(error: HpkeError) -> CryptoError {
+    match error {
+        // An all-zero shared secret: the recipient or sender key is a low-order point.
+        HpkeError::EncapError | HpkeError::ValidationError => CryptoError::InvalidPublicKey,
+        _ => CryptoError::Integrity,
+    }
+}

@@ -1,0 +1,14 @@
+//! The thin wasm-bindgen layer: JS names, `string`/`Uint8Array` in and out, errors as JS
+//! `Error`s. No logic lives here; every function forwards to [`crate::crypto`].
+//!
+//! JavaScript only ever holds opaque handles (`Kek`, `Dek`, `KeyPair`, `SecretKey`,
+//! `AccountKeys`) whose secrets stay in wasm memory and are zeroized by `free()`.
+
+mod error;
+mod kdf;
+mod keys;
+mod share;
+
+pub use error::to_js_error;
+pub use kdf::{AccountKeys, SecretKey};
+pub use keys::{Dek, Kek, KeyPair};
