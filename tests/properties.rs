@@ -1,0 +1,84 @@
+//! Property tests: round trips hold for any input, and no input makes a parser panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use covault::crypto::share::{self, ExpectedSender, Sender};
+use covault::crypto::{Algorithm, Context, Dek, Envelope, KeyPair, PublicKey, SecretKey};
+use proptest::prelude::*;
+
+fn algorithm() -> impl Strategy<Value = Algorithm> {
+    prop_oneof![Just(Algorithm::A256Gcm), Just(Algorithm::HpkeX25519A256Gcm)]
+}
+
+proptest! {
+    #[test]
+    fn dek_encrypt_then_decrypt_returns_the_input(data in proptest::collection::vec(any::<u8>(), 0..2048),
+                                                  item in ".{0,40}", slot in ".{0,40}") {
+        let dek = Dek::generate().expect("rng");
+        let ctx = Context::slot(&item, &slot);
+        let env = dek.encrypt(&data, &ctx).expect("encrypt");
+        let text = env.to_string();
+        let parsed = Envelope::parse(&text).expect("own output parses");
+        let plain = dek.decrypt(&parsed, &ctx).expect("decrypt");
+        prop_assert_eq!(plain.as_slice(), data.as_slice());
+    }
+
+    #[test]
+    fn hpke_seal_then_open_returns_the_input(data in proptest::collection::vec(any::<u8>(), 0..512),
+                                             info in ".{0,40}") {
+        let alice = KeyPair::generate().expect("rng");
+        let bob = KeyPair::generate().expect("rng");
+        let ctx = Context::app(&info);
+        let env = share::seal(&data, &bob.public_key(), Sender::Auth(&alice), &ctx).expect("seal");
+        let pk = alice.public_key();
+        let opened = share::open(&env, &bob, ExpectedSender::Auth(&pk), &ctx).expect("open");
+        prop_assert_eq!(opened.as_slice(), data.as_slice());
+    }
+
+    #[test]
+    fn envelope_text_form_round_trips(alg in algorithm(), ct in proptest::collection::vec(any::<u8>(), 16..256),
+                                      seed in any::<[u8; 32]>()) {
+        let header = seed[..alg.header_len()].to_vec();
+        let env = Envelope::new(alg, header, ct).expect("valid lengths");
+        prop_assert_eq!(Envelope::parse(&env.to_string()).expect("parses"), env);
+    }
+
+    #[test]
+    fn envelope_parser_never_panics_on_any_string(text in ".{0,200}") {
+        let _ = Envelope::parse(&text);
+    }
+
+    #[test]
+    fn envelope_parser_never_panics_on_near_misses(prefix in "(cv1|cv2|CV1|)", alg in "(a256gcm|hpke-x25519-a256gcm|x|)",
+                                                   a in "[A-Za-z0-9_=+/-]{0,60}", b in "[A-Za-z0-9_=+/-]{0,80}",
+                                                   extra in "(\\.[a-z]{0,3}){0,2}") {
+        let _ = Envelope::parse(&format!("{prefix}.{alg}.{a}.{b}{extra}"));
+    }
+
+    #[test]
+    fn mutating_a_valid_envelope_never_decrypts_and_never_panics(pos in any::<usize>(), byte in any::<u8>()) {
+        let dek = Dek::generate().expect("rng");
+        let ctx = Context::app("p");
+        let text = dek.encrypt(b"payload", &ctx).expect("encrypt").to_string();
+        let mut bytes = text.clone().into_bytes();
+        let i = pos % bytes.len();
+        prop_assume!(bytes[i] != byte);
+        bytes[i] = byte;
+        if let Ok(mutated) = String::from_utf8(bytes) {
+            if let Ok(env) = Envelope::parse(&mutated) {
+                prop_assert!(dek.decrypt(&env, &ctx).is_err(), "{mutated} decrypted");
+            }
+        }
+    }
+
+    #[test]
+    fn secret_key_parser_never_panics_and_round_trips(text in ".{0,60}", raw in any::<[u8; 16]>()) {
+        let _ = SecretKey::parse(&text);
+        let key = SecretKey::from_bytes(raw);
+        prop_assert_eq!(SecretKey::parse(&key.to_printable()).expect("parses"), key);
+    }
+
+    #[test]
+    fn public_key_parser_never_panics(text in ".{0,64}") {
+        let _ = PublicKey::parse(&text);
+    }
+}
