@@ -63,10 +63,10 @@ proptest! {
         let i = pos % bytes.len();
         prop_assume!(bytes[i] != byte);
         bytes[i] = byte;
-        if let Ok(mutated) = String::from_utf8(bytes) {
-            if let Ok(env) = Envelope::parse(&mutated) {
-                prop_assert!(dek.decrypt(&env, &ctx).is_err(), "{mutated} decrypted");
-            }
+        if let Ok(mutated) = String::from_utf8(bytes)
+            && let Ok(env) = Envelope::parse(&mutated)
+        {
+            prop_assert!(dek.decrypt(&env, &ctx).is_err(), "{mutated} decrypted");
         }
     }
 
