@@ -13,3 +13,6 @@ pub use error::to_js_error;
 pub use kdf::{AccountKeys, SecretKey, default_kdf_params, generate_salt};
 pub use keys::{Dek, Kek, KeyPair};
 pub use share::{fingerprint, new_id, open_anonymous, open_share, seal_anonymous, seal_share};
+
+#[cfg(feature = "bench-raw-keys")]
+mod bench_raw_keys;

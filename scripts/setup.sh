@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what covault's build and tests need on a fresh Debian machine with only rustup's
+# stable toolchain, skipping whatever is already there. Sourced by the other scripts.
+#   - the wasm32 target; wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock;
+#     wasm-pack
+#   - Debian's chromium and chromium-driver (for wasm-pack test and the page tests), node and npm
+#   - node packages from the committed tests/node/package-lock.json (hpke-js for interop,
+#     TypeScript, playwright-core, the benchmark's comparison libraries, and binaryen 132,
+#     whose wasm-opt replaces Debian's binaryen: its wasm-opt 108 emits modules that fail at
+#     init with "WebAssembly.Table.set(): Argument 1 is invalid for table")
+set -euo pipefail
+COVAULT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+covault_setup() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$COVAULT_ROOT/Cargo.lock")
+  if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]]; then
+    say "installing wasm-bindgen-cli $want (matches Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+  if ! command -v wasm-pack >/dev/null; then
+    say "installing wasm-pack"
+    cargo install wasm-pack
+  fi
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  command -v gzip >/dev/null || missing+=(gzip)
+  if ((${#missing[@]})); then
+    say "installing from apt: ${missing[*]}"
+    local sudo=""
+    [[ $(id -u) == 0 ]] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  local lock="$COVAULT_ROOT/tests/node/package-lock.json" stamp="$COVAULT_ROOT/tests/node/node_modules/.covault-lock"
+  if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
+    say "installing node packages (npm ci in tests/node)"
+    (cd "$COVAULT_ROOT/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$lock" "$stamp"
+  fi
+}
+
+# wasm-opt 132 from npm binaryen, with the features wasm-bindgen's output uses.
+wasm_opt() {
+  "$COVAULT_ROOT/tests/node/node_modules/.bin/wasm-opt" -Os \
+    --enable-reference-types --enable-multivalue --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    "$1" -o "$1.opt"
+  mv "$1.opt" "$1"
+}
+
+covault_setup
