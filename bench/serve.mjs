@@ -33,3 +33,10 @@ export function serve(root, port = 0) {
   });
   return new Promise((ok) => server.listen(port, "127.0.0.1", () => ok(server)));
 }
+
+// Run directly (`node bench/serve.mjs [port]`) it serves the repository root until stopped.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = new URL("..", import.meta.url).pathname;
+  const server = await serve(root, Number(process.argv[2] ?? 8080));
+  console.log(`serving ${root} at http://127.0.0.1:${server.address().port}/www/`);
+}

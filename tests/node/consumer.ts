@@ -1,0 +1,77 @@
+// A small consumer of the generated pkg/covault.d.ts. `tsc --strict --noEmit -p tests/node`
+// type-checks it as part of the tests, so a change that breaks the published types fails CI.
+import init, {
+  AccountKeys,
+  Dek,
+  Kek,
+  KeyPair,
+  SecretKey,
+  defaultKdfParams,
+  fingerprint,
+  generateSalt,
+  newId,
+  openAnonymous,
+  openShare,
+  sealAnonymous,
+  sealShare,
+  type CovaultError,
+  type CovaultErrorCode,
+  type KdfParams,
+} from "../../pkg/covault.js";
+
+export async function walkthrough(): Promise<string> {
+  await init();
+  const userId: string = newId();
+  const secretKey: SecretKey = SecretKey.generate();
+  const recoveryKit: string = secretKey.toPrintable();
+  const params: KdfParams = defaultKdfParams();
+  const salt: string = generateSalt();
+  const keys: AccountKeys = AccountKeys.derive("passphrase", salt, SecretKey.parse(recoveryKit), params);
+  const authKey: string = keys.authKey;
+  const kek: Kek = Kek.generate(userId);
+  const wrappedKek: string = kek.wrap(keys);
+  const again: Kek = Kek.unwrap(keys, userId, wrappedKek);
+
+  // Handles are disposable: `using` frees (and zeroizes) the key when the scope ends.
+  using scratch = Dek.generate();
+  scratch.encryptString("scratch", "ctx");
+  const dek: Dek = Dek.generate();
+  const wrappedDek: string = again.wrapDek(dek);
+  const slot: string = again.unwrapDek(dek.id, wrappedDek).encryptSlot("item", "password", "hunter2");
+  const value: string = dek.decryptSlot("item", "password", slot);
+  const bytes: Uint8Array = dek.decrypt(dek.encrypt(new Uint8Array([1, 2, 3]), "ctx"), "ctx");
+  const text: string = dek.decryptString(dek.encryptString("hi", "ctx"), "ctx");
+
+  const alice: KeyPair = KeyPair.generate();
+  const bob: KeyPair = KeyPair.generate(newId());
+  const wrappedBob: string = kek.wrapKeyPair(bob);
+  const bobAgain: KeyPair = kek.unwrapKeyPair(bob.id, wrappedBob);
+  const code: string = fingerprint(alice.publicKey, bobAgain.publicKey);
+  const shareDek: Dek = Dek.generate("share-id");
+  const sealed: string = sealShare(shareDek, bob.publicKey, alice, "share-id", "connection-id");
+  const opened: Dek = openShare(sealed, bob, alice.publicKey, "share-id", "connection-id");
+  const anon: Uint8Array = openAnonymous(sealAnonymous(new Uint8Array([9]), bob.publicKey, "ctx"), bob, "ctx");
+
+  for (const handle of [secretKey, keys, kek, again, dek, alice, bob, bobAgain, shareDek, opened]) handle.free();
+  return [authKey, value, bytes.length, text, code, anon.length].join();
+}
+
+export function misuse(kek: Kek, keys: AccountKeys): void {
+  // These must stay type errors; if the .d.ts degraded to `any`, tsc would flag the unused
+  // expectations and fail.
+  // @ts-expect-error a DEK id is a string
+  Dek.generate(42);
+  // @ts-expect-error wrapDek takes a Dek handle, not raw bytes
+  kek.wrapDek(new Uint8Array(32));
+  // @ts-expect-error the unlock key is not readable from JS
+  keys.unlockKey;
+  // @ts-expect-error KdfParams needs all three fields
+  AccountKeys.derive("pw", "salt", SecretKey.generate(), { memoryKib: 65536 } satisfies KdfParams);
+}
+
+export function describe(error: unknown): CovaultErrorCode | "other" {
+  if (error instanceof Error && error.name === "CovaultError") {
+    return (error as CovaultError).code;
+  }
+  return "other";
+}
