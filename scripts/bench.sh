@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# The browser benchmark: builds covault twice (release, with and without wasm simd128, both with
-# the benchmark-only `bench-raw-keys` feature so outputs can be cross-checked), then runs
-# bench/index.html in headless Chromium and prints the table. Not a test: it asserts only that
-# the implementations agree.  Usage: scripts/bench.sh [--quick]
+# The browser benchmark: builds covault twice in release (both with the benchmark-only
+# `bench-raw-keys` feature, so outputs can be cross-checked against the other libraries), then
+# runs bench/index.html in headless Chromium and prints the table. Not a test: it asserts only
+# that the implementations agree.
+#   scripts/bench.sh [--quick]                  second build: +simd128
+#   BENCH_ALT=opt-level=z scripts/bench.sh      second build: another opt-level
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-build() { # out-dir, extra RUSTFLAGS
-  RUSTFLAGS="${2:-}" wasm-pack build --release --target web --out-dir "$1" --out-name covault \
-    --no-pack -- --features bench-raw-keys >/dev/null 2>&1 \
-    || { echo "wasm-pack build failed for $1" >&2; exit 1; }
+build() { # out-dir, cargo target dir, [RUSTFLAGS], [opt-level]
+  CARGO_TARGET_DIR="$2" RUSTFLAGS="${3:-}" CARGO_PROFILE_RELEASE_OPT_LEVEL="${4:-s}" \
+    wasm-pack build --release --target web --out-dir "$1" --out-name covault --no-pack \
+    -- --features bench-raw-keys >/dev/null 2>&1 || { echo "wasm-pack build failed for $1" >&2; exit 1; }
   wasm_opt "$1/covault_bg.wasm"
 }
-echo "building target/bench/pkg and target/bench/pkg-simd …"
-CARGO_TARGET_DIR=target/bench/cargo-plain build target/bench/pkg
-CARGO_TARGET_DIR=target/bench/cargo-simd build target/bench/pkg-simd "-C target-feature=+simd128"
-node bench/run.mjs --pkg target/bench/pkg --alt target/bench/pkg-simd --alt-name "covault+simd128" "$@"
+alt="${BENCH_ALT:-simd}"
+say "building target/bench/pkg and the comparison build ($alt)"
+build target/bench/pkg target/bench/cargo-plain
+case "$alt" in
+  simd) build target/bench/pkg-alt target/bench/cargo-simd "-C target-feature=+simd128"; name="covault+simd128" ;;
+  opt-level=*) build target/bench/pkg-alt "target/bench/cargo-${alt#opt-level=}" "" "${alt#opt-level=}"; name="covault $alt" ;;
+  *) echo "unknown BENCH_ALT=$alt" >&2; exit 2 ;;
+esac
+node bench/run.mjs --pkg target/bench/pkg --alt target/bench/pkg-alt --alt-name "$name" "$@"
