@@ -14,6 +14,7 @@
     )
 )]
 
+pub mod api;
 pub mod crypto;
 
 #[cfg(target_arch = "wasm32")]

@@ -14,6 +14,10 @@ pub const LABEL_KEYPAIR: &str = "covault/v1/keypair";
 pub const LABEL_SLOT: &str = "covault/v1/slot";
 /// Domain label for a slot of a shared copy, encrypted under a share DEK.
 pub const LABEL_SHARE_SLOT: &str = "covault/v1/share-slot";
+/// Domain label for an item's label, encrypted under its DEK.
+pub const LABEL_ITEM_LABEL: &str = "covault/v1/item-label";
+/// Domain label for a shared copy's label, encrypted under the share DEK.
+pub const LABEL_SHARE_LABEL: &str = "covault/v1/share-label";
 /// Domain label for the HPKE `info` of a sealed share DEK.
 pub const LABEL_SHARE: &str = "covault/v1/share";
 /// Domain label for data an application encrypts under its own context string.
@@ -51,6 +55,16 @@ impl Context {
             LABEL_SHARE_SLOT,
             &[share_id.as_bytes(), slot_name.as_bytes()],
         )
+    }
+
+    /// An item's label, bound to the item.
+    pub fn item_label(item_id: &str) -> Self {
+        Self::new(LABEL_ITEM_LABEL, &[item_id.as_bytes()])
+    }
+
+    /// A shared copy's label, bound to the share.
+    pub fn share_label(share_id: &str) -> Self {
+        Self::new(LABEL_SHARE_LABEL, &[share_id.as_bytes()])
     }
 
     /// The HPKE `info` of a share: bound to the share and to the connection it travels on.

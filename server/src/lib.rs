@@ -1,0 +1,161 @@
+//! covault-server: the Vault and Keystore. It authenticates users and decides who may see
+//! what, but it only ever holds ciphertext, wrapped keys and public keys.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod validate;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderValue, Method, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sqlx::Row;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+pub use config::Config;
+use db::Db;
+use error::ApiError;
+use mail::Mailer;
+use state::AppState;
+
+/// Connects to the database and builds the application.
+pub async fn build(config: Config) -> anyhow::Result<Router> {
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
+    let decoy_key = load_decoy_key(&db).await?;
+    let mailer =
+        Mailer::new(config.smtp_url.as_deref(), &config.smtp_from).context("SMTP settings")?;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        mailer,
+        decoy_key: Arc::new(decoy_key),
+    };
+    Ok(app(state))
+}
+
+/// The router with every layer: CORS, body limit, tracing (method, route and status only;
+/// never headers or bodies), panics caught as JSON 500s, static files if configured.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    let mut router = routes::router()
+        .route(
+            "/v1/openapi.json",
+            get(|| async { axum::Json(openapi::ApiDoc::openapi()) }),
+        )
+        .method_not_allowed_fallback(|| async {
+            ApiError::bad("MethodNotAllowed", "this route does not take that method")
+                .into_response()
+        });
+    if let Some(pkg) = &config.pkg_dir {
+        router = router.nest_service("/pkg", ServeDir::new(pkg));
+    }
+    router = match &config.www_dir {
+        Some(www) => router.fallback_service(ServeDir::new(www).fallback(get(not_found))),
+        None => router.fallback(not_found),
+    };
+    router
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(cors(&config.cors_origins))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("(unmatched)", MatchedPath::as_str)
+                .to_owned();
+            tracing::info_span!("request", method = %req.method(), route)
+        }))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(3600));
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(AllowOrigin::any())
+    } else {
+        let list: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}
+
+async fn load_decoy_key(db: &Db) -> anyhow::Result<[u8; 32]> {
+    let mut fresh = [0u8; 32];
+    getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("rng: {e}"))?;
+    sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('decoy_key', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(covault::crypto::encoding::to_base64url(&fresh))
+        .execute(&db.pool)
+        .await?;
+    let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'decoy_key'")
+        .fetch_one(&db.pool)
+        .await?;
+    let text: String = row.try_get("value")?;
+    Ok(covault::crypto::encoding::from_base64url_array::<32>(
+        &text,
+        "decoy key",
+    )?)
+}
+
+/// Runs the server until SIGTERM or Ctrl-C, then finishes in-flight requests. Prints the bound
+/// address (`covault-server listening on http://…`) on standard output once it accepts.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let app = build(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("covault-server listening on http://{addr}");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

@@ -1,0 +1,66 @@
+//! The `/v1` routes, one file per resource.
+
+pub mod account;
+pub mod connections;
+pub mod items;
+pub mod keystore;
+pub mod shares;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+
+use crate::state::AppState;
+
+/// Every API route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/prelogin", post(account::prelogin))
+        .route("/v1/users", post(account::signup))
+        .route("/v1/users/me", get(account::me))
+        .route("/v1/sessions", post(account::login))
+        .route(
+            "/v1/sessions/current",
+            axum::routing::delete(account::logout),
+        )
+        .route(
+            "/v1/keystore/kek",
+            get(keystore::get_kek).put(keystore::change_passphrase),
+        )
+        .route(
+            "/v1/keystore/keypairs",
+            post(keystore::create_keypair).get(keystore::list_keypairs),
+        )
+        .route("/v1/keystore/keypairs/{id}", get(keystore::get_keypair))
+        .route(
+            "/v1/keystore/deks",
+            post(keystore::create_dek).get(keystore::list_deks),
+        )
+        .route("/v1/keystore/deks/{id}", get(keystore::get_dek))
+        .route("/v1/items", post(items::create).get(items::list))
+        .route(
+            "/v1/items/{id}",
+            get(items::get).put(items::update).delete(items::delete),
+        )
+        .route(
+            "/v1/invitations",
+            post(connections::invite).get(connections::list_invitations),
+        )
+        .route(
+            "/v1/invitations/{id}",
+            axum::routing::delete(connections::cancel_invitation),
+        )
+        .route(
+            "/v1/connections",
+            post(connections::accept).get(connections::list),
+        )
+        .route(
+            "/v1/connections/{id}",
+            get(connections::get).delete(connections::delete),
+        )
+        .route("/v1/shares", post(shares::create).get(shares::list))
+        .route(
+            "/v1/shares/{id}",
+            get(shares::get).put(shares::update).delete(shares::delete),
+        )
+        .route("/v1/shares/{id}/accept", put(shares::accept))
+}

@@ -1,0 +1,598 @@
+//! The Vault API end to end over real HTTP, on SQLite and on PostgreSQL.
+
+mod common;
+
+use common::Server;
+use common::client::{FLOOR, User, connect, send, share_request, to_json};
+use covault::api::*;
+use covault::crypto::share::{self as hpke_share, ExpectedSender};
+use covault::crypto::{Context, Envelope, KdfParams};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn the_whole_guide_works(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let carol = User::signup(&server.base, "carol").await;
+
+    // Items: create, list, get, update, delete.
+    let item = alice.item("Bank", &[("username", "alice"), ("password", "hunter2")]);
+    let created = alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
+    assert_eq!(created["slots"]["password"], item.slots["password"]);
+    let listed = alice.ok(Method::GET, "/v1/items", &Value::Null).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    let mut changed = item.clone();
+    changed.slots.remove("username");
+    let updated = alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/items/{}", item.id),
+            &to_json(&changed),
+        )
+        .await;
+    assert_eq!(updated["slots"].as_object().map(|o| o.len()), Some(1));
+    let got: Item = serde_json::from_value(
+        alice
+            .ok(Method::GET, &format!("/v1/items/{}", item.id), &Value::Null)
+            .await,
+    )
+    .expect("item");
+    let env = Envelope::parse(&got.slots["password"]).expect("envelope");
+    assert_eq!(
+        alice
+            .dek
+            .decrypt_string(&env, &Context::slot(&item.id, "password"))
+            .expect("decrypt")
+            .as_str(),
+        "hunter2"
+    );
+
+    // Connections: Alice invites Bob; both see the other's public key.
+    let (conn_id, alice_kp, bob_kp) = connect(&alice, &bob).await;
+    let seen_by_bob: Connection = serde_json::from_value(
+        bob.ok(
+            Method::GET,
+            &format!("/v1/connections/{conn_id}"),
+            &Value::Null,
+        )
+        .await,
+    )
+    .expect("conn");
+    assert_eq!(
+        seen_by_bob.peer.public_key,
+        alice_kp.public_key().to_string()
+    );
+    assert_eq!(seen_by_bob.me.public_key, bob_kp.public_key().to_string());
+    let seen_by_alice: Vec<Connection> =
+        serde_json::from_value(alice.ok(Method::GET, "/v1/connections", &Value::Null).await)
+            .expect("list");
+    assert_eq!(
+        seen_by_alice[0].peer.public_key,
+        bob_kp.public_key().to_string()
+    );
+    assert_eq!(seen_by_alice[0].peer.email, bob.email);
+
+    // Alice shares; Bob lists, fetches, opens (Auth mode) and decrypts.
+    let (req, _) = share_request(
+        &conn_id,
+        &alice_kp,
+        &bob_kp.public_key(),
+        &[("password", "hunter2")],
+    );
+    alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
+    let incoming: SharePage = serde_json::from_value(
+        bob.ok(Method::GET, "/v1/shares?direction=incoming", &Value::Null)
+            .await,
+    )
+    .expect("page");
+    assert_eq!(incoming.shares.len(), 1);
+    assert_eq!(incoming.shares[0].sender_email, alice.email);
+    let outgoing: SharePage = serde_json::from_value(
+        alice
+            .ok(Method::GET, "/v1/shares?direction=outgoing", &Value::Null)
+            .await,
+    )
+    .expect("page");
+    assert_eq!(outgoing.shares.len(), 1);
+    let share: Share = serde_json::from_value(
+        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
+    )
+    .expect("share");
+    let sealed = Envelope::parse(share.sealed_dek.as_deref().expect("sealed")).expect("env");
+    let alice_pk = alice_kp.public_key();
+    let dek = hpke_share::open_dek(
+        &sealed,
+        &bob_kp,
+        ExpectedSender::Auth(&alice_pk),
+        &req.id,
+        &conn_id,
+    )
+    .expect("open");
+    let slot = Envelope::parse(&share.slots.expect("slots")["password"]).expect("env");
+    assert_eq!(
+        dek.decrypt_string(&slot, &Context::share_slot(&req.id, "password"))
+            .expect("dec")
+            .as_str(),
+        "hunter2"
+    );
+
+    // Carol shares with Bob too: Bob's incoming list holds both, from every user.
+    let (conn2, carol_kp, bob_kp2) = connect(&carol, &bob).await;
+    let (req2, _) = share_request(&conn2, &carol_kp, &bob_kp2.public_key(), &[("pin", "1234")]);
+    carol.ok(Method::POST, "/v1/shares", &to_json(&req2)).await;
+    let incoming: SharePage =
+        serde_json::from_value(bob.ok(Method::GET, "/v1/shares", &Value::Null).await)
+            .expect("page");
+    let senders: Vec<&str> = incoming
+        .shares
+        .iter()
+        .map(|s| s.sender_email.as_str())
+        .collect();
+    assert_eq!(
+        senders,
+        vec![carol.email.as_str(), alice.email.as_str()],
+        "newest first"
+    );
+
+    // The sender updates the copy; the recipient sees the new one.
+    let update = ShareUpdate {
+        label: req.label.clone(),
+        slots: req2.slots.clone(),
+    };
+    let (status, _) = bob
+        .call(
+            Method::PUT,
+            &format!("/v1/shares/{}", req.id),
+            Some(&to_json(&update)),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "only the sender may update"
+    );
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/shares/{}", req.id),
+            &to_json(&update),
+        )
+        .await;
+    let share: Share = serde_json::from_value(
+        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
+    )
+    .expect("share");
+    assert_eq!(share.slots.expect("slots"), req2.slots);
+
+    // Either side deletes; then neither can read it.
+    bob.ok(
+        Method::DELETE,
+        &format!("/v1/shares/{}", req.id),
+        &Value::Null,
+    )
+    .await;
+    for user in [&alice, &bob] {
+        let (status, _) = user
+            .call(Method::GET, &format!("/v1/shares/{}", req.id), None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    carol
+        .ok(
+            Method::DELETE,
+            &format!("/v1/shares/{}", req2.id),
+            &Value::Null,
+        )
+        .await;
+    let incoming: SharePage =
+        serde_json::from_value(bob.ok(Method::GET, "/v1/shares", &Value::Null).await)
+            .expect("page");
+    assert!(incoming.shares.is_empty());
+
+    // Items delete; the deleted item is gone.
+    alice
+        .ok(
+            Method::DELETE,
+            &format!("/v1/items/{}", item.id),
+            &Value::Null,
+        )
+        .await;
+    let (status, _) = alice
+        .call(Method::GET, &format!("/v1/items/{}", item.id), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+on_both_backends!(the_whole_guide_works);
+
+async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
+    let server = Server::start(&backend, &["--login-max-failures", "3"]);
+    let alice = User::signup(&server.base, "alice").await;
+
+    // Prelogin: real parameters for Alice, a stable decoy for an unknown email.
+    let (_, pre) = send(
+        &server.base,
+        Method::POST,
+        "/v1/prelogin",
+        None,
+        Some(&json!({"email": alice.email.to_uppercase()})),
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_value::<KdfParams>(pre["kdf"].clone()).expect("kdf"),
+        FLOOR
+    );
+    let ask = |email: &'static str| {
+        let base = server.base.clone();
+        async move {
+            send(
+                &base,
+                Method::POST,
+                "/v1/prelogin",
+                None,
+                Some(&json!({"email": email})),
+            )
+            .await
+            .1
+        }
+    };
+    let decoy1 = ask("nobody@example.com").await;
+    let decoy2 = ask("nobody@example.com").await;
+    let decoy3 = ask("somebody-else@example.com").await;
+    assert_eq!(decoy1, decoy2, "a decoy is stable");
+    assert_ne!(decoy1["salt"], decoy3["salt"], "decoys differ per email");
+    assert_eq!(
+        decoy1["kdf"],
+        to_json(&KdfParams::default()),
+        "a decoy looks like a default account"
+    );
+
+    // Me, logout: the token stops working.
+    let me = alice.ok(Method::GET, "/v1/users/me", &Value::Null).await;
+    assert_eq!(me["email"], alice.email);
+    let (status, _) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    alice
+        .ok(Method::DELETE, "/v1/sessions/current", &Value::Null)
+        .await;
+    let (status, body) = alice.call(Method::GET, "/v1/users/me", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    // A wrong auth key is 401; after 3 failures the account is rate limited (429), even with
+    // the right key, and an unknown email is limited the same way.
+    let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
+    for _ in 0..3 {
+        let (status, body) = send(
+            &server.base,
+            Method::POST,
+            "/v1/sessions",
+            None,
+            Some(&json!({"email": alice.email, "auth_key": wrong})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["error"]["code"], "Unauthorized");
+    }
+    let (status, body) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "RateLimited");
+}
+on_both_backends!(sessions_prelogin_and_passphrase_change);
+
+async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let item = alice.item("x", &[("k", "v")]);
+    alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
+    let (_, second) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
+    )
+    .await;
+    let other_token = second["token"].as_str().expect("token").to_owned();
+
+    let salt = covault::crypto::generate_salt().expect("rng");
+    let keys = covault::crypto::derive_keys(b"a new passphrase", &salt, &alice.secret, &FLOOR)
+        .expect("derive");
+    let change = ChangePassphraseRequest {
+        wrapped_kek: alice.kek.wrap(&keys).expect("wrap").to_string(),
+        kdf: FLOOR,
+        salt: covault::crypto::encoding::to_base64url(&salt),
+        auth_key: keys.auth_key_text(),
+    };
+    alice
+        .ok(Method::PUT, "/v1/keystore/kek", &to_json(&change))
+        .await;
+
+    let (status, _) = send(
+        &server.base,
+        Method::GET,
+        "/v1/users/me",
+        Some(&other_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "other sessions end");
+    let (status, _) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the old auth key no longer works"
+    );
+    let (status, session) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": keys.auth_key_text()})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let token = session["token"].as_str().expect("token");
+    let (_, kek) = send(
+        &server.base,
+        Method::GET,
+        "/v1/keystore/kek",
+        Some(token),
+        None,
+    )
+    .await;
+    let kek = covault::crypto::Kek::unwrap(
+        &keys,
+        &alice.id,
+        &Envelope::parse(kek["wrapped_kek"].as_str().expect("kek")).expect("env"),
+    )
+    .expect("unwrap");
+    // The same KEK: the DEK it wrapped before still unwraps, and the item still decrypts.
+    let (_, dek) = send(
+        &server.base,
+        Method::GET,
+        &format!("/v1/keystore/deks/{}", alice.dek.id()),
+        Some(token),
+        None,
+    )
+    .await;
+    let dek = kek
+        .unwrap_dek(
+            alice.dek.id(),
+            &Envelope::parse(dek["wrapped_key"].as_str().expect("dek")).expect("env"),
+        )
+        .expect("unwrap");
+    let (_, got) = send(
+        &server.base,
+        Method::GET,
+        &format!("/v1/items/{}", item.id),
+        Some(token),
+        None,
+    )
+    .await;
+    let env = Envelope::parse(got["slots"]["k"].as_str().expect("slot")).expect("env");
+    assert_eq!(
+        dek.decrypt_string(&env, &Context::slot(&item.id, "k"))
+            .expect("dec")
+            .as_str(),
+        "v"
+    );
+}
+on_both_backends!(changing_the_passphrase_rewraps_only_the_kek);
+
+async fn invitations_are_single_use_and_bound_to_the_invitee(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let mallory = User::signup(&server.base, "mallory").await;
+    let ka = alice.keypair().await;
+    let inv = alice.ok(Method::POST, "/v1/invitations", &json!({"email": bob.email, "public_key": ka.public_key().to_string(), "keypair_id": ka.id()})).await;
+    let listed = alice.ok(Method::GET, "/v1/invitations", &Value::Null).await;
+    assert_eq!(listed[0]["id"], inv["id"]);
+    let accept = |_user: &User, kp: &covault::crypto::KeyPair, token: &str| {
+        json!({"id": covault::crypto::new_id().expect("id"), "invitation_id": inv["id"], "token": token,
+               "public_key": kp.public_key().to_string(), "keypair_id": kp.id()})
+    };
+    let km = mallory.keypair().await;
+    let (status, _) = mallory
+        .call(
+            Method::POST,
+            "/v1/connections",
+            Some(&accept(&mallory, &km, inv["token"].as_str().expect("t"))),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "someone else's invitation looks like none"
+    );
+    let kb = bob.keypair().await;
+    let (status, _) = bob
+        .call(
+            Method::POST,
+            "/v1/connections",
+            Some(&accept(&bob, &kb, "wrong-token")),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a wrong token looks like no invitation"
+    );
+    bob.ok(
+        Method::POST,
+        "/v1/connections",
+        &accept(&bob, &kb, inv["token"].as_str().expect("t")),
+    )
+    .await;
+    let (status, body) = bob
+        .call(
+            Method::POST,
+            "/v1/connections",
+            Some(&accept(&bob, &kb, inv["token"].as_str().expect("t"))),
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE, "single use: {body}");
+    assert!(
+        alice
+            .ok(Method::GET, "/v1/invitations", &Value::Null)
+            .await
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+
+    // Cancel: a cancelled invitation cannot be accepted.
+    let inv2 = alice.ok(Method::POST, "/v1/invitations", &json!({"email": mallory.email, "public_key": ka.public_key().to_string(), "keypair_id": ka.id()})).await;
+    alice
+        .ok(
+            Method::DELETE,
+            &format!("/v1/invitations/{}", inv2["id"].as_str().expect("id")),
+            &Value::Null,
+        )
+        .await;
+    let body = json!({"id": covault::crypto::new_id().expect("id"), "invitation_id": inv2["id"], "token": inv2["token"],
+                      "public_key": km.public_key().to_string(), "keypair_id": km.id()});
+    let (status, _) = mallory
+        .call(Method::POST, "/v1/connections", Some(&body))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Deleting the connection deletes its shares.
+    let (conn, ka2, kb2) = connect(&alice, &bob).await;
+    let (req, _) = share_request(&conn, &ka2, &kb2.public_key(), &[("a", "b")]);
+    alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
+    bob.ok(
+        Method::DELETE,
+        &format!("/v1/connections/{conn}"),
+        &Value::Null,
+    )
+    .await;
+    let (status, _) = alice
+        .call(Method::GET, &format!("/v1/shares/{}", req.id), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+on_both_backends!(invitations_are_single_use_and_bound_to_the_invitee);
+
+async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let (conn, ka, kb) = connect(&alice, &bob).await;
+
+    // Acceptance: Bob sees the terms, not the contents, until he accepts.
+    let (mut req, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
+    req.terms = Some("Do not forward.".into());
+    req.acceptance_required = true;
+    alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
+    let before: Share = serde_json::from_value(
+        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
+    )
+    .expect("share");
+    assert_eq!(before.terms.as_deref(), Some("Do not forward."));
+    assert!(before.slots.is_none() && before.sealed_dek.is_none() && before.label.is_none());
+    let (status, _) = alice
+        .call(Method::PUT, &format!("/v1/shares/{}/accept", req.id), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "only the recipient accepts"
+    );
+    let after: Share = serde_json::from_value(
+        bob.ok(
+            Method::PUT,
+            &format!("/v1/shares/{}/accept", req.id),
+            &Value::Null,
+        )
+        .await,
+    )
+    .expect("share");
+    assert!(after.accepted_at.is_some());
+    assert_eq!(after.slots.as_ref(), Some(&req.slots));
+
+    // Expiry: a share past its time is not served, listed, updated or accepted.
+    let (mut short, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
+    short.expires_at = Some(
+        soon.format(&time::format_description::well_known::Rfc3339)
+            .expect("fmt"),
+    );
+    alice.ok(Method::POST, "/v1/shares", &to_json(&short)).await;
+    bob.ok(
+        Method::GET,
+        &format!("/v1/shares/{}", short.id),
+        &Value::Null,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    for user in [&alice, &bob] {
+        let (status, _) = user
+            .call(Method::GET, &format!("/v1/shares/{}", short.id), None)
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "expired share served");
+    }
+    let (mut past, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
+    past.expires_at = Some("2001-01-01T00:00:00Z".into());
+    let (status, body) = alice
+        .call(Method::POST, "/v1/shares", Some(&to_json(&past)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Pagination: 7 more shares, pages of 3, newest first, no duplicates, nothing expired.
+    let mut made = vec![req.id.clone()];
+    for _ in 0..7 {
+        let (r, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
+        alice.ok(Method::POST, "/v1/shares", &to_json(&r)).await;
+        made.push(r.id);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/v1/shares?direction=outgoing&limit=3&cursor={c}"),
+            None => "/v1/shares?direction=outgoing&limit=3".into(),
+        };
+        let page: SharePage =
+            serde_json::from_value(alice.ok(Method::GET, &path, &Value::Null).await).expect("page");
+        assert!(page.shares.len() <= 3);
+        seen.extend(page.shares.iter().map(|s| s.id.clone()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    made.reverse();
+    assert_eq!(seen, made, "every live share once, newest first");
+    let (status, _) = alice.call(Method::GET, "/v1/shares?limit=0", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = alice
+        .call(Method::GET, "/v1/shares?direction=sideways", None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+on_both_backends!(share_options_expiry_terms_acceptance_and_pagination);

@@ -1,0 +1,248 @@
+//! A minimal test client: real covault crypto, raw HTTP. (The real client lives in the covault
+//! crate; the server tests keep their own so that they exercise the HTTP API directly.)
+
+use std::collections::BTreeMap;
+
+use covault::api::*;
+use covault::crypto::share::{self, Sender};
+use covault::crypto::{
+    Context, Dek, KdfParams, Kek, KeyPair, SecretKey, derive_keys, generate_salt, new_id,
+};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Floor parameters: real Argon2id, cheap enough for tests.
+pub const FLOOR: KdfParams = KdfParams {
+    memory_kib: 19 * 1024,
+    iterations: 2,
+    parallelism: 1,
+};
+
+/// A signed-up, logged-in user with their keys.
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub passphrase: String,
+    pub secret: SecretKey,
+    pub auth_key: String,
+    pub token: String,
+    pub kek: Kek,
+    pub dek: Dek,
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+/// Sends a request and returns status and JSON body (Null for empty bodies).
+pub async fn send(
+    base: &str,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (StatusCode, Value) {
+    let mut req = http().request(method, format!("{base}{path}"));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        req = req.json(body);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status();
+    let text = resp.text().await.expect("body");
+    let json = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, json)
+}
+
+pub fn to_json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("json")
+}
+
+impl User {
+    /// Signs up (with real key derivation) and logs in.
+    pub async fn signup(base: &str, name: &str) -> User {
+        let email = format!("{name}-{}@example.com", &new_id().expect("id")[..8]);
+        let passphrase = format!("{name}'s passphrase 🔑");
+        let secret = SecretKey::generate().expect("rng");
+        let salt = generate_salt().expect("rng");
+        let keys = derive_keys(passphrase.as_bytes(), &salt, &secret, &FLOOR).expect("derive");
+        let id = new_id().expect("id");
+        let kek = Kek::generate(&id).expect("rng");
+        let req = SignupRequest {
+            user_id: id.clone(),
+            email: email.clone(),
+            kdf: FLOOR,
+            salt: covault::crypto::encoding::to_base64url(&salt),
+            auth_key: keys.auth_key_text(),
+            wrapped_kek: kek.wrap(&keys).expect("wrap").to_string(),
+        };
+        let (status, body) =
+            send(base, Method::POST, "/v1/users", None, Some(&to_json(&req))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, body) = send(
+            base,
+            Method::POST,
+            "/v1/sessions",
+            None,
+            Some(&serde_json::json!({"email": email, "auth_key": keys.auth_key_text()})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let token = body["token"].as_str().expect("token").to_owned();
+        let dek = Dek::generate().expect("rng");
+        let user = User {
+            id,
+            email,
+            passphrase,
+            secret,
+            auth_key: keys.auth_key_text(),
+            token,
+            kek,
+            dek,
+            http: http(),
+            base: base.to_owned(),
+        };
+        let wrapped = user.kek.wrap_dek(&user.dek).expect("wrap").to_string();
+        let dek_id = user.dek.id().to_owned();
+        user.ok(
+            Method::POST,
+            "/v1/keystore/deks",
+            &serde_json::json!({"id": dek_id, "wrapped_key": wrapped}),
+        )
+        .await;
+        user
+    }
+
+    /// An authenticated request.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        send(&self.base, method, path, Some(&self.token), body).await
+    }
+
+    /// An authenticated request that must succeed.
+    pub async fn ok(&self, method: Method, path: &str, body: &Value) -> Value {
+        let body = if body.is_null() { None } else { Some(body) };
+        let (status, json) = self.call(method.clone(), path, body).await;
+        assert!(status.is_success(), "{method} {path}: {status} {json}");
+        json
+    }
+
+    /// An item with these plaintext slots, encrypted under the user's DEK.
+    pub fn item(&self, label: &str, slots: &[(&str, &str)]) -> ItemInput {
+        let id = new_id().expect("id");
+        ItemInput {
+            label: self
+                .dek
+                .encrypt(label.as_bytes(), &Context::item_label(&id))
+                .expect("enc")
+                .to_string(),
+            slots: slots
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        (*k).to_owned(),
+                        self.dek
+                            .encrypt(v.as_bytes(), &Context::slot(&id, k))
+                            .expect("enc")
+                            .to_string(),
+                    )
+                })
+                .collect::<BTreeMap<_, _>>(),
+            dek_id: self.dek.id().to_owned(),
+            id,
+        }
+    }
+
+    /// A stored connection keypair.
+    pub async fn keypair(&self) -> KeyPair {
+        let kp = KeyPair::generate().expect("rng");
+        let body = to_json(&NewKeyPair {
+            id: kp.id().to_owned(),
+            public_key: kp.public_key().to_string(),
+            wrapped_private_key: self.kek.wrap_keypair(&kp).expect("wrap").to_string(),
+        });
+        self.ok(Method::POST, "/v1/keystore/keypairs", &body).await;
+        kp
+    }
+}
+
+/// Connects two users: `a` invites `b`, `b` accepts. Returns the connection id and both keypairs.
+pub async fn connect(a: &User, b: &User) -> (String, KeyPair, KeyPair) {
+    let ka = a.keypair().await;
+    let inv = a
+        .ok(
+            Method::POST,
+            "/v1/invitations",
+            &to_json(&NewInvitation {
+                email: b.email.clone(),
+                public_key: ka.public_key().to_string(),
+                keypair_id: ka.id().to_owned(),
+            }),
+        )
+        .await;
+    let kb = b.keypair().await;
+    let id = new_id().expect("id");
+    b.ok(
+        Method::POST,
+        "/v1/connections",
+        &to_json(&AcceptInvitation {
+            id: id.clone(),
+            invitation_id: inv["id"].as_str().expect("id").to_owned(),
+            token: inv["token"].as_str().expect("token").to_owned(),
+            public_key: kb.public_key().to_string(),
+            keypair_id: kb.id().to_owned(),
+        }),
+    )
+    .await;
+    (id, ka, kb)
+}
+
+/// A share request from `sender` (holding `sender_kp`) to the peer key, with plaintext slots.
+pub fn share_request(
+    connection_id: &str,
+    sender_kp: &KeyPair,
+    peer: &covault::crypto::PublicKey,
+    slots: &[(&str, &str)],
+) -> (NewShare, Dek) {
+    let id = new_id().expect("id");
+    let dek = Dek::generate_with_id(&id).expect("rng");
+    let req = NewShare {
+        label: dek
+            .encrypt(b"shared label", &Context::share_label(&id))
+            .expect("enc")
+            .to_string(),
+        slots: slots
+            .iter()
+            .map(|(k, v)| {
+                (
+                    (*k).to_owned(),
+                    dek.encrypt(v.as_bytes(), &Context::share_slot(&id, k))
+                        .expect("enc")
+                        .to_string(),
+                )
+            })
+            .collect(),
+        sealed_dek: share::seal_dek(&dek, peer, Sender::Auth(sender_kp), &id, connection_id)
+            .expect("seal")
+            .to_string(),
+        connection_id: connection_id.to_owned(),
+        expires_at: None,
+        terms: None,
+        acceptance_required: false,
+        id,
+    };
+    (req, dek)
+}

@@ -1,0 +1,203 @@
+//! Test harness: the real `covault-server` binary on an ephemeral port, over real HTTP, on
+//! SQLite (always) or on the PostgreSQL named by `COVAULT_TEST_POSTGRES_URL` (each test gets a
+//! fresh database). Plus a small client that makes real envelopes with the covault core.
+#![allow(dead_code)]
+
+pub mod client;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// A fresh SQLite file in a temporary directory.
+    Sqlite(PathBuf),
+    /// A fresh PostgreSQL database.
+    Postgres {
+        admin_url: String,
+        url: String,
+        name: String,
+    },
+}
+
+impl Backend {
+    pub fn url(&self) -> String {
+        match self {
+            Backend::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Backend::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    /// The SQLite file (for scanning), if any.
+    pub fn sqlite_path(&self) -> Option<&PathBuf> {
+        match self {
+            Backend::Sqlite(path) => Some(path),
+            Backend::Postgres { .. } => None,
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("rng");
+    format!(
+        "{prefix}{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+/// A fresh SQLite database file.
+pub fn sqlite() -> Backend {
+    let dir = std::env::temp_dir().join(unique("covault-test-"));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    Backend::Sqlite(dir.join("covault.db"))
+}
+
+/// A fresh PostgreSQL database, or `None` (with a message saying why the test is skipped)
+/// when `COVAULT_TEST_POSTGRES_URL` is not set.
+pub async fn postgres(test: &str) -> Option<Backend> {
+    let Ok(admin_url) = std::env::var("COVAULT_TEST_POSTGRES_URL") else {
+        eprintln!(
+            "SKIPPED {test}: COVAULT_TEST_POSTGRES_URL is not set, so there is no PostgreSQL to test against \
+             (scripts/test.sh sets it when a server answers on 127.0.0.1:5432)"
+        );
+        return None;
+    };
+    use sqlx::Connection;
+    let name = unique("covault_test_");
+    let mut conn = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to COVAULT_TEST_POSTGRES_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("URL with a database name");
+    Some(Backend::Postgres {
+        url: format!("{base}/{name}"),
+        admin_url,
+        name,
+    })
+}
+
+/// Runs a scenario on SQLite, and on PostgreSQL when available.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread")]
+            async fn sqlite() {
+                super::$scenario(super::common::sqlite()).await;
+            }
+            #[tokio::test(flavor = "multi_thread")]
+            async fn postgres() {
+                if let Some(backend) =
+                    super::common::postgres(concat!(stringify!($scenario), "::postgres")).await
+                {
+                    super::$scenario(backend).await;
+                }
+            }
+        }
+    };
+}
+
+/// A running `covault-server` process; killed on drop.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub backend: Backend,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Starts the binary on an ephemeral port with extra flags, and waits until it listens.
+    pub fn start(backend: &Backend, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_covault-server"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &backend.url(),
+                "--log",
+                "debug",
+            ])
+            .args(extra)
+            .env_remove("COVAULT_SMTP_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start covault-server");
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("log")
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let Some(base) = line.trim().strip_prefix("covault-server listening on ") else {
+            let _ = child.wait();
+            panic!(
+                "server did not start: {line:?}\n{}",
+                log.lock().expect("log")
+            );
+        };
+        let base = base.to_owned();
+        std::thread::spawn(move || for _ in stdout.lines() {});
+        Server {
+            child,
+            base,
+            backend: backend.clone(),
+            log,
+        }
+    }
+
+    /// Everything the server logged so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// Sends SIGTERM and waits for exit; returns whether it exited successfully.
+    pub fn terminate(&mut self) -> bool {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().map(|s| s.success()).unwrap_or(false)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The bytes of the SQLite database, its WAL and shared memory, for scanning.
+pub fn sqlite_bytes(path: &PathBuf) -> Vec<u8> {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        if let Ok(bytes) = std::fs::read(PathBuf::from(p)) {
+            all.extend(bytes);
+        }
+    }
+    all
+}

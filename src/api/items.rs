@@ -1,0 +1,39 @@
+//! Items: an encrypted label and named encrypted slots.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/items` and `PUT /v1/items/{id}` (where `id` and `dek_id` must match the path and
+/// the stored item).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemInput {
+    /// Client-made UUID.
+    pub id: String,
+    /// The DEK that encrypts label and slots.
+    pub dek_id: String,
+    /// The label, encrypted (an envelope).
+    pub label: String,
+    /// Slot name → encrypted value (an envelope). Names are visible to the Vault; values are not.
+    pub slots: BTreeMap<String, String>,
+}
+
+/// A stored item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Item {
+    /// The id.
+    pub id: String,
+    /// The DEK that encrypts label and slots.
+    pub dek_id: String,
+    /// The encrypted label.
+    pub label: String,
+    /// Slot name → encrypted value.
+    pub slots: BTreeMap<String, String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}

@@ -1,0 +1,101 @@
+//! Shares: a re-encrypted copy of an item, its DEK sealed to the connection peer.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/shares`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewShare {
+    /// Client-made UUID (also the share DEK's id, and bound into the HPKE info).
+    pub id: String,
+    /// The connection it travels on; the caller must be on it.
+    pub connection_id: String,
+    /// The label, encrypted under the share DEK.
+    pub label: String,
+    /// Slot name → value encrypted under the share DEK.
+    pub slots: BTreeMap<String, String>,
+    /// The share DEK sealed to the peer (an HPKE envelope, which carries the encapsulated key).
+    pub sealed_dek: String,
+    /// RFC 3339; after it the share is never served.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Terms the recipient must see (and accept, if `acceptance_required`).
+    #[serde(default)]
+    pub terms: Option<String>,
+    /// If true, the recipient gets the contents only after `PUT /v1/shares/{id}/accept`.
+    #[serde(default)]
+    pub acceptance_required: bool,
+}
+
+/// `PUT /v1/shares/{id}`: the sender replaces the shared copy (same share DEK).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareUpdate {
+    /// The new encrypted label.
+    pub label: String,
+    /// The new encrypted slots.
+    pub slots: BTreeMap<String, String>,
+}
+
+/// A share. For a recipient who has not yet accepted a share that requires acceptance,
+/// `label`, `slots` and `sealed_dek` are absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Share {
+    /// The id.
+    pub id: String,
+    /// The connection.
+    pub connection_id: String,
+    /// Who shared it.
+    pub sender_id: String,
+    /// The sender's email.
+    pub sender_email: String,
+    /// Who it is shared with.
+    pub recipient_id: String,
+    /// The recipient's email.
+    pub recipient_email: String,
+    /// The encrypted label.
+    pub label: Option<String>,
+    /// The encrypted slots.
+    pub slots: Option<BTreeMap<String, String>>,
+    /// The sealed share DEK.
+    pub sealed_dek: Option<String>,
+    /// RFC 3339.
+    pub expires_at: Option<String>,
+    /// The terms.
+    pub terms: Option<String>,
+    /// Whether acceptance is required.
+    pub acceptance_required: bool,
+    /// RFC 3339, once accepted.
+    pub accepted_at: Option<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// Which shares to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Shared with the caller.
+    #[default]
+    Incoming,
+    /// Shared by the caller.
+    Outgoing,
+}
+
+/// A page of shares, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharePage {
+    /// The shares.
+    pub shares: Vec<Share>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
