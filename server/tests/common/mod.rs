@@ -190,10 +190,10 @@ impl Drop for Server {
 }
 
 /// The bytes of the SQLite database, its WAL and shared memory, for scanning.
-pub fn sqlite_bytes(path: &PathBuf) -> Vec<u8> {
+pub fn sqlite_bytes(path: &std::path::Path) -> Vec<u8> {
     let mut all = Vec::new();
     for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.clone().into_os_string();
+        let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         if let Ok(bytes) = std::fs::read(PathBuf::from(p)) {
             all.extend(bytes);
