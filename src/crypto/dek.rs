@@ -28,6 +28,12 @@ impl Dek {
         })
     }
 
+    /// A DEK from known key bytes: for fixtures and for tests that must find (or not find) the
+    /// key's bytes somewhere. Applications generate DEKs instead.
+    pub fn from_bytes(id: &str, bytes: [u8; 32]) -> Self {
+        Self::from_key(id, SymmetricKey::from_bytes(bytes))
+    }
+
     pub(crate) fn from_key(id: &str, key: SymmetricKey) -> Self {
         Dek {
             id: id.to_owned(),

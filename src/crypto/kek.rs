@@ -28,6 +28,15 @@ impl Kek {
         })
     }
 
+    /// A KEK from known key bytes: for fixtures and for tests that must find (or not find) the
+    /// key's bytes somewhere. Applications generate KEKs instead.
+    pub fn from_bytes(owner: &str, bytes: [u8; 32]) -> Self {
+        Kek {
+            owner: owner.to_owned(),
+            key: SymmetricKey::from_bytes(bytes),
+        }
+    }
+
     /// The user id the KEK is bound to.
     pub fn owner(&self) -> &str {
         &self.owner

@@ -123,6 +123,13 @@ pub async fn update(
             "the body's id must match the path",
         ));
     }
+    // Someone else's item answers 404 before anything about the body is judged.
+    sqlx::query("SELECT 1 AS one FROM items WHERE id = $1 AND user_id = $2")
+        .bind(&id)
+        .bind(&caller.user_id)
+        .fetch_optional(&state.db.pool)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     validate::id("dek_id", &req.dek_id)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     check_dek_is_callers(&state, &caller, &req.dek_id).await?;

@@ -261,8 +261,8 @@ pub async fn update(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ShareUpdate>,
 ) -> ApiResult<Json<Share>> {
-    validate::label_and_slots(&req.label, &req.slots)?;
     let row = find(&state, &caller, &id).await?;
+    validate::label_and_slots(&req.label, &req.slots)?;
     if row.try_get::<String, _>("sender_id")? != caller.user_id {
         return Err(ApiError::bad(
             "NotSender",

@@ -31,6 +31,14 @@ pub struct User {
     pub dek: Dek,
     pub http: reqwest::Client,
     pub base: String,
+    /// Every raw key this user made (KEK, DEK, private keys), for storage scans.
+    pub raw_keys: std::sync::Mutex<Vec<[u8; 32]>>,
+}
+
+fn random32() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("rng");
+    bytes
 }
 
 pub fn http() -> reqwest::Client {
@@ -76,7 +84,8 @@ impl User {
         let salt = generate_salt().expect("rng");
         let keys = derive_keys(passphrase.as_bytes(), &salt, &secret, &FLOOR).expect("derive");
         let id = new_id().expect("id");
-        let kek = Kek::generate(&id).expect("rng");
+        let (kek_bytes, dek_bytes) = (random32(), random32());
+        let kek = Kek::from_bytes(&id, kek_bytes);
         let req = SignupRequest {
             user_id: id.clone(),
             email: email.clone(),
@@ -98,8 +107,10 @@ impl User {
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let token = body["token"].as_str().expect("token").to_owned();
-        let dek = Dek::generate().expect("rng");
+        let dek = Dek::from_bytes(&new_id().expect("id"), dek_bytes);
+        let raw_keys = std::sync::Mutex::new(vec![kek_bytes, dek_bytes]);
         let user = User {
+            raw_keys,
             id,
             email,
             passphrase,
@@ -168,7 +179,9 @@ impl User {
 
     /// A stored connection keypair.
     pub async fn keypair(&self) -> KeyPair {
-        let kp = KeyPair::generate().expect("rng");
+        let secret = random32();
+        self.raw_keys.lock().expect("keys").push(secret);
+        let kp = KeyPair::from_secret_bytes(&new_id().expect("id"), secret);
         let body = to_json(&NewKeyPair {
             id: kp.id().to_owned(),
             public_key: kp.public_key().to_string(),
