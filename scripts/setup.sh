@@ -4,6 +4,8 @@
 #   - the wasm32 target; wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock;
 #     wasm-pack
 #   - Debian's chromium and chromium-driver (for wasm-pack test and the page tests), node and npm
+#   - python3 with venv, and a venv in target/pyenv with tests/python-requirements.txt
+#     (aiosmtpd: a real SMTP server for the invitation-email test)
 #   - node packages from the committed tests/node/package-lock.json (hpke-js for interop,
 #     TypeScript, playwright-core, the benchmark's comparison libraries, and binaryen 132,
 #     whose wasm-opt replaces Debian's binaryen: its wasm-opt 108 emits modules that fail at
@@ -36,6 +38,8 @@ covault_setup() {
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   command -v gzip >/dev/null || missing+=(gzip)
+  command -v python3 >/dev/null || missing+=(python3)
+  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
   if ((${#missing[@]})); then
     say "installing from apt: ${missing[*]}"
     local sudo=""
@@ -43,6 +47,14 @@ covault_setup() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
+  local reqs="$COVAULT_ROOT/tests/python-requirements.txt" venv="$COVAULT_ROOT/target/pyenv"
+  if [[ ! -f "$venv/.covault-reqs" ]] || ! cmp -s "$reqs" "$venv/.covault-reqs"; then
+    say "creating target/pyenv with tests/python-requirements.txt"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$reqs"
+    cp "$reqs" "$venv/.covault-reqs"
+  fi
+  export COVAULT_TEST_PYTHON="$venv/bin/python"
   local lock="$COVAULT_ROOT/tests/node/package-lock.json" stamp="$COVAULT_ROOT/tests/node/node_modules/.covault-lock"
   if [[ ! -f "$stamp" ]] || ! cmp -s "$lock" "$stamp"; then
     say "installing node packages (npm ci in tests/node)"

@@ -15,12 +15,42 @@ use std::sync::{Arc, Mutex};
 pub enum Backend {
     /// A fresh SQLite file in a temporary directory.
     Sqlite(PathBuf),
-    /// A fresh PostgreSQL database.
+    /// A fresh PostgreSQL database, dropped when the last clone goes.
     Postgres {
-        admin_url: String,
         url: String,
-        name: String,
+        _guard: Arc<DropDatabase>,
     },
+}
+
+/// Drops a test database (with its connections) when dropped.
+#[derive(Debug)]
+pub struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // A runtime of its own: this may run inside, or after, the test's runtime.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 impl Backend {
@@ -80,8 +110,10 @@ pub async fn postgres(test: &str) -> Option<Backend> {
         .expect("URL with a database name");
     Some(Backend::Postgres {
         url: format!("{base}/{name}"),
-        admin_url,
-        name,
+        _guard: Arc::new(DropDatabase {
+            admin_url: admin_url.clone(),
+            name,
+        }),
     })
 }
 

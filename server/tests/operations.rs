@@ -1,0 +1,274 @@
+//! Running the Vault: invitation email over real SMTP, several stateless processes on one
+//! PostgreSQL, graceful shutdown, and state that survives a restart.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::Server;
+use common::client::{User, send, to_json};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// The python that has aiosmtpd: `COVAULT_TEST_PYTHON` (scripts/test.sh sets it to a venv it
+/// creates), or `python3`.
+fn python() -> String {
+    std::env::var("COVAULT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invitations_are_emailed_over_smtp_when_configured() {
+    let mut sink = Command::new(python())
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the SMTP sink (python3 with aiosmtpd; scripts/test.sh installs it)");
+    let mut lines = BufReader::new(sink.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("sink output").expect("line");
+    let port = first
+        .strip_prefix("PORT ")
+        .unwrap_or_else(|| panic!("SMTP sink did not start ({first}); is aiosmtpd installed? scripts/test.sh installs it"))
+        .to_owned();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+
+    let backend = common::sqlite();
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let server = Server::start(
+        &backend,
+        &[
+            "--smtp-url",
+            &smtp,
+            "--smtp-from",
+            "covault <vault@example.com>",
+        ],
+    );
+    let alice = User::signup(&server.base, "alice").await;
+    let kp = alice.keypair().await;
+    let inv = alice
+        .ok(Method::POST, "/v1/invitations", &json!({"email": "Bob@Example.com", "public_key": kp.public_key().to_string(), "keypair_id": kp.id()}))
+        .await;
+    let line = tokio::time::timeout(Duration::from_secs(20), rx.recv())
+        .await
+        .expect("an email within 20 s")
+        .expect("line");
+    let mail: Value = serde_json::from_str(&line).expect("json");
+    assert_eq!(mail["to"], json!(["bob@example.com"]));
+    assert_eq!(mail["from"], "vault@example.com");
+    let data = mail["data"].as_str().expect("data");
+    assert!(
+        data.contains(inv["id"].as_str().expect("id")),
+        "the email names the invitation"
+    );
+    assert!(
+        data.contains(inv["token"].as_str().expect("token")),
+        "the email carries the token"
+    );
+    assert!(data.contains(&alice.email), "the email names the inviter");
+    assert!(server.log().contains("invitation email sent"));
+    assert!(
+        !server.log().contains(inv["token"].as_str().expect("token")),
+        "the token is not logged"
+    );
+    drop(sink.stdin.take());
+    let _ = sink.wait();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_smtp_the_invitation_is_logged_without_its_token() {
+    let server = Server::start(&common::sqlite(), &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let kp = alice.keypair().await;
+    let inv = alice
+        .ok(Method::POST, "/v1/invitations", &json!({"email": "bob@example.com", "public_key": kp.public_key().to_string(), "keypair_id": kp.id()}))
+        .await;
+    let log = server.log();
+    assert!(log.contains("SMTP is not configured"), "{log}");
+    assert!(log.contains(inv["id"].as_str().expect("id")));
+    assert!(!log.contains(inv["token"].as_str().expect("token")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_processes_share_one_postgresql() {
+    let Some(backend) = common::postgres("two_processes_share_one_postgresql").await else {
+        return;
+    };
+    let a = Server::start(&backend, &["--login-max-failures", "3"]);
+    let b = Server::start(&backend, &["--login-max-failures", "3"]);
+    assert_ne!(a.base, b.base);
+
+    // Sign up through A; the session works on B; an item written through B is read through A.
+    let alice = User::signup(&a.base, "alice").await;
+    let item = alice.item("written via B", &[("k", "v")]);
+    let (status, _) = send(
+        &b.base,
+        Method::POST,
+        "/v1/items",
+        Some(&alice.token),
+        Some(&to_json(&item)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, got) = send(
+        &a.base,
+        Method::GET,
+        &format!("/v1/items/{}", item.id),
+        Some(&alice.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got["slots"]["k"], item.slots["k"]);
+
+    // Both answer the same decoy for the same unknown email.
+    let body = json!({"email": "ghost@example.com"});
+    let (_, from_a) = send(&a.base, Method::POST, "/v1/prelogin", None, Some(&body)).await;
+    let (_, from_b) = send(&b.base, Method::POST, "/v1/prelogin", None, Some(&body)).await;
+    assert_eq!(from_a, from_b);
+
+    // The login limit is shared: failures on A and B add up.
+    let wrong = json!({"email": alice.email, "auth_key": covault::crypto::encoding::to_base64url(&[1u8; 32])});
+    for base in [&a.base, &b.base, &a.base] {
+        let (status, _) = send(base, Method::POST, "/v1/sessions", None, Some(&wrong)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let right = json!({"email": alice.email, "auth_key": alice.auth_key});
+    let (status, _) = send(&b.base, Method::POST, "/v1/sessions", None, Some(&right)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_shuts_down_cleanly_and_state_survives_a_restart() {
+    let backend = common::sqlite();
+    let mut server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let item = alice.item("kept", &[("k", "v")]);
+    alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
+    assert!(server.terminate(), "exit status after SIGTERM");
+    assert!(
+        server.log().contains("shut down cleanly"),
+        "{}",
+        server.log()
+    );
+
+    // Restarted on the same file: the session and the item are still there.
+    let again = Server::start(&backend, &[]);
+    let (status, got) = send(
+        &again.base,
+        Method::GET,
+        &format!("/v1/items/{}", item.id),
+        Some(&alice.token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["slots"]["k"], item.slots["k"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
+    let backend = common::sqlite();
+    let _server = Server::start(&backend, &[]);
+    let path = backend.sqlite_path().expect("sqlite").clone();
+    use sqlx::{Connection, Row};
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open");
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(&mut conn)
+        .await
+        .expect("pragma")
+        .get(0);
+    assert_eq!(mode, "wal", "WAL persists in the file");
+    let tables: i64 =
+        sqlx::query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'shares'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("query")
+            .get(0);
+    assert_eq!(tables, 1, "migrated at start");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openapi_document_is_served_and_lists_every_route() {
+    let server = Server::start(&common::sqlite(), &[]);
+    let (status, doc) = send(&server.base, Method::GET, "/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/v1/prelogin",
+        "/v1/users",
+        "/v1/sessions",
+        "/v1/keystore/kek",
+        "/v1/items/{id}",
+        "/v1/invitations",
+        "/v1/connections/{id}",
+        "/v1/shares",
+        "/v1/shares/{id}/accept",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["NewShare"].is_object());
+}
+
+#[test]
+fn help_describes_every_setting() {
+    let out = Command::new(env!("CARGO_BIN_EXE_covault-server"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--listen",
+        "--database-url",
+        "--cors-origins",
+        "--smtp-url",
+        "--session-ttl-secs",
+        "--invitation-ttl-secs",
+        "--max-body-bytes",
+        "--login-max-failures",
+        "--www-dir",
+        "COVAULT_DATABASE_URL",
+    ] {
+        assert!(help.contains(flag), "--help does not mention {flag}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cors_allows_the_configured_origin_only() {
+    let server = Server::start(
+        &common::sqlite(),
+        &["--cors-origins", "http://127.0.0.1:9999"],
+    );
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        client
+            .request(Method::OPTIONS, format!("{}/v1/items", server.base))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    let ok = preflight("http://127.0.0.1:9999").await.expect("send");
+    assert_eq!(
+        ok.headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("http://127.0.0.1:9999")
+    );
+    let other = preflight("http://evil.example").await.expect("send");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
