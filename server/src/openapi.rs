@@ -9,7 +9,7 @@ use crate::routes::{account, connections, items, keystore, shares};
 #[openapi(
     info(title = "covault Vault API", description = "Stores only ciphertext, wrapped keys and public keys."),
     paths(
-        account::prelogin, account::signup, account::me, account::login, account::logout,
+        crate::routes::health, account::prelogin, account::signup, account::me, account::login, account::logout,
         keystore::get_kek, keystore::change_passphrase, keystore::create_keypair, keystore::list_keypairs,
         keystore::get_keypair, keystore::create_dek, keystore::list_deks, keystore::get_dek,
         items::create, items::list, items::get, items::update, items::delete,

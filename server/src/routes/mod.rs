@@ -14,6 +14,7 @@ use crate::state::AppState;
 /// Every API route.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/v1/health", get(health))
         .route("/v1/prelogin", post(account::prelogin))
         .route("/v1/users", post(account::signup))
         .route("/v1/users/me", get(account::me))
@@ -63,4 +64,11 @@ pub fn router() -> Router<AppState> {
             get(shares::get).put(shares::update).delete(shares::delete),
         )
         .route("/v1/shares/{id}/accept", put(shares::accept))
+}
+
+/// Liveness for load balancers: answers without touching the database (and is the no-op
+/// baseline of the load benchmark).
+#[utoipa::path(get, path = "/v1/health", responses((status = 200, description = "the process is up")))]
+pub async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
 }
