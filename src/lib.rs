@@ -15,6 +15,7 @@
 )]
 
 pub mod api;
+pub mod client;
 pub mod crypto;
 
 #[cfg(target_arch = "wasm32")]

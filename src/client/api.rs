@@ -1,0 +1,229 @@
+//! The Vault's routes as typed calls; HTTP statuses become [`ClientError`]s.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::ClientError;
+use super::transport::{HttpRequest, Transport};
+use crate::api::*;
+
+/// A Vault at one URL, with an optional session token.
+#[derive(Debug, Clone)]
+pub struct Api<T: Transport> {
+    transport: T,
+    token: Option<String>,
+}
+
+impl<T: Transport> Api<T> {
+    /// An unauthenticated API.
+    pub fn new(transport: T) -> Self {
+        Api { transport, token: None }
+    }
+
+    /// The same API, acting with a session token.
+    pub fn with_token(&self, token: Option<String>) -> Self
+    where
+        T: Clone,
+    {
+        Api {
+            transport: self.transport.clone(),
+            token,
+        }
+    }
+
+    /// The session token, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    /// The Vault's base URL.
+    pub fn base_url(&self) -> &str {
+        self.transport.base_url()
+    }
+
+    async fn raw(&self, method: &'static str, path: String, body: Option<String>) -> Result<String, ClientError> {
+        let response = self
+            .transport
+            .send(HttpRequest {
+                method,
+                path,
+                bearer: self.token.clone(),
+                body,
+            })
+            .await?;
+        if (200..300).contains(&response.status) {
+            return Ok(response.body);
+        }
+        let (code, message) = match serde_json::from_str::<ErrorBody>(&response.body) {
+            Ok(e) => (e.error.code, e.error.message),
+            Err(_) => (String::new(), format!("status {}", response.status)),
+        };
+        Err(match response.status {
+            401 => ClientError::Unauthorized(message),
+            404 => ClientError::NotFound(message),
+            409 => ClientError::Conflict(message),
+            410 => ClientError::Gone(message),
+            429 => ClientError::RateLimited(
+                message
+                    .split_whitespace()
+                    .find_map(|w| w.parse().ok())
+                    .unwrap_or(60),
+            ),
+            400..=499 => ClientError::Rejected { code, message },
+            status => ClientError::Server(status),
+        })
+    }
+
+    async fn call<R: DeserializeOwned>(&self, method: &'static str, path: String, body: Option<&impl Serialize>) -> Result<R, ClientError> {
+        let body = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        let text = self.raw(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    async fn call_empty(&self, method: &'static str, path: String) -> Result<(), ClientError> {
+        self.raw(method, path, None).await.map(|_| ())
+    }
+
+    /// `POST /v1/prelogin`.
+    pub async fn prelogin(&self, email: &str) -> Result<PreloginResponse, ClientError> {
+        self.call("POST", "/v1/prelogin".into(), Some(&PreloginRequest { email: email.into() })).await
+    }
+    /// `POST /v1/users`.
+    pub async fn signup(&self, req: &SignupRequest) -> Result<User, ClientError> {
+        self.call("POST", "/v1/users".into(), Some(req)).await
+    }
+    /// `POST /v1/sessions`.
+    pub async fn login(&self, req: &LoginRequest) -> Result<Session, ClientError> {
+        self.call("POST", "/v1/sessions".into(), Some(req)).await
+    }
+    /// `DELETE /v1/sessions/current`.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        self.call_empty("DELETE", "/v1/sessions/current".into()).await
+    }
+    /// `GET /v1/users/me`.
+    pub async fn me(&self) -> Result<User, ClientError> {
+        self.call("GET", "/v1/users/me".into(), None::<&()>).await
+    }
+    /// `GET /v1/keystore/kek`.
+    pub async fn kek(&self) -> Result<WrappedKek, ClientError> {
+        self.call("GET", "/v1/keystore/kek".into(), None::<&()>).await
+    }
+    /// `PUT /v1/keystore/kek`.
+    pub async fn change_passphrase(&self, req: &ChangePassphraseRequest) -> Result<(), ClientError> {
+        let body = serde_json::to_string(req).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        self.raw("PUT", "/v1/keystore/kek".into(), Some(body)).await.map(|_| ())
+    }
+    /// `POST /v1/keystore/keypairs`.
+    pub async fn create_keypair(&self, req: &NewKeyPair) -> Result<KeyPairRecord, ClientError> {
+        self.call("POST", "/v1/keystore/keypairs".into(), Some(req)).await
+    }
+    /// `GET /v1/keystore/keypairs/{id}`.
+    pub async fn keypair(&self, id: &str) -> Result<KeyPairRecord, ClientError> {
+        self.call("GET", format!("/v1/keystore/keypairs/{}", path_id(id)?), None::<&()>).await
+    }
+    /// `POST /v1/keystore/deks`.
+    pub async fn create_dek(&self, req: &NewDek) -> Result<DekRecord, ClientError> {
+        self.call("POST", "/v1/keystore/deks".into(), Some(req)).await
+    }
+    /// `GET /v1/keystore/deks`.
+    pub async fn deks(&self) -> Result<Vec<DekRecord>, ClientError> {
+        self.call("GET", "/v1/keystore/deks".into(), None::<&()>).await
+    }
+    /// `GET /v1/keystore/deks/{id}`.
+    pub async fn dek(&self, id: &str) -> Result<DekRecord, ClientError> {
+        self.call("GET", format!("/v1/keystore/deks/{}", path_id(id)?), None::<&()>).await
+    }
+    /// `POST /v1/items`.
+    pub async fn create_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
+        self.call("POST", "/v1/items".into(), Some(req)).await
+    }
+    /// `GET /v1/items`.
+    pub async fn items(&self) -> Result<Vec<Item>, ClientError> {
+        self.call("GET", "/v1/items".into(), None::<&()>).await
+    }
+    /// `GET /v1/items/{id}`.
+    pub async fn item(&self, id: &str) -> Result<Item, ClientError> {
+        self.call("GET", format!("/v1/items/{}", path_id(id)?), None::<&()>).await
+    }
+    /// `PUT /v1/items/{id}`.
+    pub async fn update_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
+        self.call("PUT", format!("/v1/items/{}", path_id(&req.id)?), Some(req)).await
+    }
+    /// `DELETE /v1/items/{id}`.
+    pub async fn delete_item(&self, id: &str) -> Result<(), ClientError> {
+        self.call_empty("DELETE", format!("/v1/items/{}", path_id(id)?)).await
+    }
+    /// `POST /v1/invitations`.
+    pub async fn invite(&self, req: &NewInvitation) -> Result<CreatedInvitation, ClientError> {
+        self.call("POST", "/v1/invitations".into(), Some(req)).await
+    }
+    /// `GET /v1/invitations`.
+    pub async fn invitations(&self) -> Result<Vec<Invitation>, ClientError> {
+        self.call("GET", "/v1/invitations".into(), None::<&()>).await
+    }
+    /// `DELETE /v1/invitations/{id}`.
+    pub async fn cancel_invitation(&self, id: &str) -> Result<(), ClientError> {
+        self.call_empty("DELETE", format!("/v1/invitations/{}", path_id(id)?)).await
+    }
+    /// `POST /v1/connections`.
+    pub async fn accept_invitation(&self, req: &AcceptInvitation) -> Result<Connection, ClientError> {
+        self.call("POST", "/v1/connections".into(), Some(req)).await
+    }
+    /// `GET /v1/connections`.
+    pub async fn connections(&self) -> Result<Vec<Connection>, ClientError> {
+        self.call("GET", "/v1/connections".into(), None::<&()>).await
+    }
+    /// `GET /v1/connections/{id}`.
+    pub async fn connection(&self, id: &str) -> Result<Connection, ClientError> {
+        self.call("GET", format!("/v1/connections/{}", path_id(id)?), None::<&()>).await
+    }
+    /// `DELETE /v1/connections/{id}`.
+    pub async fn delete_connection(&self, id: &str) -> Result<(), ClientError> {
+        self.call_empty("DELETE", format!("/v1/connections/{}", path_id(id)?)).await
+    }
+    /// `POST /v1/shares`.
+    pub async fn create_share(&self, req: &NewShare) -> Result<Share, ClientError> {
+        self.call("POST", "/v1/shares".into(), Some(req)).await
+    }
+    /// `GET /v1/shares` (one page).
+    pub async fn shares(&self, direction: Direction, limit: u32, cursor: Option<&str>) -> Result<SharePage, ClientError> {
+        let dir = match direction {
+            Direction::Incoming => "incoming",
+            Direction::Outgoing => "outgoing",
+        };
+        let mut path = format!("/v1/shares?direction={dir}&limit={limit}");
+        if let Some(c) = cursor {
+            path.push_str("&cursor=");
+            path.push_str(&path_id(c)?);
+        }
+        self.call("GET", path, None::<&()>).await
+    }
+    /// `GET /v1/shares/{id}`.
+    pub async fn share(&self, id: &str) -> Result<Share, ClientError> {
+        self.call("GET", format!("/v1/shares/{}", path_id(id)?), None::<&()>).await
+    }
+    /// `PUT /v1/shares/{id}/accept`.
+    pub async fn accept_share(&self, id: &str) -> Result<Share, ClientError> {
+        self.call("PUT", format!("/v1/shares/{}/accept", path_id(id)?), None::<&()>).await
+    }
+    /// `PUT /v1/shares/{id}`.
+    pub async fn update_share(&self, id: &str, req: &ShareUpdate) -> Result<Share, ClientError> {
+        self.call("PUT", format!("/v1/shares/{}", path_id(id)?), Some(req)).await
+    }
+    /// `DELETE /v1/shares/{id}`.
+    pub async fn delete_share(&self, id: &str) -> Result<(), ClientError> {
+        self.call_empty("DELETE", format!("/v1/shares/{}", path_id(id)?)).await
+    }
+}
+
+/// Ids and cursors go into paths: only characters that need no escaping.
+fn path_id(id: &str) -> Result<String, ClientError> {
+    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_') {
+        Ok(id.to_owned())
+    } else {
+        Err(ClientError::InvalidInput(format!("not a valid id: {id:?}")))
+    }
+}

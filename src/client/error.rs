@@ -1,0 +1,75 @@
+//! Client errors: what went wrong, with a stable code (the same codes reach JavaScript).
+
+use thiserror::Error;
+
+use crate::crypto::CryptoError;
+
+/// Everything a client flow can fail with.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    /// The Vault could not be reached, or did not answer.
+    #[error("network error: {0}")]
+    Network(String),
+    /// No valid session, or wrong email/passphrase/secret key at login.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// The resource does not exist, or is not yours (or was deleted, or expired).
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The id or email is taken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The invitation was used or expired.
+    #[error("gone: {0}")]
+    Gone(String),
+    /// Too many failed logins; retry after this many seconds.
+    #[error("too many failed logins; try again in {0} s")]
+    RateLimited(u64),
+    /// The Vault refused the request (a 4xx other than the above).
+    #[error("the Vault refused the request ({code}): {message}")]
+    Rejected {
+        /// The Vault's error code.
+        code: String,
+        /// Its message.
+        message: String,
+    },
+    /// The Vault failed (5xx).
+    #[error("the Vault failed with status {0}")]
+    Server(u16),
+    /// The Vault answered something a covault Vault never sends.
+    #[error("unexpected answer from the Vault: {0}")]
+    Protocol(String),
+    /// The Vault's keys for a connection do not match ours: it substituted a key.
+    #[error("key mismatch: {0}")]
+    KeyMismatch(String),
+    /// A share that needs acceptance, not yet accepted.
+    #[error("this share must be accepted before it can be read")]
+    NotAccepted,
+    /// Bad input from the caller.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// A cryptographic refusal: tampering, wrong key, weak KDF parameters, …
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+}
+
+impl ClientError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::Network(_) => "Network",
+            ClientError::Unauthorized(_) => "Unauthorized",
+            ClientError::NotFound(_) => "NotFound",
+            ClientError::Conflict(_) => "Conflict",
+            ClientError::Gone(_) => "Gone",
+            ClientError::RateLimited(_) => "RateLimited",
+            ClientError::Rejected { .. } => "Rejected",
+            ClientError::Server(_) => "Server",
+            ClientError::Protocol(_) => "Protocol",
+            ClientError::KeyMismatch(_) => "KeyMismatch",
+            ClientError::NotAccepted => "NotAccepted",
+            ClientError::InvalidInput(_) => "InvalidInput",
+            ClientError::Crypto(e) => e.code(),
+        }
+    }
+}

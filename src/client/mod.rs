@@ -1,0 +1,21 @@
+//! The typed Vault client: the guide's flows (sign-up, login, items, invitations, connections,
+//! shares), with every key made and used on the client. It runs the same code in the browser
+//! (gloo-net transport) and natively (reqwest transport, feature `native-client`), so the CLI
+//! and the web app cannot behave differently.
+
+mod api;
+mod error;
+mod models;
+mod session;
+mod transport;
+
+pub use api::Api;
+pub use error::ClientError;
+pub use models::{PlainItem, ReadShare, RecoveryKit, ShareOptions};
+pub use session::{Progress, Session};
+pub use transport::{HttpRequest, HttpResponse, Transport};
+
+#[cfg(target_arch = "wasm32")]
+pub use transport::GlooTransport;
+#[cfg(all(feature = "native-client", not(target_arch = "wasm32")))]
+pub use transport::ReqwestTransport;

@@ -1,0 +1,436 @@
+//! A logged-in user and the guide's flows. Keys are made, wrapped and unwrapped here; the
+//! Vault receives only envelopes, wrapped keys and public keys.
+
+use std::collections::BTreeMap;
+
+use super::api::Api;
+use super::error::ClientError;
+use super::models::{PlainItem, ReadShare, RecoveryKit, ShareOptions};
+use super::transport::Transport;
+use crate::api::*;
+use crate::crypto::encoding::{from_base64url, to_base64url};
+use crate::crypto::share::{self as hpke, ExpectedSender, Sender};
+use crate::crypto::{
+    Context, Dek, DerivedKeys, Envelope, KdfParams, Kek, KeyPair, PublicKey, SecretKey, derive_keys, fingerprint,
+    generate_salt, new_id,
+};
+
+/// Long steps a caller may want to show (Argon2id takes a noticeable moment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Running Argon2id with these parameters.
+    DerivingKeys(KdfParams),
+    /// Keys derived; talking to the Vault.
+    KeysDerived,
+}
+
+/// A logged-in user: the session token, the unwrapped KEK and the default DEK.
+pub struct Session<T: Transport + Clone> {
+    api: Api<T>,
+    user: User,
+    secret_key: SecretKey,
+    kek: Kek,
+    dek: Dek,
+    expires_at: String,
+}
+
+fn env(text: &str) -> Result<Envelope, ClientError> {
+    Ok(Envelope::parse(text)?)
+}
+
+fn derive(passphrase: &str, salt: &[u8], secret: &SecretKey, params: &KdfParams, progress: &dyn Fn(Progress)) -> Result<DerivedKeys, ClientError> {
+    params.check()?;
+    progress(Progress::DerivingKeys(*params));
+    let keys = derive_keys(passphrase.as_bytes(), salt, secret, params)?;
+    progress(Progress::KeysDerived);
+    Ok(keys)
+}
+
+impl<T: Transport + Clone> Session<T> {
+    /// Creates an account: secret key, salt, KEK and a first DEK, all made here. Returns the
+    /// session and the recovery kit (the printable secret key) to show the user once.
+    pub async fn signup(transport: T, email: &str, passphrase: &str, progress: &dyn Fn(Progress)) -> Result<(Self, RecoveryKit), ClientError> {
+        Self::signup_with(transport, email, passphrase, KdfParams::default(), progress).await
+    }
+
+    /// [`Session::signup`] with chosen KDF parameters (at or above the floor).
+    pub async fn signup_with(transport: T, email: &str, passphrase: &str, params: KdfParams, progress: &dyn Fn(Progress)) -> Result<(Self, RecoveryKit), ClientError> {
+        if passphrase.is_empty() {
+            return Err(ClientError::InvalidInput("the passphrase is empty".into()));
+        }
+        let api = Api::new(transport);
+        let secret = SecretKey::generate()?;
+        let salt = generate_salt()?;
+        let keys = derive(passphrase, &salt, &secret, &params, progress)?;
+        let user_id = new_id()?;
+        let kek = Kek::generate(&user_id)?;
+        api.signup(&SignupRequest {
+            user_id,
+            email: email.to_owned(),
+            kdf: params,
+            salt: to_base64url(&salt),
+            auth_key: keys.auth_key_text(),
+            wrapped_kek: kek.wrap(&keys)?.to_string(),
+        })
+        .await?;
+        let kit = RecoveryKit {
+            vault_url: api.base_url().to_owned(),
+            email: email.trim().to_lowercase(),
+            secret_key: secret.to_printable().to_string(),
+        };
+        let session = Self::open(api, email, &keys, secret).await?;
+        Ok((session, kit))
+    }
+
+    /// Logs in: prelogin (refusing parameters below the floor), Argon2id, session, KEK.
+    pub async fn login(transport: T, email: &str, passphrase: &str, secret_key: &str, progress: &dyn Fn(Progress)) -> Result<Self, ClientError> {
+        let secret = SecretKey::parse(secret_key)?;
+        let api = Api::new(transport);
+        let pre = api.prelogin(email).await?;
+        let salt = from_base64url(&pre.salt, "salt")?;
+        let keys = derive(passphrase, &salt, &secret, &pre.kdf, progress)?;
+        Self::open(api, email, &keys, secret).await
+    }
+
+    async fn open(api: Api<T>, email: &str, keys: &DerivedKeys, secret: SecretKey) -> Result<Self, ClientError> {
+        let session = api
+            .login(&LoginRequest {
+                email: email.to_owned(),
+                auth_key: keys.auth_key_text(),
+            })
+            .await
+            .map_err(|e| match e {
+                ClientError::Unauthorized(_) => {
+                    ClientError::Unauthorized("wrong email, passphrase or secret key".into())
+                }
+                other => other,
+            })?;
+        let api = api.with_token(Some(session.token.clone()));
+        let kek = Kek::unwrap(keys, &session.user.id, &env(&api.kek().await?.wrapped_kek)?)?;
+        let deks = api.deks().await?;
+        let dek = match deks.first() {
+            Some(record) => kek.unwrap_dek(&record.id, &env(&record.wrapped_key)?)?,
+            None => {
+                let dek = Dek::generate()?;
+                api.create_dek(&NewDek {
+                    id: dek.id().to_owned(),
+                    wrapped_key: kek.wrap_dek(&dek)?.to_string(),
+                })
+                .await?;
+                dek
+            }
+        };
+        Ok(Session {
+            api,
+            user: session.user,
+            secret_key: secret,
+            kek,
+            dek,
+            expires_at: session.expires_at,
+        })
+    }
+
+    /// The user.
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    /// The bearer token (for a CLI that keeps the session between commands).
+    pub fn token(&self) -> Option<&str> {
+        self.api.token()
+    }
+
+    /// When the session expires (RFC 3339).
+    pub fn expires_at(&self) -> &str {
+        &self.expires_at
+    }
+
+    /// The typed API, acting as this user.
+    pub fn api(&self) -> &Api<T> {
+        &self.api
+    }
+
+    /// Ends the session on the Vault.
+    pub async fn logout(self) -> Result<(), ClientError> {
+        self.api.logout().await
+    }
+
+    /// Changes the passphrase: new salt, new unlock and auth keys, the same KEK re-wrapped.
+    /// Nothing else is re-encrypted; the Vault ends the user's other sessions.
+    pub async fn change_passphrase(&self, new_passphrase: &str, progress: &dyn Fn(Progress)) -> Result<(), ClientError> {
+        if new_passphrase.is_empty() {
+            return Err(ClientError::InvalidInput("the passphrase is empty".into()));
+        }
+        let salt = generate_salt()?;
+        let params = KdfParams::default();
+        let keys = derive(new_passphrase, &salt, &self.secret_key, &params, progress)?;
+        self.api
+            .change_passphrase(&ChangePassphraseRequest {
+                wrapped_kek: self.kek.wrap(&keys)?.to_string(),
+                kdf: params,
+                salt: to_base64url(&salt),
+                auth_key: keys.auth_key_text(),
+            })
+            .await
+    }
+
+    // ---- items ----
+
+    fn encrypt_item(&self, id: &str, label: &str, slots: &BTreeMap<String, String>) -> Result<ItemInput, ClientError> {
+        Ok(ItemInput {
+            id: id.to_owned(),
+            dek_id: self.dek.id().to_owned(),
+            label: self.dek.encrypt(label.as_bytes(), &Context::item_label(id))?.to_string(),
+            slots: slots
+                .iter()
+                .map(|(name, value)| Ok((name.clone(), self.dek.encrypt(value.as_bytes(), &Context::slot(id, name))?.to_string())))
+                .collect::<Result<_, ClientError>>()?,
+        })
+    }
+
+    async fn dek_for(&self, dek_id: &str) -> Result<Dek, ClientError> {
+        if dek_id == self.dek.id() {
+            return Ok(Dek::from_bytes_of(&self.dek));
+        }
+        let record = self.api.dek(dek_id).await?;
+        Ok(self.kek.unwrap_dek(dek_id, &env(&record.wrapped_key)?)?)
+    }
+
+    async fn decrypt_item(&self, item: &Item) -> Result<PlainItem, ClientError> {
+        let dek = self.dek_for(&item.dek_id).await?;
+        let label = dek.decrypt_string(&env(&item.label)?, &Context::item_label(&item.id))?;
+        let slots = item
+            .slots
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::slot(&item.id, name))?.to_string())))
+            .collect::<Result<_, ClientError>>()?;
+        Ok(PlainItem {
+            id: item.id.clone(),
+            label: label.to_string(),
+            slots,
+        })
+    }
+
+    /// Creates an item; every slot is encrypted under the default DEK, bound to the item and
+    /// its name.
+    pub async fn create_item(&self, label: &str, slots: &BTreeMap<String, String>) -> Result<PlainItem, ClientError> {
+        let id = new_id()?;
+        self.api.create_item(&self.encrypt_item(&id, label, slots)?).await?;
+        Ok(PlainItem {
+            id,
+            label: label.to_owned(),
+            slots: slots.clone(),
+        })
+    }
+
+    /// All items, decrypted.
+    pub async fn list_items(&self) -> Result<Vec<PlainItem>, ClientError> {
+        let mut out = Vec::new();
+        for item in self.api.items().await? {
+            out.push(self.decrypt_item(&item).await?);
+        }
+        Ok(out)
+    }
+
+    /// One item, decrypted.
+    pub async fn get_item(&self, id: &str) -> Result<PlainItem, ClientError> {
+        let item = self.api.item(id).await?;
+        self.decrypt_item(&item).await
+    }
+
+    /// Replaces an item's label and slots.
+    pub async fn update_item(&self, item: &PlainItem) -> Result<PlainItem, ClientError> {
+        self.api.update_item(&self.encrypt_item(&item.id, &item.label, &item.slots)?).await?;
+        Ok(item.clone())
+    }
+
+    /// Deletes an item.
+    pub async fn delete_item(&self, id: &str) -> Result<(), ClientError> {
+        self.api.delete_item(id).await
+    }
+
+    // ---- connections ----
+
+    async fn new_keypair(&self) -> Result<KeyPair, ClientError> {
+        let keypair = KeyPair::generate()?;
+        self.api
+            .create_keypair(&NewKeyPair {
+                id: keypair.id().to_owned(),
+                public_key: keypair.public_key().to_string(),
+                wrapped_private_key: self.kek.wrap_keypair(&keypair)?.to_string(),
+            })
+            .await?;
+        Ok(keypair)
+    }
+
+    /// Invites `email`: a fresh connection keypair, stored wrapped, and the invitation. The
+    /// token in the answer is what the invitee needs (the Vault also emails it when it can).
+    pub async fn invite(&self, email: &str) -> Result<CreatedInvitation, ClientError> {
+        let keypair = self.new_keypair().await?;
+        self.api
+            .invite(&NewInvitation {
+                email: email.to_owned(),
+                public_key: keypair.public_key().to_string(),
+                keypair_id: keypair.id().to_owned(),
+            })
+            .await
+    }
+
+    /// Accepts an invitation with a fresh keypair of our own, creating the connection.
+    pub async fn accept_invitation(&self, invitation_id: &str, token: &str) -> Result<Connection, ClientError> {
+        let keypair = self.new_keypair().await?;
+        self.api
+            .accept_invitation(&AcceptInvitation {
+                id: new_id()?,
+                invitation_id: invitation_id.to_owned(),
+                token: token.to_owned(),
+                public_key: keypair.public_key().to_string(),
+                keypair_id: keypair.id().to_owned(),
+            })
+            .await
+    }
+
+    /// All connections.
+    pub async fn connections(&self) -> Result<Vec<Connection>, ClientError> {
+        self.api.connections().await
+    }
+
+    /// One connection.
+    pub async fn connection(&self, id: &str) -> Result<Connection, ClientError> {
+        self.api.connection(id).await
+    }
+
+    /// The code both sides compare out of band. It is computed from the keys the Vault shows:
+    /// if it substituted one, the two sides' codes differ.
+    pub fn fingerprint(connection: &Connection) -> Result<String, ClientError> {
+        Ok(fingerprint(&PublicKey::parse(&connection.me.public_key)?, &PublicKey::parse(&connection.peer.public_key)?))
+    }
+
+    /// Our keypair on a connection, unwrapped, checked against the keys the Vault shows.
+    async fn my_keypair(&self, connection: &Connection) -> Result<KeyPair, ClientError> {
+        let record = self.api.keypair(&connection.me.keypair_id).await?;
+        let keypair = self.kek.unwrap_keypair(&record.id, &env(&record.wrapped_private_key)?)?;
+        let mine = keypair.public_key().to_string();
+        if mine != connection.me.public_key || mine != record.public_key {
+            return Err(ClientError::KeyMismatch(
+                "the Vault shows a public key for our side of this connection that is not ours".into(),
+            ));
+        }
+        Ok(keypair)
+    }
+
+    // ---- shares ----
+
+    fn encrypt_copy(dek: &Dek, share_id: &str, item: &PlainItem) -> Result<(String, BTreeMap<String, String>), ClientError> {
+        let label = dek.encrypt(item.label.as_bytes(), &Context::share_label(share_id))?.to_string();
+        let slots = item
+            .slots
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), dek.encrypt(value.as_bytes(), &Context::share_slot(share_id, name))?.to_string())))
+            .collect::<Result<_, ClientError>>()?;
+        Ok((label, slots))
+    }
+
+    /// Shares an item with the peer of a connection: a fresh share DEK, the item re-encrypted
+    /// under it, the DEK sealed to the peer in HPKE Auth mode (and kept, wrapped under our KEK,
+    /// so that we can update the share later).
+    pub async fn share_item(&self, item_id: &str, connection_id: &str, options: &ShareOptions) -> Result<Share, ClientError> {
+        let item = self.get_item(item_id).await?;
+        let connection = self.api.connection(connection_id).await?;
+        let keypair = self.my_keypair(&connection).await?;
+        let peer = PublicKey::parse(&connection.peer.public_key)?;
+        let share_id = new_id()?;
+        let dek = Dek::generate_with_id(&share_id)?;
+        let (label, slots) = Self::encrypt_copy(&dek, &share_id, &item)?;
+        let share = self
+            .api
+            .create_share(&NewShare {
+                id: share_id.clone(),
+                connection_id: connection_id.to_owned(),
+                label,
+                slots,
+                sealed_dek: hpke::seal_dek(&dek, &peer, Sender::Auth(&keypair), &share_id, connection_id)?.to_string(),
+                expires_at: options.expires_at.clone(),
+                terms: options.terms.clone(),
+                acceptance_required: options.acceptance_required,
+            })
+            .await?;
+        let kept = NewDek {
+            id: share_id.clone(),
+            wrapped_key: self.kek.wrap_dek(&dek)?.to_string(),
+        };
+        if let Err(error) = self.api.create_dek(&kept).await {
+            // Nothing half-made: without its kept DEK the share could never be updated.
+            let _ = self.api.delete_share(&share_id).await;
+            return Err(error);
+        }
+        Ok(share)
+    }
+
+    /// Every live share in one direction, newest first (all pages).
+    pub async fn list_shares(&self, direction: Direction) -> Result<Vec<Share>, ClientError> {
+        let mut out = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.api.shares(direction, 200, cursor.as_deref()).await?;
+            out.extend(page.shares);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// Reads a share. As its recipient: unwrap our connection key, open the sealed DEK, which
+    /// only opens if the connection's peer sealed it, and decrypt. As its sender: our kept
+    /// copy of the share DEK.
+    pub async fn read_share(&self, share_id: &str) -> Result<ReadShare, ClientError> {
+        let share = self.api.share(share_id).await?;
+        let dek = if share.sender_id == self.user.id {
+            let record = self.api.dek(share_id).await?;
+            self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?
+        } else {
+            let sealed = share.sealed_dek.as_deref().ok_or(ClientError::NotAccepted)?;
+            let connection = self.api.connection(&share.connection_id).await?;
+            if connection.peer.user_id != share.sender_id {
+                return Err(ClientError::KeyMismatch("the share's sender is not this connection's peer".into()));
+            }
+            let keypair = self.my_keypair(&connection).await?;
+            let sender = PublicKey::parse(&connection.peer.public_key)?;
+            hpke::open_dek(&env(sealed)?, &keypair, ExpectedSender::Auth(&sender), share_id, &share.connection_id)?
+        };
+        let (label, slots) = match (&share.label, &share.slots) {
+            (Some(label), Some(slots)) => (label, slots),
+            _ => return Err(ClientError::NotAccepted),
+        };
+        let item = PlainItem {
+            id: share.id.clone(),
+            label: dek.decrypt_string(&env(label)?, &Context::share_label(share_id))?.to_string(),
+            slots: slots
+                .iter()
+                .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?.to_string())))
+                .collect::<Result<_, ClientError>>()?,
+        };
+        Ok(ReadShare { share, item })
+    }
+
+    /// Accepts a share (and its terms).
+    pub async fn accept_share(&self, share_id: &str) -> Result<Share, ClientError> {
+        self.api.accept_share(share_id).await
+    }
+
+    /// Re-encrypts the latest version of `item_id` under the share's DEK and replaces the
+    /// shared copy.
+    pub async fn update_share(&self, share_id: &str, item_id: &str) -> Result<Share, ClientError> {
+        let item = self.get_item(item_id).await?;
+        let record = self.api.dek(share_id).await?;
+        let dek = self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?;
+        let (label, slots) = Self::encrypt_copy(&dek, share_id, &item)?;
+        self.api.update_share(share_id, &ShareUpdate { label, slots }).await
+    }
+
+    /// Deletes a share; either side may.
+    pub async fn delete_share(&self, share_id: &str) -> Result<(), ClientError> {
+        self.api.delete_share(share_id).await
+    }
+}

@@ -1,0 +1,139 @@
+//! The one thing that differs between browser and native: how an HTTP request is sent.
+
+use super::error::ClientError;
+
+/// A request to the Vault: method, path under the base URL, bearer token, JSON body.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: &'static str,
+    /// Path and query, starting with `/v1/`.
+    pub path: String,
+    /// Session token.
+    pub bearer: Option<String>,
+    /// JSON body.
+    pub body: Option<String>,
+}
+
+/// The Vault's answer.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Body text (JSON, or empty).
+    pub body: String,
+}
+
+/// Sends requests to one Vault. Not `Send`: browser futures are single-threaded.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// The Vault's base URL, for recovery kits and messages.
+    fn base_url(&self) -> &str;
+    /// Sends one request; only a failure to get any answer is an error here.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ClientError>;
+}
+
+fn join(base: &str, path: &str) -> String {
+    format!("{}{}", base.trim_end_matches('/'), path)
+}
+
+/// `fetch` through gloo-net, in the browser.
+#[cfg(target_arch = "wasm32")]
+#[derive(Debug, Clone)]
+pub struct GlooTransport {
+    base: String,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl GlooTransport {
+    /// A transport for the Vault at `base` (for example `https://vault.example.com`).
+    pub fn new(base: &str) -> Self {
+        GlooTransport { base: base.to_owned() }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl Transport for GlooTransport {
+    fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ClientError> {
+        use gloo_net::http::{Method, RequestBuilder};
+        let method = match request.method {
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "DELETE" => Method::DELETE,
+            _ => Method::GET,
+        };
+        let url = join(&self.base, &request.path);
+        let mut builder = RequestBuilder::new(&url).method(method);
+        if let Some(token) = &request.bearer {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let prepared = match request.body {
+            Some(body) => builder.header("Content-Type", "application/json").body(body),
+            None => builder.build(),
+        }
+        .map_err(|e| ClientError::Network(format!("{url}: {e}")))?;
+        let response = prepared
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base)))?;
+        let status = response.status();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
+        Ok(HttpResponse { status, body })
+    }
+}
+
+/// reqwest, natively (the CLI and the native tests).
+#[cfg(all(feature = "native-client", not(target_arch = "wasm32")))]
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    base: String,
+    client: reqwest::Client,
+}
+
+#[cfg(all(feature = "native-client", not(target_arch = "wasm32")))]
+impl ReqwestTransport {
+    /// A transport for the Vault at `base`.
+    pub fn new(base: &str) -> Self {
+        ReqwestTransport {
+            base: base.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+}
+
+#[cfg(all(feature = "native-client", not(target_arch = "wasm32")))]
+impl Transport for ReqwestTransport {
+    fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ClientError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let url = join(&self.base, &request.path);
+        let mut builder = self.client.request(method, &url);
+        if let Some(token) = &request.bearer {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(body) = request.body {
+            builder = builder.header("content-type", "application/json").body(body);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base)))?;
+        let status = response.status().as_u16();
+        let body = response
+            .text()
+            .await
+            .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
+        Ok(HttpResponse { status, body })
+    }
+}
