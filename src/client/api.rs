@@ -17,7 +17,10 @@ pub struct Api<T: Transport> {
 impl<T: Transport> Api<T> {
     /// An unauthenticated API.
     pub fn new(transport: T) -> Self {
-        Api { transport, token: None }
+        Api {
+            transport,
+            token: None,
+        }
     }
 
     /// The same API, acting with a session token.
@@ -41,7 +44,12 @@ impl<T: Transport> Api<T> {
         self.transport.base_url()
     }
 
-    async fn raw(&self, method: &'static str, path: String, body: Option<String>) -> Result<String, ClientError> {
+    async fn raw(
+        &self,
+        method: &'static str,
+        path: String,
+        body: Option<String>,
+    ) -> Result<String, ClientError> {
         let response = self
             .transport
             .send(HttpRequest {
@@ -74,7 +82,12 @@ impl<T: Transport> Api<T> {
         })
     }
 
-    async fn call<R: DeserializeOwned>(&self, method: &'static str, path: String, body: Option<&impl Serialize>) -> Result<R, ClientError> {
+    async fn call<R: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        path: String,
+        body: Option<&impl Serialize>,
+    ) -> Result<R, ClientError> {
         let body = body
             .map(serde_json::to_string)
             .transpose()
@@ -89,7 +102,14 @@ impl<T: Transport> Api<T> {
 
     /// `POST /v1/prelogin`.
     pub async fn prelogin(&self, email: &str) -> Result<PreloginResponse, ClientError> {
-        self.call("POST", "/v1/prelogin".into(), Some(&PreloginRequest { email: email.into() })).await
+        self.call(
+            "POST",
+            "/v1/prelogin".into(),
+            Some(&PreloginRequest {
+                email: email.into(),
+            }),
+        )
+        .await
     }
     /// `POST /v1/users`.
     pub async fn signup(&self, req: &SignupRequest) -> Result<User, ClientError> {
@@ -101,7 +121,8 @@ impl<T: Transport> Api<T> {
     }
     /// `DELETE /v1/sessions/current`.
     pub async fn logout(&self) -> Result<(), ClientError> {
-        self.call_empty("DELETE", "/v1/sessions/current".into()).await
+        self.call_empty("DELETE", "/v1/sessions/current".into())
+            .await
     }
     /// `GET /v1/users/me`.
     pub async fn me(&self) -> Result<User, ClientError> {
@@ -109,32 +130,52 @@ impl<T: Transport> Api<T> {
     }
     /// `GET /v1/keystore/kek`.
     pub async fn kek(&self) -> Result<WrappedKek, ClientError> {
-        self.call("GET", "/v1/keystore/kek".into(), None::<&()>).await
+        self.call("GET", "/v1/keystore/kek".into(), None::<&()>)
+            .await
     }
     /// `PUT /v1/keystore/kek`.
-    pub async fn change_passphrase(&self, req: &ChangePassphraseRequest) -> Result<(), ClientError> {
-        let body = serde_json::to_string(req).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
-        self.raw("PUT", "/v1/keystore/kek".into(), Some(body)).await.map(|_| ())
+    pub async fn change_passphrase(
+        &self,
+        req: &ChangePassphraseRequest,
+    ) -> Result<(), ClientError> {
+        let body =
+            serde_json::to_string(req).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        self.raw("PUT", "/v1/keystore/kek".into(), Some(body))
+            .await
+            .map(|_| ())
     }
     /// `POST /v1/keystore/keypairs`.
     pub async fn create_keypair(&self, req: &NewKeyPair) -> Result<KeyPairRecord, ClientError> {
-        self.call("POST", "/v1/keystore/keypairs".into(), Some(req)).await
+        self.call("POST", "/v1/keystore/keypairs".into(), Some(req))
+            .await
     }
     /// `GET /v1/keystore/keypairs/{id}`.
     pub async fn keypair(&self, id: &str) -> Result<KeyPairRecord, ClientError> {
-        self.call("GET", format!("/v1/keystore/keypairs/{}", path_id(id)?), None::<&()>).await
+        self.call(
+            "GET",
+            format!("/v1/keystore/keypairs/{}", path_id(id)?),
+            None::<&()>,
+        )
+        .await
     }
     /// `POST /v1/keystore/deks`.
     pub async fn create_dek(&self, req: &NewDek) -> Result<DekRecord, ClientError> {
-        self.call("POST", "/v1/keystore/deks".into(), Some(req)).await
+        self.call("POST", "/v1/keystore/deks".into(), Some(req))
+            .await
     }
     /// `GET /v1/keystore/deks`.
     pub async fn deks(&self) -> Result<Vec<DekRecord>, ClientError> {
-        self.call("GET", "/v1/keystore/deks".into(), None::<&()>).await
+        self.call("GET", "/v1/keystore/deks".into(), None::<&()>)
+            .await
     }
     /// `GET /v1/keystore/deks/{id}`.
     pub async fn dek(&self, id: &str) -> Result<DekRecord, ClientError> {
-        self.call("GET", format!("/v1/keystore/deks/{}", path_id(id)?), None::<&()>).await
+        self.call(
+            "GET",
+            format!("/v1/keystore/deks/{}", path_id(id)?),
+            None::<&()>,
+        )
+        .await
     }
     /// `POST /v1/items`.
     pub async fn create_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
@@ -146,15 +187,18 @@ impl<T: Transport> Api<T> {
     }
     /// `GET /v1/items/{id}`.
     pub async fn item(&self, id: &str) -> Result<Item, ClientError> {
-        self.call("GET", format!("/v1/items/{}", path_id(id)?), None::<&()>).await
+        self.call("GET", format!("/v1/items/{}", path_id(id)?), None::<&()>)
+            .await
     }
     /// `PUT /v1/items/{id}`.
     pub async fn update_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
-        self.call("PUT", format!("/v1/items/{}", path_id(&req.id)?), Some(req)).await
+        self.call("PUT", format!("/v1/items/{}", path_id(&req.id)?), Some(req))
+            .await
     }
     /// `DELETE /v1/items/{id}`.
     pub async fn delete_item(&self, id: &str) -> Result<(), ClientError> {
-        self.call_empty("DELETE", format!("/v1/items/{}", path_id(id)?)).await
+        self.call_empty("DELETE", format!("/v1/items/{}", path_id(id)?))
+            .await
     }
     /// `POST /v1/invitations`.
     pub async fn invite(&self, req: &NewInvitation) -> Result<CreatedInvitation, ClientError> {
@@ -162,34 +206,51 @@ impl<T: Transport> Api<T> {
     }
     /// `GET /v1/invitations`.
     pub async fn invitations(&self) -> Result<Vec<Invitation>, ClientError> {
-        self.call("GET", "/v1/invitations".into(), None::<&()>).await
+        self.call("GET", "/v1/invitations".into(), None::<&()>)
+            .await
     }
     /// `DELETE /v1/invitations/{id}`.
     pub async fn cancel_invitation(&self, id: &str) -> Result<(), ClientError> {
-        self.call_empty("DELETE", format!("/v1/invitations/{}", path_id(id)?)).await
+        self.call_empty("DELETE", format!("/v1/invitations/{}", path_id(id)?))
+            .await
     }
     /// `POST /v1/connections`.
-    pub async fn accept_invitation(&self, req: &AcceptInvitation) -> Result<Connection, ClientError> {
+    pub async fn accept_invitation(
+        &self,
+        req: &AcceptInvitation,
+    ) -> Result<Connection, ClientError> {
         self.call("POST", "/v1/connections".into(), Some(req)).await
     }
     /// `GET /v1/connections`.
     pub async fn connections(&self) -> Result<Vec<Connection>, ClientError> {
-        self.call("GET", "/v1/connections".into(), None::<&()>).await
+        self.call("GET", "/v1/connections".into(), None::<&()>)
+            .await
     }
     /// `GET /v1/connections/{id}`.
     pub async fn connection(&self, id: &str) -> Result<Connection, ClientError> {
-        self.call("GET", format!("/v1/connections/{}", path_id(id)?), None::<&()>).await
+        self.call(
+            "GET",
+            format!("/v1/connections/{}", path_id(id)?),
+            None::<&()>,
+        )
+        .await
     }
     /// `DELETE /v1/connections/{id}`.
     pub async fn delete_connection(&self, id: &str) -> Result<(), ClientError> {
-        self.call_empty("DELETE", format!("/v1/connections/{}", path_id(id)?)).await
+        self.call_empty("DELETE", format!("/v1/connections/{}", path_id(id)?))
+            .await
     }
     /// `POST /v1/shares`.
     pub async fn create_share(&self, req: &NewShare) -> Result<Share, ClientError> {
         self.call("POST", "/v1/shares".into(), Some(req)).await
     }
     /// `GET /v1/shares` (one page).
-    pub async fn shares(&self, direction: Direction, limit: u32, cursor: Option<&str>) -> Result<SharePage, ClientError> {
+    pub async fn shares(
+        &self,
+        direction: Direction,
+        limit: u32,
+        cursor: Option<&str>,
+    ) -> Result<SharePage, ClientError> {
         let dir = match direction {
             Direction::Incoming => "incoming",
             Direction::Outgoing => "outgoing",
@@ -203,25 +264,37 @@ impl<T: Transport> Api<T> {
     }
     /// `GET /v1/shares/{id}`.
     pub async fn share(&self, id: &str) -> Result<Share, ClientError> {
-        self.call("GET", format!("/v1/shares/{}", path_id(id)?), None::<&()>).await
+        self.call("GET", format!("/v1/shares/{}", path_id(id)?), None::<&()>)
+            .await
     }
     /// `PUT /v1/shares/{id}/accept`.
     pub async fn accept_share(&self, id: &str) -> Result<Share, ClientError> {
-        self.call("PUT", format!("/v1/shares/{}/accept", path_id(id)?), None::<&()>).await
+        self.call(
+            "PUT",
+            format!("/v1/shares/{}/accept", path_id(id)?),
+            None::<&()>,
+        )
+        .await
     }
     /// `PUT /v1/shares/{id}`.
     pub async fn update_share(&self, id: &str, req: &ShareUpdate) -> Result<Share, ClientError> {
-        self.call("PUT", format!("/v1/shares/{}", path_id(id)?), Some(req)).await
+        self.call("PUT", format!("/v1/shares/{}", path_id(id)?), Some(req))
+            .await
     }
     /// `DELETE /v1/shares/{id}`.
     pub async fn delete_share(&self, id: &str) -> Result<(), ClientError> {
-        self.call_empty("DELETE", format!("/v1/shares/{}", path_id(id)?)).await
+        self.call_empty("DELETE", format!("/v1/shares/{}", path_id(id)?))
+            .await
     }
 }
 
 /// Ids and cursors go into paths: only characters that need no escaping.
 fn path_id(id: &str) -> Result<String, ClientError> {
-    if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_') {
+    if !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_')
+    {
         Ok(id.to_owned())
     } else {
         Err(ClientError::InvalidInput(format!("not a valid id: {id:?}")))

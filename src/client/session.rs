@@ -11,8 +11,8 @@ use crate::api::*;
 use crate::crypto::encoding::{from_base64url, to_base64url};
 use crate::crypto::share::{self as hpke, ExpectedSender, Sender};
 use crate::crypto::{
-    Context, Dek, DerivedKeys, Envelope, KdfParams, Kek, KeyPair, PublicKey, SecretKey, derive_keys, fingerprint,
-    generate_salt, new_id,
+    Context, Dek, DerivedKeys, Envelope, KdfParams, Kek, KeyPair, PublicKey, SecretKey,
+    derive_keys, fingerprint, generate_salt, new_id,
 };
 
 /// Long steps a caller may want to show (Argon2id takes a noticeable moment).
@@ -38,7 +38,13 @@ fn env(text: &str) -> Result<Envelope, ClientError> {
     Ok(Envelope::parse(text)?)
 }
 
-fn derive(passphrase: &str, salt: &[u8], secret: &SecretKey, params: &KdfParams, progress: &dyn Fn(Progress)) -> Result<DerivedKeys, ClientError> {
+fn derive(
+    passphrase: &str,
+    salt: &[u8],
+    secret: &SecretKey,
+    params: &KdfParams,
+    progress: &dyn Fn(Progress),
+) -> Result<DerivedKeys, ClientError> {
     params.check()?;
     progress(Progress::DerivingKeys(*params));
     let keys = derive_keys(passphrase.as_bytes(), salt, secret, params)?;
@@ -49,12 +55,23 @@ fn derive(passphrase: &str, salt: &[u8], secret: &SecretKey, params: &KdfParams,
 impl<T: Transport + Clone> Session<T> {
     /// Creates an account: secret key, salt, KEK and a first DEK, all made here. Returns the
     /// session and the recovery kit (the printable secret key) to show the user once.
-    pub async fn signup(transport: T, email: &str, passphrase: &str, progress: &dyn Fn(Progress)) -> Result<(Self, RecoveryKit), ClientError> {
+    pub async fn signup(
+        transport: T,
+        email: &str,
+        passphrase: &str,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(Self, RecoveryKit), ClientError> {
         Self::signup_with(transport, email, passphrase, KdfParams::default(), progress).await
     }
 
     /// [`Session::signup`] with chosen KDF parameters (at or above the floor).
-    pub async fn signup_with(transport: T, email: &str, passphrase: &str, params: KdfParams, progress: &dyn Fn(Progress)) -> Result<(Self, RecoveryKit), ClientError> {
+    pub async fn signup_with(
+        transport: T,
+        email: &str,
+        passphrase: &str,
+        params: KdfParams,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(Self, RecoveryKit), ClientError> {
         if passphrase.is_empty() {
             return Err(ClientError::InvalidInput("the passphrase is empty".into()));
         }
@@ -83,7 +100,13 @@ impl<T: Transport + Clone> Session<T> {
     }
 
     /// Logs in: prelogin (refusing parameters below the floor), Argon2id, session, KEK.
-    pub async fn login(transport: T, email: &str, passphrase: &str, secret_key: &str, progress: &dyn Fn(Progress)) -> Result<Self, ClientError> {
+    pub async fn login(
+        transport: T,
+        email: &str,
+        passphrase: &str,
+        secret_key: &str,
+        progress: &dyn Fn(Progress),
+    ) -> Result<Self, ClientError> {
         let secret = SecretKey::parse(secret_key)?;
         let api = Api::new(transport);
         let pre = api.prelogin(email).await?;
@@ -92,7 +115,12 @@ impl<T: Transport + Clone> Session<T> {
         Self::open(api, email, &keys, secret).await
     }
 
-    async fn open(api: Api<T>, email: &str, keys: &DerivedKeys, secret: SecretKey) -> Result<Self, ClientError> {
+    async fn open(
+        api: Api<T>,
+        email: &str,
+        keys: &DerivedKeys,
+        secret: SecretKey,
+    ) -> Result<Self, ClientError> {
         let session = api
             .login(&LoginRequest {
                 email: email.to_owned(),
@@ -157,7 +185,11 @@ impl<T: Transport + Clone> Session<T> {
 
     /// Changes the passphrase: new salt, new unlock and auth keys, the same KEK re-wrapped.
     /// Nothing else is re-encrypted; the Vault ends the user's other sessions.
-    pub async fn change_passphrase(&self, new_passphrase: &str, progress: &dyn Fn(Progress)) -> Result<(), ClientError> {
+    pub async fn change_passphrase(
+        &self,
+        new_passphrase: &str,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(), ClientError> {
         if new_passphrase.is_empty() {
             return Err(ClientError::InvalidInput("the passphrase is empty".into()));
         }
@@ -176,14 +208,29 @@ impl<T: Transport + Clone> Session<T> {
 
     // ---- items ----
 
-    fn encrypt_item(&self, id: &str, label: &str, slots: &BTreeMap<String, String>) -> Result<ItemInput, ClientError> {
+    fn encrypt_item(
+        &self,
+        id: &str,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+    ) -> Result<ItemInput, ClientError> {
         Ok(ItemInput {
             id: id.to_owned(),
             dek_id: self.dek.id().to_owned(),
-            label: self.dek.encrypt(label.as_bytes(), &Context::item_label(id))?.to_string(),
+            label: self
+                .dek
+                .encrypt(label.as_bytes(), &Context::item_label(id))?
+                .to_string(),
             slots: slots
                 .iter()
-                .map(|(name, value)| Ok((name.clone(), self.dek.encrypt(value.as_bytes(), &Context::slot(id, name))?.to_string())))
+                .map(|(name, value)| {
+                    Ok((
+                        name.clone(),
+                        self.dek
+                            .encrypt(value.as_bytes(), &Context::slot(id, name))?
+                            .to_string(),
+                    ))
+                })
                 .collect::<Result<_, ClientError>>()?,
         })
     }
@@ -202,7 +249,13 @@ impl<T: Transport + Clone> Session<T> {
         let slots = item
             .slots
             .iter()
-            .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::slot(&item.id, name))?.to_string())))
+            .map(|(name, value)| {
+                Ok((
+                    name.clone(),
+                    dek.decrypt_string(&env(value)?, &Context::slot(&item.id, name))?
+                        .to_string(),
+                ))
+            })
             .collect::<Result<_, ClientError>>()?;
         Ok(PlainItem {
             id: item.id.clone(),
@@ -213,9 +266,15 @@ impl<T: Transport + Clone> Session<T> {
 
     /// Creates an item; every slot is encrypted under the default DEK, bound to the item and
     /// its name.
-    pub async fn create_item(&self, label: &str, slots: &BTreeMap<String, String>) -> Result<PlainItem, ClientError> {
+    pub async fn create_item(
+        &self,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+    ) -> Result<PlainItem, ClientError> {
         let id = new_id()?;
-        self.api.create_item(&self.encrypt_item(&id, label, slots)?).await?;
+        self.api
+            .create_item(&self.encrypt_item(&id, label, slots)?)
+            .await?;
         Ok(PlainItem {
             id,
             label: label.to_owned(),
@@ -240,7 +299,9 @@ impl<T: Transport + Clone> Session<T> {
 
     /// Replaces an item's label and slots.
     pub async fn update_item(&self, item: &PlainItem) -> Result<PlainItem, ClientError> {
-        self.api.update_item(&self.encrypt_item(&item.id, &item.label, &item.slots)?).await?;
+        self.api
+            .update_item(&self.encrypt_item(&item.id, &item.label, &item.slots)?)
+            .await?;
         Ok(item.clone())
     }
 
@@ -277,7 +338,11 @@ impl<T: Transport + Clone> Session<T> {
     }
 
     /// Accepts an invitation with a fresh keypair of our own, creating the connection.
-    pub async fn accept_invitation(&self, invitation_id: &str, token: &str) -> Result<Connection, ClientError> {
+    pub async fn accept_invitation(
+        &self,
+        invitation_id: &str,
+        token: &str,
+    ) -> Result<Connection, ClientError> {
         let keypair = self.new_keypair().await?;
         self.api
             .accept_invitation(&AcceptInvitation {
@@ -303,17 +368,23 @@ impl<T: Transport + Clone> Session<T> {
     /// The code both sides compare out of band. It is computed from the keys the Vault shows:
     /// if it substituted one, the two sides' codes differ.
     pub fn fingerprint(connection: &Connection) -> Result<String, ClientError> {
-        Ok(fingerprint(&PublicKey::parse(&connection.me.public_key)?, &PublicKey::parse(&connection.peer.public_key)?))
+        Ok(fingerprint(
+            &PublicKey::parse(&connection.me.public_key)?,
+            &PublicKey::parse(&connection.peer.public_key)?,
+        ))
     }
 
     /// Our keypair on a connection, unwrapped, checked against the keys the Vault shows.
     async fn my_keypair(&self, connection: &Connection) -> Result<KeyPair, ClientError> {
         let record = self.api.keypair(&connection.me.keypair_id).await?;
-        let keypair = self.kek.unwrap_keypair(&record.id, &env(&record.wrapped_private_key)?)?;
+        let keypair = self
+            .kek
+            .unwrap_keypair(&record.id, &env(&record.wrapped_private_key)?)?;
         let mine = keypair.public_key().to_string();
         if mine != connection.me.public_key || mine != record.public_key {
             return Err(ClientError::KeyMismatch(
-                "the Vault shows a public key for our side of this connection that is not ours".into(),
+                "the Vault shows a public key for our side of this connection that is not ours"
+                    .into(),
             ));
         }
         Ok(keypair)
@@ -321,12 +392,24 @@ impl<T: Transport + Clone> Session<T> {
 
     // ---- shares ----
 
-    fn encrypt_copy(dek: &Dek, share_id: &str, item: &PlainItem) -> Result<(String, BTreeMap<String, String>), ClientError> {
-        let label = dek.encrypt(item.label.as_bytes(), &Context::share_label(share_id))?.to_string();
+    fn encrypt_copy(
+        dek: &Dek,
+        share_id: &str,
+        item: &PlainItem,
+    ) -> Result<(String, BTreeMap<String, String>), ClientError> {
+        let label = dek
+            .encrypt(item.label.as_bytes(), &Context::share_label(share_id))?
+            .to_string();
         let slots = item
             .slots
             .iter()
-            .map(|(name, value)| Ok((name.clone(), dek.encrypt(value.as_bytes(), &Context::share_slot(share_id, name))?.to_string())))
+            .map(|(name, value)| {
+                Ok((
+                    name.clone(),
+                    dek.encrypt(value.as_bytes(), &Context::share_slot(share_id, name))?
+                        .to_string(),
+                ))
+            })
             .collect::<Result<_, ClientError>>()?;
         Ok((label, slots))
     }
@@ -334,7 +417,12 @@ impl<T: Transport + Clone> Session<T> {
     /// Shares an item with the peer of a connection: a fresh share DEK, the item re-encrypted
     /// under it, the DEK sealed to the peer in HPKE Auth mode (and kept, wrapped under our KEK,
     /// so that we can update the share later).
-    pub async fn share_item(&self, item_id: &str, connection_id: &str, options: &ShareOptions) -> Result<Share, ClientError> {
+    pub async fn share_item(
+        &self,
+        item_id: &str,
+        connection_id: &str,
+        options: &ShareOptions,
+    ) -> Result<Share, ClientError> {
         let item = self.get_item(item_id).await?;
         let connection = self.api.connection(connection_id).await?;
         let keypair = self.my_keypair(&connection).await?;
@@ -349,7 +437,14 @@ impl<T: Transport + Clone> Session<T> {
                 connection_id: connection_id.to_owned(),
                 label,
                 slots,
-                sealed_dek: hpke::seal_dek(&dek, &peer, Sender::Auth(&keypair), &share_id, connection_id)?.to_string(),
+                sealed_dek: hpke::seal_dek(
+                    &dek,
+                    &peer,
+                    Sender::Auth(&keypair),
+                    &share_id,
+                    connection_id,
+                )?
+                .to_string(),
                 expires_at: options.expires_at.clone(),
                 terms: options.terms.clone(),
                 acceptance_required: options.acceptance_required,
@@ -390,14 +485,25 @@ impl<T: Transport + Clone> Session<T> {
             let record = self.api.dek(share_id).await?;
             self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?
         } else {
-            let sealed = share.sealed_dek.as_deref().ok_or(ClientError::NotAccepted)?;
+            let sealed = share
+                .sealed_dek
+                .as_deref()
+                .ok_or(ClientError::NotAccepted)?;
             let connection = self.api.connection(&share.connection_id).await?;
             if connection.peer.user_id != share.sender_id {
-                return Err(ClientError::KeyMismatch("the share's sender is not this connection's peer".into()));
+                return Err(ClientError::KeyMismatch(
+                    "the share's sender is not this connection's peer".into(),
+                ));
             }
             let keypair = self.my_keypair(&connection).await?;
             let sender = PublicKey::parse(&connection.peer.public_key)?;
-            hpke::open_dek(&env(sealed)?, &keypair, ExpectedSender::Auth(&sender), share_id, &share.connection_id)?
+            hpke::open_dek(
+                &env(sealed)?,
+                &keypair,
+                ExpectedSender::Auth(&sender),
+                share_id,
+                &share.connection_id,
+            )?
         };
         let (label, slots) = match (&share.label, &share.slots) {
             (Some(label), Some(slots)) => (label, slots),
@@ -405,10 +511,18 @@ impl<T: Transport + Clone> Session<T> {
         };
         let item = PlainItem {
             id: share.id.clone(),
-            label: dek.decrypt_string(&env(label)?, &Context::share_label(share_id))?.to_string(),
+            label: dek
+                .decrypt_string(&env(label)?, &Context::share_label(share_id))?
+                .to_string(),
             slots: slots
                 .iter()
-                .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?.to_string())))
+                .map(|(name, value)| {
+                    Ok((
+                        name.clone(),
+                        dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?
+                            .to_string(),
+                    ))
+                })
                 .collect::<Result<_, ClientError>>()?,
         };
         Ok(ReadShare { share, item })
@@ -426,7 +540,9 @@ impl<T: Transport + Clone> Session<T> {
         let record = self.api.dek(share_id).await?;
         let dek = self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?;
         let (label, slots) = Self::encrypt_copy(&dek, share_id, &item)?;
-        self.api.update_share(share_id, &ShareUpdate { label, slots }).await
+        self.api
+            .update_share(share_id, &ShareUpdate { label, slots })
+            .await
     }
 
     /// Deletes a share; either side may.

@@ -48,7 +48,9 @@ pub struct GlooTransport {
 impl GlooTransport {
     /// A transport for the Vault at `base` (for example `https://vault.example.com`).
     pub fn new(base: &str) -> Self {
-        GlooTransport { base: base.to_owned() }
+        GlooTransport {
+            base: base.to_owned(),
+        }
     }
 }
 
@@ -72,14 +74,15 @@ impl Transport for GlooTransport {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
         let prepared = match request.body {
-            Some(body) => builder.header("Content-Type", "application/json").body(body),
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body),
             None => builder.build(),
         }
         .map_err(|e| ClientError::Network(format!("{url}: {e}")))?;
-        let response = prepared
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base)))?;
+        let response = prepared.send().await.map_err(|e| {
+            ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
+        })?;
         let status = response.status();
         let body = response
             .text()
@@ -123,12 +126,13 @@ impl Transport for ReqwestTransport {
             builder = builder.bearer_auth(token);
         }
         if let Some(body) = request.body {
-            builder = builder.header("content-type", "application/json").body(body);
+            builder = builder
+                .header("content-type", "application/json")
+                .body(body);
         }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base)))?;
+        let response = builder.send().await.map_err(|e| {
+            ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
+        })?;
         let status = response.status().as_u16();
         let body = response
             .text()
