@@ -39,6 +39,11 @@ impl<T: Transport> Api<T> {
         self.token.as_deref()
     }
 
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// The Vault's base URL.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()

@@ -38,7 +38,8 @@ fn env(text: &str) -> Result<Envelope, ClientError> {
     Ok(Envelope::parse(text)?)
 }
 
-fn derive(
+async fn derive(
+    transport: &impl Transport,
     passphrase: &str,
     salt: &[u8],
     secret: &SecretKey,
@@ -47,6 +48,7 @@ fn derive(
 ) -> Result<DerivedKeys, ClientError> {
     params.check()?;
     progress(Progress::DerivingKeys(*params));
+    transport.yield_now().await;
     let keys = derive_keys(passphrase.as_bytes(), salt, secret, params)?;
     progress(Progress::KeysDerived);
     Ok(keys)
@@ -78,7 +80,15 @@ impl<T: Transport + Clone> Session<T> {
         let api = Api::new(transport);
         let secret = SecretKey::generate()?;
         let salt = generate_salt()?;
-        let keys = derive(passphrase, &salt, &secret, &params, progress)?;
+        let keys = derive(
+            api.transport(),
+            passphrase,
+            &salt,
+            &secret,
+            &params,
+            progress,
+        )
+        .await?;
         let user_id = new_id()?;
         let kek = Kek::generate(&user_id)?;
         api.signup(&SignupRequest {
@@ -111,7 +121,15 @@ impl<T: Transport + Clone> Session<T> {
         let api = Api::new(transport);
         let pre = api.prelogin(email).await?;
         let salt = from_base64url(&pre.salt, "salt")?;
-        let keys = derive(passphrase, &salt, &secret, &pre.kdf, progress)?;
+        let keys = derive(
+            api.transport(),
+            passphrase,
+            &salt,
+            &secret,
+            &pre.kdf,
+            progress,
+        )
+        .await?;
         Self::open(api, email, &keys, secret).await
     }
 
@@ -195,7 +213,15 @@ impl<T: Transport + Clone> Session<T> {
         }
         let salt = generate_salt()?;
         let params = KdfParams::default();
-        let keys = derive(new_passphrase, &salt, &self.secret_key, &params, progress)?;
+        let keys = derive(
+            self.api.transport(),
+            new_passphrase,
+            &salt,
+            &self.secret_key,
+            &params,
+            progress,
+        )
+        .await?;
         self.api
             .change_passphrase(&ChangePassphraseRequest {
                 wrapped_kek: self.kek.wrap(&keys)?.to_string(),

@@ -31,6 +31,9 @@ pub trait Transport {
     fn base_url(&self) -> &str;
     /// Sends one request; only a failure to get any answer is an error here.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ClientError>;
+    /// Lets the host catch up before a long synchronous step (in the browser: one turn of the
+    /// event loop, so a progress message paints before Argon2id blocks the thread).
+    async fn yield_now(&self) {}
 }
 
 fn join(base: &str, path: &str) -> String {
@@ -90,6 +93,20 @@ impl Transport for GlooTransport {
             .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
         Ok(HttpResponse { status, body })
     }
+
+    async fn yield_now(&self) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, ms: i32);
 }
 
 /// reqwest, natively (the CLI and the native tests).

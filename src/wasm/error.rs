@@ -12,7 +12,10 @@ export type CovaultErrorCode =
   | "Integrity" | "EnvelopeVersion" | "EnvelopeAlgorithm" | "EnvelopeTruncated"
   | "EnvelopeMalformed" | "Encoding" | "WrongLength" | "KdfTooWeak" | "KdfOutOfRange"
   | "SecretKeyFormat" | "SecretKeyChecksum" | "NotUtf8" | "InvalidPublicKey" | "Random"
-  | "InvalidArgument";
+  | "InvalidArgument"
+  // from the Vault client:
+  | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
+  | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "InvalidInput";
 
 /** What covault throws: a real `Error` with a stable `code`. */
 export interface CovaultError extends Error {

@@ -4,11 +4,13 @@
 //! JavaScript only ever holds opaque handles (`Kek`, `Dek`, `KeyPair`, `SecretKey`,
 //! `AccountKeys`) whose secrets stay in wasm memory and are zeroized by `free()`.
 
+mod client;
 mod error;
 mod kdf;
 mod keys;
 mod share;
 
+pub use client::Covault;
 pub use error::to_js_error;
 pub use kdf::{AccountKeys, SecretKey, default_kdf_params, generate_salt};
 pub use keys::{Dek, Kek, KeyPair};

@@ -1,0 +1,468 @@
+//! The Vault client for JavaScript: `Covault.signup(url, email, passphrase)` and friends,
+//! Promise-returning and camelCase. Every method forwards to [`crate::client::Session`].
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use super::error::{invalid_argument, js_error};
+use crate::api::Direction;
+use crate::client::{
+    ClientError, GlooTransport, PlainItem, Progress, RecoveryKit, Session, ShareOptions,
+};
+use crate::crypto::KdfParams;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TYPES: &str = r#"
+/** Options for signup, login and changePassphrase. */
+export interface AuthOptions {
+  /** Argon2id parameters for a new account or passphrase (default m = 64 MiB, t = 3, p = 4). */
+  kdf?: KdfParams;
+  /** Called with "deriving-keys" before Argon2id runs and "keys-derived" after. */
+  onProgress?: (step: "deriving-keys" | "keys-derived") => void;
+}
+export interface RecoveryKit { vaultUrl: string; email: string; secretKey: string }
+export interface User { id: string; email: string; createdAt: string }
+export interface PlainItem { id: string; label: string; slots: Record<string, string> }
+export interface ConnectionSide { userId: string; email: string; publicKey: string; keypairId: string }
+export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string }
+export interface CreatedInvitation { id: string; token: string; expiresAt: string }
+export interface ShareOptions { expiresAt?: string; terms?: string; acceptanceRequired?: boolean }
+export interface Share {
+  id: string; connectionId: string; senderId: string; senderEmail: string; recipientId: string; recipientEmail: string;
+  label: string | null; slots: Record<string, string> | null; sealedDek: string | null;
+  expiresAt: string | null; terms: string | null; acceptanceRequired: boolean; acceptedAt: string | null;
+  createdAt: string; updatedAt: string;
+}
+export interface ReadShare { share: Share; item: PlainItem }
+/** What the Vault stores for an item: ciphertext only. */
+export interface ItemRecord { id: string; dekId: string; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
+"#;
+
+/// Converts a client error into the JS `Error` apps see.
+fn client_error(error: ClientError) -> JsValue {
+    js_error(error.code(), &error.to_string())
+}
+
+/// snake_case keys become camelCase for JS, except the keys of `slots` maps (user data).
+fn camel(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = if k == "slots" { v } else { camel(v) };
+                    let mut out = String::with_capacity(k.len());
+                    let mut upper = false;
+                    for c in k.chars() {
+                        if c == '_' {
+                            upper = true;
+                        } else if upper {
+                            out.extend(c.to_uppercase());
+                            upper = false;
+                        } else {
+                            out.push(c);
+                        }
+                    }
+                    (out, v)
+                })
+                .collect(),
+        ),
+        Value::Array(list) => Value::Array(list.into_iter().map(camel).collect()),
+        other => other,
+    }
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let json = serde_json::to_value(value).map_err(|e| invalid_argument(&e.to_string()))?;
+    camel(json)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| invalid_argument(&e.to_string()))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid_argument(&format!("{what}: {e}")))
+}
+
+struct Options {
+    kdf: Option<KdfParams>,
+    on_progress: Option<js_sys::Function>,
+}
+
+fn options(value: &JsValue) -> Result<Options, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Options {
+            kdf: None,
+            on_progress: None,
+        });
+    }
+    let kdf = js_sys::Reflect::get(value, &"kdf".into())?;
+    let kdf = if kdf.is_undefined() {
+        None
+    } else {
+        Some(from_js(kdf, "options.kdf")?)
+    };
+    let on_progress = js_sys::Reflect::get(value, &"onProgress".into())?;
+    let on_progress = if on_progress.is_undefined() {
+        None
+    } else {
+        Some(
+            on_progress
+                .dyn_into::<js_sys::Function>()
+                .map_err(|_| invalid_argument("options.onProgress must be a function"))?,
+        )
+    };
+    Ok(Options { kdf, on_progress })
+}
+
+fn reporter(callback: Option<js_sys::Function>) -> impl Fn(Progress) {
+    move |step| {
+        if let Some(f) = &callback {
+            let name = match step {
+                Progress::DerivingKeys(_) => "deriving-keys",
+                Progress::KeysDerived => "keys-derived",
+            };
+            let _ = f.call1(&JsValue::NULL, &JsValue::from_str(name));
+        }
+    }
+}
+
+/// A logged-in covault user in the browser. Keys stay inside; `free()` drops them.
+#[wasm_bindgen]
+pub struct Covault {
+    session: Rc<Session<GlooTransport>>,
+    recovery_kit: Option<RecoveryKit>,
+}
+
+#[wasm_bindgen]
+impl Covault {
+    /// Creates an account on the Vault at `url`: keys are generated here, and only wrapped
+    /// keys reach the Vault. Read `recoveryKit` afterwards and show it to the user once.
+    #[wasm_bindgen(unchecked_return_type = "Covault")]
+    pub async fn signup(
+        url: String,
+        email: String,
+        passphrase: String,
+        #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
+    ) -> Result<Covault, JsValue> {
+        let passphrase = zeroize::Zeroizing::new(passphrase);
+        let opts = options(&options_value)?;
+        let report = reporter(opts.on_progress);
+        let (session, kit) = Session::signup_with(
+            GlooTransport::new(&url),
+            &email,
+            &passphrase,
+            opts.kdf.unwrap_or_default(),
+            &report,
+        )
+        .await
+        .map_err(client_error)?;
+        Ok(Covault {
+            session: Rc::new(session),
+            recovery_kit: Some(kit),
+        })
+    }
+
+    /// Logs in with the passphrase and the secret key from the recovery kit. Throws
+    /// `KdfTooWeak` if the Vault hands out parameters below the floor.
+    #[wasm_bindgen(unchecked_return_type = "Covault")]
+    pub async fn login(
+        url: String,
+        email: String,
+        passphrase: String,
+        #[wasm_bindgen(js_name = secretKey)] secret_key: String,
+        #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
+    ) -> Result<Covault, JsValue> {
+        let passphrase = zeroize::Zeroizing::new(passphrase);
+        let secret_key = zeroize::Zeroizing::new(secret_key);
+        let opts = options(&options_value)?;
+        let report = reporter(opts.on_progress);
+        let session = Session::login(
+            GlooTransport::new(&url),
+            &email,
+            &passphrase,
+            &secret_key,
+            &report,
+        )
+        .await
+        .map_err(client_error)?;
+        Ok(Covault {
+            session: Rc::new(session),
+            recovery_kit: None,
+        })
+    }
+
+    /// The recovery kit, on the object `signup` returned; undefined after `login`.
+    #[wasm_bindgen(getter, js_name = recoveryKit, unchecked_return_type = "RecoveryKit | undefined")]
+    pub fn recovery_kit(&self) -> Result<JsValue, JsValue> {
+        match &self.recovery_kit {
+            Some(kit) => to_js(kit),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// The user.
+    #[wasm_bindgen(getter, unchecked_return_type = "User")]
+    pub fn user(&self) -> Result<JsValue, JsValue> {
+        to_js(self.session.user())
+    }
+
+    /// Ends the session on the Vault.
+    pub fn logout(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.api().logout().await.map_err(client_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Changes the passphrase (re-wraps only the KEK).
+    #[wasm_bindgen(js_name = changePassphrase, unchecked_return_type = "Promise<void>")]
+    pub fn change_passphrase(
+        &self,
+        #[wasm_bindgen(js_name = newPassphrase)] new_passphrase: String,
+        #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let s = self.session.clone();
+        let new_passphrase = zeroize::Zeroizing::new(new_passphrase);
+        let opts = options(&options_value)?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let report = reporter(opts.on_progress);
+            s.change_passphrase(&new_passphrase, &report)
+                .await
+                .map_err(client_error)?;
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Creates an item from a label and slots (`{name: value}`).
+    #[wasm_bindgen(js_name = createItem, unchecked_return_type = "Promise<PlainItem>")]
+    pub fn create_item(
+        &self,
+        label: String,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] slots: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let s = self.session.clone();
+        let slots: BTreeMap<String, String> = from_js(slots, "slots")?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.create_item(&label, &slots).await.map_err(client_error)?)
+        }))
+    }
+
+    /// All items, decrypted.
+    #[wasm_bindgen(js_name = listItems, unchecked_return_type = "Promise<PlainItem[]>")]
+    pub fn list_items(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.list_items().await.map_err(client_error)?)
+        })
+    }
+
+    /// One item, decrypted.
+    #[wasm_bindgen(js_name = getItem, unchecked_return_type = "Promise<PlainItem>")]
+    pub fn get_item(&self, id: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.get_item(&id).await.map_err(client_error)?)
+        })
+    }
+
+    /// What the Vault stores for an item: its ciphertext record.
+    #[wasm_bindgen(js_name = getItemRecord, unchecked_return_type = "Promise<ItemRecord>")]
+    pub fn get_item_record(&self, id: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.api().item(&id).await.map_err(client_error)?)
+        })
+    }
+
+    /// Replaces an item's label and slots.
+    #[wasm_bindgen(js_name = updateItem, unchecked_return_type = "Promise<PlainItem>")]
+    pub fn update_item(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PlainItem")] item: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let s = self.session.clone();
+        let item: PlainItem = from_js(item, "item")?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.update_item(&item).await.map_err(client_error)?)
+        }))
+    }
+
+    /// Deletes an item.
+    #[wasm_bindgen(js_name = deleteItem, unchecked_return_type = "Promise<void>")]
+    pub fn delete_item(&self, id: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.delete_item(&id).await.map_err(client_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Invites someone by email with a fresh connection keypair. Returns the invitation id and
+    /// the single-use token to pass on (the Vault emails it too when it has SMTP).
+    #[wasm_bindgen(unchecked_return_type = "Promise<CreatedInvitation>")]
+    pub fn invite(&self, email: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.invite(&email).await.map_err(client_error)?)
+        })
+    }
+
+    /// Accepts an invitation with a fresh keypair of our own.
+    #[wasm_bindgen(js_name = acceptInvitation, unchecked_return_type = "Promise<Connection>")]
+    pub fn accept_invitation(
+        &self,
+        #[wasm_bindgen(js_name = invitationId)] invitation_id: String,
+        token: String,
+    ) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let connection = s
+                .accept_invitation(&invitation_id, &token)
+                .await
+                .map_err(client_error)?;
+            with_fingerprint(&connection)
+        })
+    }
+
+    /// All connections, each with its fingerprint.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Connection[]>")]
+    pub fn connections(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let list = s.connections().await.map_err(client_error)?;
+            let out = js_sys::Array::new();
+            for connection in &list {
+                out.push(&with_fingerprint(connection)?);
+            }
+            Ok(out.into())
+        })
+    }
+
+    /// One connection, with its fingerprint.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Connection>")]
+    pub fn connection(&self, id: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            with_fingerprint(&s.connection(&id).await.map_err(client_error)?)
+        })
+    }
+
+    /// Shares an item with a connection's peer (HPKE Auth mode), with optional `expiresAt`,
+    /// `terms` and `acceptanceRequired`.
+    #[wasm_bindgen(js_name = shareItem, unchecked_return_type = "Promise<Share>")]
+    pub fn share_item(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: String,
+        #[wasm_bindgen(js_name = connectionId)] connection_id: String,
+        #[wasm_bindgen(unchecked_param_type = "ShareOptions")] options_value: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let s = self.session.clone();
+        let options: ShareOptions = if options_value.is_undefined() || options_value.is_null() {
+            ShareOptions::default()
+        } else {
+            from_js(options_value, "share options")?
+        };
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            to_js(
+                &s.share_item(&item_id, &connection_id, &options)
+                    .await
+                    .map_err(client_error)?,
+            )
+        }))
+    }
+
+    /// Live shares, newest first: `"incoming"` (default, from every user) or `"outgoing"`.
+    #[wasm_bindgen(js_name = listShares, unchecked_return_type = "Promise<Share[]>")]
+    pub fn list_shares(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"incoming\" | \"outgoing\"")] direction: Option<
+            String,
+        >,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let s = self.session.clone();
+        let direction = match direction.as_deref() {
+            None | Some("incoming") => Direction::Incoming,
+            Some("outgoing") => Direction::Outgoing,
+            Some(other) => {
+                return Err(invalid_argument(&format!(
+                    "direction must be \"incoming\" or \"outgoing\", not {other:?}"
+                )));
+            }
+        };
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.list_shares(direction).await.map_err(client_error)?)
+        }))
+    }
+
+    /// Reads a share: opens the sealed DEK (only if the connection's peer sealed it) and
+    /// decrypts the copy.
+    #[wasm_bindgen(js_name = readShare, unchecked_return_type = "Promise<ReadShare>")]
+    pub fn read_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.read_share(&share_id).await.map_err(client_error)?)
+        })
+    }
+
+    /// Accepts a share that requires acceptance.
+    #[wasm_bindgen(js_name = acceptShare, unchecked_return_type = "Promise<Share>")]
+    pub fn accept_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.accept_share(&share_id).await.map_err(client_error)?)
+        })
+    }
+
+    /// Re-encrypts the latest version of an item under the share's DEK (sender only).
+    #[wasm_bindgen(js_name = updateShare, unchecked_return_type = "Promise<Share>")]
+    pub fn update_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+        #[wasm_bindgen(js_name = itemId)] item_id: String,
+    ) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(
+                &s.update_share(&share_id, &item_id)
+                    .await
+                    .map_err(client_error)?,
+            )
+        })
+    }
+
+    /// Deletes a share; either side may.
+    #[wasm_bindgen(js_name = deleteShare, unchecked_return_type = "Promise<void>")]
+    pub fn delete_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.delete_share(&share_id).await.map_err(client_error)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+fn with_fingerprint(connection: &crate::api::Connection) -> Result<JsValue, JsValue> {
+    let fp = Session::<GlooTransport>::fingerprint(connection).map_err(client_error)?;
+    let mut json =
+        serde_json::to_value(connection).map_err(|e| invalid_argument(&e.to_string()))?;
+    if let Some(map) = json.as_object_mut() {
+        map.insert("fingerprint".into(), Value::String(fp));
+    }
+    camel(json)
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| invalid_argument(&e.to_string()))
+}
