@@ -17,14 +17,21 @@ const PLAINTEXT: &str = "covault-e2e-plaintext-7f3a9c";
 const PASSPHRASE: &str = "covault e2e passphrase 4b1d";
 
 fn vault() -> &'static str {
-    option_env!("COVAULT_TEST_VAULT_URL")
-        .expect("COVAULT_TEST_VAULT_URL must be set at build time (scripts/test.sh does it)")
+    match option_env!("COVAULT_TEST_VAULT_URL") {
+        Some(url) => url,
+        None => {
+            panic!("COVAULT_TEST_VAULT_URL must be set at build time (scripts/test.sh does it)")
+        }
+    }
 }
 
 fn proxy(mode: &str) -> String {
-    let base = option_env!("COVAULT_TEST_PROXY_URL")
-        .expect("COVAULT_TEST_PROXY_URL must be set at build time (scripts/test.sh does it)");
-    format!("{base}/{mode}")
+    match option_env!("COVAULT_TEST_PROXY_URL") {
+        Some(base) => format!("{base}/{mode}"),
+        None => {
+            panic!("COVAULT_TEST_PROXY_URL must be set at build time (scripts/test.sh does it)")
+        }
+    }
 }
 
 fn get(value: &JsValue, path: &str) -> JsValue {
