@@ -17,5 +17,11 @@ pub use transport::{HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]
 pub use transport::GlooTransport;
+
+/// Requests sent by the browser transport so far, and milliseconds spent waiting for them.
+#[cfg(target_arch = "wasm32")]
+pub fn transport_stats() -> (u64, f64) {
+    transport::REQUEST_STATS.with(std::cell::Cell::get)
+}
 #[cfg(all(feature = "native-client", not(target_arch = "wasm32")))]
 pub use transport::ReqwestTransport;

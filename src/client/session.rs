@@ -554,6 +554,40 @@ impl<T: Transport + Clone> Session<T> {
         Ok(ReadShare { share, item })
     }
 
+    /// Every live incoming share, decrypted, with two requests per page of 200 plus one per
+    /// connection (the list carries the ciphertext; connection keys are unwrapped once each).
+    /// Shares that still need acceptance are skipped; any share that fails to open fails the
+    /// whole call with its error.
+    pub async fn read_all_incoming(&self) -> Result<Vec<ReadShare>, ClientError> {
+        let shares = self.list_shares(Direction::Incoming).await?;
+        let mut keys: BTreeMap<String, (KeyPair, PublicKey)> = BTreeMap::new();
+        let mut out = Vec::with_capacity(shares.len());
+        for share in shares {
+            let (Some(sealed), Some(label), Some(slots)) = (&share.sealed_dek, &share.label, &share.slots) else {
+                continue;
+            };
+            if !keys.contains_key(&share.connection_id) {
+                let connection = self.api.connection(&share.connection_id).await?;
+                let keypair = self.my_keypair(&connection).await?;
+                keys.insert(share.connection_id.clone(), (keypair, PublicKey::parse(&connection.peer.public_key)?));
+            }
+            let (keypair, sender) = keys
+                .get(&share.connection_id)
+                .ok_or_else(|| ClientError::Protocol("connection vanished".into()))?;
+            let dek = hpke::open_dek(&env(sealed)?, keypair, ExpectedSender::Auth(sender), &share.id, &share.connection_id)?;
+            let item = PlainItem {
+                id: share.id.clone(),
+                label: dek.decrypt_string(&env(label)?, &Context::share_label(&share.id))?.to_string(),
+                slots: slots
+                    .iter()
+                    .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::share_slot(&share.id, name))?.to_string())))
+                    .collect::<Result<_, ClientError>>()?,
+            };
+            out.push(ReadShare { share, item });
+        }
+        Ok(out)
+    }
+
     /// Accepts a share (and its terms).
     pub async fn accept_share(&self, share_id: &str) -> Result<Share, ClientError> {
         self.api.accept_share(share_id).await

@@ -64,6 +64,33 @@ impl Transport for GlooTransport {
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, ClientError> {
+        let started = js_sys::Date::now();
+        let result = self.fetch(request).await;
+        REQUEST_STATS.with(|s| {
+            let (n, ms) = s.get();
+            s.set((n + 1, ms + (js_sys::Date::now() - started)));
+        });
+        result
+    }
+
+    async fn yield_now(&self) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, 0);
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    /// Requests sent and milliseconds spent waiting for the Vault, for the bulk benchmark's
+    /// breakdown (see `requestStats()` in JS).
+    pub(crate) static REQUEST_STATS: std::cell::Cell<(u64, f64)> = const { std::cell::Cell::new((0, 0.0)) };
+}
+
+#[cfg(target_arch = "wasm32")]
+impl GlooTransport {
+    async fn fetch(&self, request: HttpRequest) -> Result<HttpResponse, ClientError> {
         use gloo_net::http::{Method, RequestBuilder};
         let method = match request.method {
             "POST" => Method::POST,
@@ -92,13 +119,6 @@ impl Transport for GlooTransport {
             .await
             .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
         Ok(HttpResponse { status, body })
-    }
-
-    async fn yield_now(&self) {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            set_timeout(&resolve, 0);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     }
 }
 

@@ -412,6 +412,13 @@ impl Covault {
         })
     }
 
+    /// Every live incoming share, decrypted, in a few requests (see `readShare` for one).
+    #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "Promise<ReadShare[]>")]
+    pub fn read_all_incoming(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move { to_js(&s.read_all_incoming().await.map_err(client_error)?) })
+    }
+
     /// Accepts a share that requires acceptance.
     #[wasm_bindgen(js_name = acceptShare, unchecked_return_type = "Promise<Share>")]
     pub fn accept_share(
@@ -465,4 +472,15 @@ fn with_fingerprint(connection: &crate::api::Connection) -> Result<JsValue, JsVa
     camel(json)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| invalid_argument(&e.to_string()))
+}
+
+/// Requests this page has sent to any Vault, and the milliseconds spent waiting for answers:
+/// a diagnostic, for telling network time from local work.
+#[wasm_bindgen(js_name = requestStats, unchecked_return_type = "{ requests: number; waitingMs: number }")]
+pub fn request_stats() -> Result<JsValue, JsValue> {
+    let (requests, ms) = crate::client::transport_stats();
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"requests".into(), &(requests as f64).into())?;
+    js_sys::Reflect::set(&o, &"waitingMs".into(), &ms.into())?;
+    Ok(o.into())
 }
