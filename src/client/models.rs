@@ -52,3 +52,24 @@ pub struct ReadShare {
     /// The decrypted copy: its id is the share id.
     pub item: PlainItem,
 }
+
+/// A session a native client keeps between runs (see `Session::save`). A credential: whoever
+/// holds it can act as the user until the session expires, and decrypt their data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedSession {
+    /// The Vault.
+    pub vault_url: String,
+    /// The user id.
+    pub user_id: String,
+    /// The account email.
+    pub email: String,
+    /// The printable secret key.
+    pub secret_key: String,
+    /// The unlock key (derived from passphrase and secret key; it unwraps the KEK), base64url.
+    pub unlock_key: String,
+    /// The bearer token.
+    pub session_token: String,
+    /// RFC 3339.
+    pub session_expires_at: String,
+}

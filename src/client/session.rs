@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use super::api::Api;
 use super::error::ClientError;
-use super::models::{PlainItem, ReadShare, RecoveryKit, ShareOptions};
+use super::models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions};
 use super::transport::Transport;
 use crate::api::*;
+use crate::crypto::aead::SymmetricKey;
 use crate::crypto::encoding::{from_base64url, to_base64url};
 use crate::crypto::share::{self as hpke, ExpectedSender, Sender};
 use crate::crypto::{
@@ -29,6 +30,7 @@ pub struct Session<T: Transport + Clone> {
     api: Api<T>,
     user: User,
     secret_key: SecretKey,
+    unlock_key: std::cell::RefCell<SymmetricKey>,
     kek: Kek,
     dek: Dek,
     expires_at: String,
@@ -153,6 +155,25 @@ impl<T: Transport + Clone> Session<T> {
             })?;
         let api = api.with_token(Some(session.token.clone()));
         let kek = Kek::unwrap(keys, &session.user.id, &env(&api.kek().await?.wrapped_kek)?)?;
+        Self::assemble(
+            api,
+            session.user,
+            secret,
+            keys.unlock_key.clone(),
+            kek,
+            session.expires_at,
+        )
+        .await
+    }
+
+    async fn assemble(
+        api: Api<T>,
+        user: User,
+        secret: SecretKey,
+        unlock_key: SymmetricKey,
+        kek: Kek,
+        expires_at: String,
+    ) -> Result<Self, ClientError> {
         let deks = api.deks().await?;
         let dek = match deks.first() {
             Some(record) => kek.unwrap_dek(&record.id, &env(&record.wrapped_key)?)?,
@@ -168,12 +189,60 @@ impl<T: Transport + Clone> Session<T> {
         };
         Ok(Session {
             api,
-            user: session.user,
+            user,
             secret_key: secret,
+            unlock_key: std::cell::RefCell::new(unlock_key),
             kek,
             dek,
-            expires_at: session.expires_at,
+            expires_at,
         })
+    }
+
+    /// What a native client keeps between runs to act without the passphrase: the session
+    /// token, the secret key and the unlock key. It is a credential: store it like one.
+    pub fn save(&self) -> SavedSession {
+        SavedSession {
+            vault_url: self.api.base_url().to_owned(),
+            user_id: self.user.id.clone(),
+            email: self.user.email.clone(),
+            secret_key: self.secret_key.to_printable().to_string(),
+            unlock_key: self.unlock_key.borrow().to_base64url().to_string(),
+            session_token: self.api.token().unwrap_or_default().to_owned(),
+            session_expires_at: self.expires_at.clone(),
+        }
+    }
+
+    /// Resumes a saved session: checks the token with the Vault, unwraps the KEK with the
+    /// saved unlock key. An expired session is `Unauthorized` (log in again).
+    pub async fn resume(transport: T, saved: &SavedSession) -> Result<Self, ClientError> {
+        let secret = SecretKey::parse(&saved.secret_key)?;
+        let unlock_key = SymmetricKey::from_base64url(&saved.unlock_key)?;
+        let api = Api::new(transport).with_token(Some(saved.session_token.clone()));
+        let user = api.me().await.map_err(|e| match e {
+            ClientError::Unauthorized(_) => ClientError::Unauthorized(
+                "the session has expired or was ended; log in again".into(),
+            ),
+            other => other,
+        })?;
+        if user.id != saved.user_id {
+            return Err(ClientError::Protocol(
+                "the session belongs to another user".into(),
+            ));
+        }
+        let kek = Kek::unwrap_with_unlock_key(
+            &unlock_key,
+            &user.id,
+            &env(&api.kek().await?.wrapped_kek)?,
+        )?;
+        Self::assemble(
+            api,
+            user,
+            secret,
+            unlock_key,
+            kek,
+            saved.session_expires_at.clone(),
+        )
+        .await
     }
 
     /// The user.
@@ -229,7 +298,9 @@ impl<T: Transport + Clone> Session<T> {
                 salt: to_base64url(&salt),
                 auth_key: keys.auth_key_text(),
             })
-            .await
+            .await?;
+        *self.unlock_key.borrow_mut() = keys.unlock_key.clone();
+        Ok(())
     }
 
     // ---- items ----
@@ -563,24 +634,46 @@ impl<T: Transport + Clone> Session<T> {
         let mut keys: BTreeMap<String, (KeyPair, PublicKey)> = BTreeMap::new();
         let mut out = Vec::with_capacity(shares.len());
         for share in shares {
-            let (Some(sealed), Some(label), Some(slots)) = (&share.sealed_dek, &share.label, &share.slots) else {
+            let (Some(sealed), Some(label), Some(slots)) =
+                (&share.sealed_dek, &share.label, &share.slots)
+            else {
                 continue;
             };
             if !keys.contains_key(&share.connection_id) {
                 let connection = self.api.connection(&share.connection_id).await?;
                 let keypair = self.my_keypair(&connection).await?;
-                keys.insert(share.connection_id.clone(), (keypair, PublicKey::parse(&connection.peer.public_key)?));
+                keys.insert(
+                    share.connection_id.clone(),
+                    (keypair, PublicKey::parse(&connection.peer.public_key)?),
+                );
             }
             let (keypair, sender) = keys
                 .get(&share.connection_id)
                 .ok_or_else(|| ClientError::Protocol("connection vanished".into()))?;
-            let dek = hpke::open_dek(&env(sealed)?, keypair, ExpectedSender::Auth(sender), &share.id, &share.connection_id)?;
+            let dek = hpke::open_dek(
+                &env(sealed)?,
+                keypair,
+                ExpectedSender::Auth(sender),
+                &share.id,
+                &share.connection_id,
+            )?;
             let item = PlainItem {
                 id: share.id.clone(),
-                label: dek.decrypt_string(&env(label)?, &Context::share_label(&share.id))?.to_string(),
+                label: dek
+                    .decrypt_string(&env(label)?, &Context::share_label(&share.id))?
+                    .to_string(),
                 slots: slots
                     .iter()
-                    .map(|(name, value)| Ok((name.clone(), dek.decrypt_string(&env(value)?, &Context::share_slot(&share.id, name))?.to_string())))
+                    .map(|(name, value)| {
+                        Ok((
+                            name.clone(),
+                            dek.decrypt_string(
+                                &env(value)?,
+                                &Context::share_slot(&share.id, name),
+                            )?
+                            .to_string(),
+                        ))
+                    })
                     .collect::<Result<_, ClientError>>()?,
             };
             out.push(ReadShare { share, item });

@@ -40,6 +40,17 @@ impl SymmetricKey {
         Ok(SymmetricKey(array))
     }
 
+    /// The key as base64url, for a native client's credential file (never for JS, never sent).
+    pub fn to_base64url(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(super::encoding::to_base64url(&self.0))
+    }
+
+    /// Reads a key from its base64url form.
+    pub fn from_base64url(text: &str) -> Result<Self> {
+        let bytes = Zeroizing::new(super::encoding::from_base64url(text, "key")?);
+        Self::from_slice(&bytes)
+    }
+
     /// The raw bytes, for wrapping only.
     pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
         &self.0

@@ -50,9 +50,18 @@ impl Kek {
 
     /// Unwraps the KEK of `owner` with the unlock key.
     pub fn unwrap(keys: &DerivedKeys, owner: &str, wrapped: &Envelope) -> Result<Self> {
+        Self::unwrap_with_unlock_key(&keys.unlock_key, owner, wrapped)
+    }
+
+    /// Unwraps the KEK with a saved unlock key (a native client that keeps one between runs).
+    pub fn unwrap_with_unlock_key(
+        unlock_key: &SymmetricKey,
+        owner: &str,
+        wrapped: &Envelope,
+    ) -> Result<Self> {
         Ok(Kek {
             owner: owner.to_owned(),
-            key: keys.unlock_key.unwrap_key(wrapped, &kek_context(owner))?,
+            key: unlock_key.unwrap_key(wrapped, &kek_context(owner))?,
         })
     }
 

@@ -416,7 +416,9 @@ impl Covault {
     #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "Promise<ReadShare[]>")]
     pub fn read_all_incoming(&self) -> js_sys::Promise {
         let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move { to_js(&s.read_all_incoming().await.map_err(client_error)?) })
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.read_all_incoming().await.map_err(client_error)?)
+        })
     }
 
     /// Accepts a share that requires acceptance.

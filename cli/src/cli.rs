@@ -1,0 +1,267 @@
+//! The command line: one subcommand per step of the guide.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The covault command-line client: users, items, connections and shares, end-to-end
+/// encrypted. Keys are made and used here; the Vault sees only ciphertext.
+#[derive(Debug, Parser)]
+#[command(name = "covault", version, after_help = WALKTHROUGH)]
+pub struct Cli {
+    /// The Vault's URL. Also COVAULT_VAULT_URL, or COVAULT_VAULT_URL=… in ./.covault.env;
+    /// commands with -a default to the Vault in the auth file.
+    #[arg(long, global = true, env = "COVAULT_VAULT_URL")]
+    pub vault: Option<String>,
+    /// Print JSON instead of YAML.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const WALKTHROUGH: &str = "The guide, in short:
+  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml
+  covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml
+  covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml
+  covault connections:create -c .connection_config.yaml
+  covault items:create -i item.yaml -a .alice.yaml
+  covault shares:create-config --from .alice.yaml --connection-id CONN --item-id ITEM > .share_config.yaml
+  covault shares:create -c .share_config.yaml
+  covault shares:list -a .bob.yaml
+  covault shares:get-incoming -a .bob.yaml SHARE_ID";
+
+/// The auth file of the user acting.
+#[derive(Debug, Args)]
+pub struct Auth {
+    /// Auth file of the user acting (from users:create or users:login).
+    #[arg(short = 'a', long = "auth", value_name = "FILE")]
+    pub auth: PathBuf,
+}
+
+/// Where a passphrase comes from.
+#[derive(Debug, Args)]
+pub struct Passphrase {
+    /// The passphrase. Also COVAULT_PASSPHRASE; prompted for when neither is given.
+    #[arg(
+        short = 'p',
+        long = "passphrase",
+        env = "COVAULT_PASSPHRASE",
+        hide_env_values = true
+    )]
+    pub passphrase: Option<String>,
+}
+
+/// Which shares to list.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShareType {
+    /// Shared with you, by anyone.
+    Incoming,
+    /// Shared by you.
+    Outgoing,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a user and print its auth file.
+    #[command(
+        name = "users:create",
+        after_help = "Example:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened."
+    )]
+    UsersCreate {
+        /// The new account's email.
+        #[arg(short = 'e', long, env = "COVAULT_EMAIL")]
+        email: String,
+        #[command(flatten)]
+        passphrase: Passphrase,
+        /// Write the auth file here (mode 0600) instead of to standard output.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Open a new session for an existing user and print (or refresh) its auth file.
+    #[command(
+        name = "users:login",
+        after_help = "Examples:\n  covault users:login -a .alice.yaml -p 'alice passphrase'       # refresh an expired session in place\n  covault users:login -e alice@example.com --secret-key CV1-… -p '…' > .alice.yaml"
+    )]
+    UsersLogin {
+        /// An existing auth file to refresh (its email and secret key are used, and it is rewritten).
+        #[arg(short = 'a', long = "auth", value_name = "FILE")]
+        auth: Option<PathBuf>,
+        /// The email (without -a).
+        #[arg(short = 'e', long)]
+        email: Option<String>,
+        /// The secret key from the recovery kit (without -a).
+        #[arg(long, env = "COVAULT_SECRET_KEY", hide_env_values = true)]
+        secret_key: Option<String>,
+        #[command(flatten)]
+        passphrase: Passphrase,
+    },
+    /// Show the user of an auth file.
+    #[command(
+        name = "users:get",
+        after_help = "Example:\n  covault users:get -a .alice.yaml"
+    )]
+    UsersGet {
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Create an item from a file of kind Item.
+    #[command(
+        name = "items:create",
+        after_help = "Example:\n  covault items:create -i item.yaml -a .alice.yaml\n\nitem.yaml:\n  kind: Item\n  spec:\n    label: My bank\n    slots:\n      - name: username\n        value: alice\n      - name: password\n        value: hunter2"
+    )]
+    ItemsCreate {
+        /// The item file.
+        #[arg(short = 'i', long = "item", value_name = "FILE")]
+        item: PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List your items, decrypted.
+    #[command(
+        name = "items:list",
+        after_help = "Example:\n  covault items:list -a .alice.yaml"
+    )]
+    ItemsList {
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Show one item, decrypted.
+    #[command(
+        name = "items:get",
+        after_help = "Example:\n  covault items:get -a .alice.yaml ITEM_ID"
+    )]
+    ItemsGet {
+        /// The item id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Write a connection config for two users, to edit and pass to connections:create.
+    #[command(
+        name = "connections:create-config",
+        after_help = "Example:\n  covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml"
+    )]
+    ConnectionsCreateConfig {
+        /// The inviter's auth file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The invitee's auth file.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Connect two users: keypairs for both, the invitation, and its acceptance.
+    #[command(
+        name = "connections:create",
+        after_help = "Example:\n  covault connections:create -c .connection_config.yaml"
+    )]
+    ConnectionsCreate {
+        /// The connection config.
+        #[arg(short = 'c', long = "config", value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// List your connections with their fingerprints.
+    #[command(
+        name = "connections:list",
+        after_help = "Example:\n  covault connections:list -a .alice.yaml\n\nCompare each fingerprint with your peer's over another channel: if they differ, the Vault substituted a key."
+    )]
+    ConnectionsList {
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Write a share template for an item and a connection.
+    #[command(
+        name = "shares:create-config",
+        after_help = "Example:\n  covault shares:create-config --from .alice.yaml --connection-id CONN_ID --item-id ITEM_ID > .share_config.yaml"
+    )]
+    SharesCreateConfig {
+        /// The sharer's auth file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The connection to share on.
+        #[arg(long)]
+        connection_id: String,
+        /// The item to share.
+        #[arg(long)]
+        item_id: String,
+    },
+    /// Share an item as a share config describes.
+    #[command(
+        name = "shares:create",
+        after_help = "Example:\n  covault shares:create -c .share_config.yaml --expires-at 2027-01-01T00:00:00Z --terms 'Do not forward' --acceptance-required"
+    )]
+    SharesCreate {
+        /// The share config.
+        #[arg(short = 'c', long = "config", value_name = "FILE")]
+        config: PathBuf,
+        /// When the share stops being served (RFC 3339); overrides the config.
+        #[arg(long)]
+        expires_at: Option<String>,
+        /// Terms the recipient sees; overrides the config.
+        #[arg(long)]
+        terms: Option<String>,
+        /// The recipient must accept before reading.
+        #[arg(long)]
+        acceptance_required: bool,
+    },
+    /// List shares: incoming (from every user) by default, or outgoing.
+    #[command(
+        name = "shares:list",
+        after_help = "Examples:\n  covault shares:list -a .bob.yaml\n  covault shares:list -t outgoing -a .alice.yaml"
+    )]
+    SharesList {
+        #[command(flatten)]
+        auth: Auth,
+        /// incoming or outgoing.
+        #[arg(short = 't', long = "type", value_enum, default_value = "incoming")]
+        share_type: ShareType,
+    },
+    /// Show an incoming share and its decrypted item.
+    #[command(
+        name = "shares:get-incoming",
+        after_help = "Example:\n  covault shares:get-incoming -a .bob.yaml SHARE_ID"
+    )]
+    SharesGetIncoming {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Accept a share that requires acceptance.
+    #[command(
+        name = "shares:accept",
+        after_help = "Example:\n  covault shares:accept -a .bob.yaml SHARE_ID"
+    )]
+    SharesAccept {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Update a share with the latest version of its item (sender only).
+    #[command(
+        name = "shares:update",
+        after_help = "Example:\n  covault shares:update -a .alice.yaml SHARE_ID --item-id ITEM_ID"
+    )]
+    SharesUpdate {
+        /// The share id.
+        id: String,
+        /// The item the share was made from.
+        #[arg(long)]
+        item_id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Delete a share; either side may.
+    #[command(
+        name = "shares:delete",
+        after_help = "Example:\n  covault shares:delete -a .alice.yaml SHARE_ID"
+    )]
+    SharesDelete {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+}

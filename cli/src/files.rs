@@ -1,0 +1,220 @@
+//! The files the CLI reads and writes: the auth file (a credential, written 0600, never
+//! holding the passphrase), item files, and the connection and share configs.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use covault::client::SavedSession;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A file of a given `kind`, with optional `metadata` and a `spec`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document<M, S> {
+    /// The kind.
+    pub kind: String,
+    /// Where things are (paths, the Vault).
+    #[serde(default)]
+    pub metadata: M,
+    /// The content.
+    pub spec: S,
+}
+
+/// Reads and parses a YAML file of the expected kind, with a one-line error naming the file.
+pub fn read<M: DeserializeOwned + Default, S: DeserializeOwned>(
+    path: &Path,
+    kind: &str,
+) -> Result<Document<M, S>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let doc: Document<M, S> = serde_yaml_ng::from_str(&text)
+        .map_err(|e| format!("{} is not a valid {kind} file: {e}", path.display()))?;
+    if doc.kind != kind {
+        return Err(format!(
+            "{} is a {:?} file, expected kind {kind:?}",
+            path.display(),
+            doc.kind
+        ));
+    }
+    Ok(doc)
+}
+
+/// The auth file: `kind: Auth`, the saved session as `spec`.
+pub type AuthFile = Document<BTreeMap<String, String>, SavedSession>;
+
+/// Reads an auth file.
+pub fn read_auth(path: &Path) -> Result<SavedSession, String> {
+    Ok(read::<BTreeMap<String, String>, SavedSession>(path, "Auth")?.spec)
+}
+
+/// The YAML of an auth file, with a comment saying what it is.
+pub fn auth_yaml(session: &SavedSession) -> Result<String, String> {
+    let doc: AuthFile = Document {
+        kind: "Auth".into(),
+        metadata: BTreeMap::new(),
+        spec: session.clone(),
+    };
+    let yaml = serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "# covault auth file for {}: a credential. Keep it private (mode 0600).\n\
+         # It holds the session token, the secret key and the unlock key, never the passphrase.\n{yaml}",
+        session.email
+    ))
+}
+
+/// Writes a file atomically (temporary file, then rename) with mode 0600, so that a failure
+/// never leaves a half-written credential.
+pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("covault"),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+/// Prints a credential to standard output; if stdout is a file (`> .alice.yaml`), restricts
+/// it to mode 0600 first.
+pub fn print_private(text: &str) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+            let file = std::fs::File::from(fd);
+            if file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+                file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| format!("cannot restrict the output file to mode 0600: {e}"))?;
+            }
+        }
+    }
+    print!("{text}");
+    std::io::stdout().flush().map_err(|e| e.to_string())
+}
+
+/// An item file: `kind: Item`, `spec: {label, slots}`; slots as a map or as a list of
+/// `{name, value}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemSpec {
+    /// The label.
+    pub label: String,
+    /// The slots.
+    pub slots: Slots,
+}
+
+/// Slots, in either spelling.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Slots {
+    /// `name: value`.
+    Map(BTreeMap<String, String>),
+    /// `- name: …\n  value: …`.
+    List(Vec<Slot>),
+}
+
+/// One slot in list form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Slot {
+    /// Its name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+}
+
+impl Slots {
+    /// As a map; duplicate names are an error.
+    pub fn into_map(self) -> Result<BTreeMap<String, String>, String> {
+        match self {
+            Slots::Map(map) => Ok(map),
+            Slots::List(list) => {
+                let mut map = BTreeMap::new();
+                for slot in list {
+                    if map.insert(slot.name.clone(), slot.value).is_some() {
+                        return Err(format!("slot {:?} appears twice", slot.name));
+                    }
+                }
+                Ok(map)
+            }
+        }
+    }
+}
+
+/// Paths in a config, relative to the config file's folder unless absolute.
+pub fn resolve(config: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_owned()
+    } else {
+        config.parent().unwrap_or(Path::new(".")).join(p)
+    }
+}
+
+/// `.connection_config.yaml`.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionMeta {
+    /// The inviter's auth file.
+    pub from: String,
+    /// The invitee's auth file.
+    pub to: String,
+}
+
+/// The editable part of a connection config.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConnectionSpec {
+    /// How the inviter is shown.
+    pub from_name: String,
+    /// How the invitee is shown.
+    pub to_name: String,
+}
+
+/// `.share_config.yaml` metadata.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareMeta {
+    /// The sharer's auth file.
+    pub from: String,
+}
+
+/// The share template.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ShareSpec {
+    /// The connection to share on.
+    pub connection_id: String,
+    /// The item to share.
+    pub item_id: String,
+    /// RFC 3339, optional.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Optional terms.
+    #[serde(default)]
+    pub terms: Option<String>,
+    /// Whether the recipient must accept first.
+    #[serde(default)]
+    pub acceptance_required: bool,
+}

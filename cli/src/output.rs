@@ -1,0 +1,24 @@
+//! Output: YAML documents with `kind` and `spec` (the guide's style), or JSON with `--json`.
+
+use serde::Serialize;
+
+/// A document of the given kind.
+#[derive(Serialize)]
+pub struct Doc<'a, T: Serialize> {
+    /// What it is: `User`, `Item`, `Items`, `Connection`, …
+    pub kind: &'a str,
+    /// The content.
+    pub spec: T,
+}
+
+/// Renders a document as YAML or JSON.
+pub fn render<T: Serialize>(kind: &str, spec: T, json: bool) -> Result<String, String> {
+    let doc = Doc { kind, spec };
+    if json {
+        serde_json::to_string_pretty(&doc)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
+    } else {
+        serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())
+    }
+}
