@@ -120,6 +120,21 @@ async fn load_decoy_key(db: &Db) -> anyhow::Result<[u8; 32]> {
     )?)
 }
 
+/// Starts the server on `config.listen` in the background (for embedding and tests) and
+/// returns the bound address.
+pub async fn spawn(config: Config) -> anyhow::Result<std::net::SocketAddr> {
+    let listen = config.listen;
+    let app = build(config).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            tracing::error!(%error, "server stopped");
+        }
+    });
+    Ok(addr)
+}
+
 /// Runs the server until SIGTERM or Ctrl-C, then finishes in-flight requests. Prints the bound
 /// address (`covault-server listening on http://…`) on standard output once it accepts.
 pub async fn run(config: Config) -> anyhow::Result<()> {

@@ -143,6 +143,10 @@ pub fn passphrase(given: Option<String>, prompt: &str) -> Result<String, String>
         Some(p) if !p.is_empty() => Ok(p),
         Some(_) => Err("the passphrase is empty".into()),
         None => {
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() {
+                return Err("no passphrase given: use -p, COVAULT_PASSPHRASE, or run in a terminal to be asked".into());
+            }
             let p = rpassword::prompt_password(prompt).map_err(|e| {
                 format!("no passphrase given (-p or COVAULT_PASSPHRASE) and cannot prompt: {e}")
             })?;
