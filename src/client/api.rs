@@ -154,6 +154,11 @@ impl<T: Transport> Api<T> {
         self.call("POST", "/v1/keystore/keypairs".into(), Some(req))
             .await
     }
+    /// `GET /v1/keystore/keypairs`.
+    pub async fn keypairs(&self) -> Result<Vec<KeyPairRecord>, ClientError> {
+        self.call("GET", "/v1/keystore/keypairs".into(), None::<&()>)
+            .await
+    }
     /// `GET /v1/keystore/keypairs/{id}`.
     pub async fn keypair(&self, id: &str) -> Result<KeyPairRecord, ClientError> {
         self.call(

@@ -11,7 +11,7 @@ mod transport;
 
 pub use api::Api;
 pub use error::ClientError;
-pub use models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions};
+pub use models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions, VaultView};
 pub use session::{Progress, Session};
 pub use transport::{HttpRequest, HttpResponse, Transport};
 

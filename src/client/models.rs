@@ -73,3 +73,22 @@ pub struct SavedSession {
     /// RFC 3339.
     pub session_expires_at: String,
 }
+
+/// What the Vault holds for a user, undecrypted (see `Session::vault_view`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VaultView {
+    /// The KEK, wrapped by the unlock key.
+    pub wrapped_kek: String,
+    /// Wrapped DEKs.
+    pub deks: Vec<crate::api::DekRecord>,
+    /// Public keys and wrapped private keys.
+    pub keypairs: Vec<crate::api::KeyPairRecord>,
+    /// Item ciphertexts.
+    pub items: Vec<crate::api::Item>,
+    /// Connections (public keys).
+    pub connections: Vec<crate::api::Connection>,
+    /// Shares sent (ciphertexts).
+    pub outgoing_shares: Vec<crate::api::Share>,
+    /// Shares received (ciphertexts).
+    pub incoming_shares: Vec<crate::api::Share>,
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::api::Api;
 use super::error::ClientError;
-use super::models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions};
+use super::models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions, VaultView};
 use super::transport::Transport;
 use crate::api::*;
 use crate::crypto::aead::SymmetricKey;
@@ -301,6 +301,29 @@ impl<T: Transport + Clone> Session<T> {
             .await?;
         *self.unlock_key.borrow_mut() = keys.unlock_key.clone();
         Ok(())
+    }
+
+    /// Everything the Vault holds for this user, as it holds it: the wrapped KEK, wrapped DEKs
+    /// and private keys, public keys, item and share ciphertexts. Nothing is decrypted: this is
+    /// what a reader of the Vault's database would see.
+    pub async fn vault_view(&self) -> Result<VaultView, ClientError> {
+        Ok(VaultView {
+            wrapped_kek: self.api.kek().await?.wrapped_kek,
+            deks: self.api.deks().await?,
+            keypairs: self.api.keypairs().await?,
+            items: self.api.items().await?,
+            connections: self.api.connections().await?,
+            outgoing_shares: self
+                .api
+                .shares(Direction::Outgoing, 500, None)
+                .await?
+                .shares,
+            incoming_shares: self
+                .api
+                .shares(Direction::Incoming, 500, None)
+                .await?
+                .shares,
+        })
     }
 
     // ---- items ----

@@ -39,6 +39,15 @@ export interface Share {
   createdAt: string; updatedAt: string;
 }
 export interface ReadShare { share: Share; item: PlainItem }
+export interface VaultView {
+  wrappedKek: string;
+  deks: { id: string; wrappedKey: string; createdAt: string }[];
+  keypairs: { id: string; publicKey: string; wrappedPrivateKey: string; createdAt: string }[];
+  items: ItemRecord[];
+  connections: Omit<Connection, "fingerprint">[];
+  outgoingShares: Share[];
+  incomingShares: Share[];
+}
 /** What the Vault stores for an item: ciphertext only. */
 export interface ItemRecord { id: string; dekId: string; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
 "#;
@@ -447,6 +456,15 @@ impl Covault {
                     .await
                     .map_err(client_error)?,
             )
+        })
+    }
+
+    /// What the Vault holds for this user, undecrypted: wrapped keys, public keys, ciphertexts.
+    #[wasm_bindgen(js_name = vaultView, unchecked_return_type = "Promise<VaultView>")]
+    pub fn vault_view(&self) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(&s.vault_view().await.map_err(client_error)?)
         })
     }
 
