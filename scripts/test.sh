@@ -55,5 +55,7 @@ say "TypeScript: tsc --strict on a consumer of pkg/covault.d.ts"
 tests/node/node_modules/.bin/tsc -p tests/node
 say "optimized module in Chromium"
 node tests/node/pkg-smoke.mjs
+say "the demo page, clicked through in Chromium against a fresh Vault"
+node tests/node/demo-e2e.mjs target/debug/covault-server
 
 say "all tests passed"

@@ -1,5 +1,5 @@
 // The primitives demo: derive account keys, encrypt a slot, share it, tamper with it.
-import init, * as cv from "../pkg/covault.js";
+import init, * as cv from "/pkg/covault.js";
 
 const $ = (id) => document.getElementById(id);
 const show = (id, pairs, cls = "") => {

@@ -1,0 +1,163 @@
+// End-to-end test of the demo page (www/) in Debian's headless Chromium: a fresh covault-server
+// on SQLite serves the page and pkg/; the test clicks through the whole guide as a person would
+// and checks what each pane shows. Fails on any console error outside the steps that provoke
+// an error on purpose. Saves a screenshot of the finished flow to target/demo/finished.png.
+// Usage: node tests/node/demo-e2e.mjs [path/to/covault-server]
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
+const dir = mkdtempSync(join(tmpdir(), "covault-demo-"));
+let passed = 0, failed = 0;
+const expect = (name, ok, detail = "") => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
+  ok ? passed++ : failed++;
+};
+
+const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "demo.db")}`,
+  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((ok, fail) => {
+  server.stdout.on("data", (d) => {
+    const m = String(d).match(/http:\/\/[0-9.:]+/);
+    if (m) ok(m[0]);
+  });
+  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
+});
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+const consoleErrors = [];
+let expectingErrors = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    // A deliberate wrong passphrase or deleted share makes Chromium log the 4xx it received.
+    if (expectingErrors && /status of (401|404)/.test(m.text())) return;
+    consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  await page.goto(`${base}/`);
+  await page.waitForSelector("body[data-ready=true]");
+  expect("the page finds the Vault", (await page.textContent("#vault-status")) === "reachable");
+
+  const pane = (who) => page.locator(`#${who}`);
+  const stepOut = (who, s) => pane(who).locator(`[data-step="${s}"] output`);
+  const click = async (who, action) => pane(who).locator(`[data-action="${action}"]`).click();
+
+  // Sign up both (Argon2id at the default parameters, in the browser).
+  await click("alice", "signup");
+  await click("bob", "signup");
+  for (const who of ["alice", "bob"]) {
+    await stepOut(who, "signup").locator(".ok").waitFor({ timeout: 60000 });
+    const kit = await stepOut(who, "signup").locator("dd").first().textContent();
+    expect(`${who}'s recovery kit shows a secret key`, /^CV1-[0-9A-Z]{4}(-[0-9A-Z]{4}){6}$/.test(kit), kit);
+    const held = await stepOut(who, "signup").locator(".vault pre").textContent();
+    expect(`${who}'s pane shows the wrapped KEK the Vault holds`, held.includes('"wrappedKek": "cv1.a256gcm.'));
+  }
+
+  // Alice's item.
+  await click("alice", "item");
+  await stepOut("alice", "item").locator(".ok").waitFor();
+  const itemHeld = await stepOut("alice", "item").locator(".vault pre").textContent();
+  expect("the Vault holds only ciphertext for the item", !itemHeld.includes("correct horse") && itemHeld.includes("cv1.a256gcm."));
+
+  // Invite, accept, fingerprints.
+  await click("alice", "invite");
+  await stepOut("alice", "invite").locator(".ok").waitFor();
+  await click("bob", "accept");
+  await stepOut("bob", "accept").locator(".ok").waitFor();
+  await pane("alice").locator(".fingerprint code").waitFor();
+  const fa = await pane("alice").locator(".fingerprint code").textContent();
+  const fb = await pane("bob").locator(".fingerprint code").textContent();
+  expect("both panes show the connection fingerprint, and they match", /^\d{5}( \d{5}){4}$/.test(fa) && fa === fb, `${fa} / ${fb}`);
+
+  // Alice shares with terms; Bob's list updates; Bob reads exactly Alice's slot values.
+  await pane("alice").locator('input[name="terms"]').fill("Do not forward");
+  await click("alice", "share");
+  await stepOut("alice", "share").locator(".ok").waitFor();
+  const sharedHeld = await stepOut("alice", "share").locator(".vault pre").textContent();
+  expect("the Vault holds the sealed DEK and ciphertext for the share", sharedHeld.includes("cv1.hpke-x25519-a256gcm.") && !sharedHeld.includes("alice.smith"));
+  await click("bob", "incoming");
+  const bobShare = stepOut("bob", "incoming").locator("li").first();
+  await bobShare.waitFor();
+  expect("Bob's incoming list shows the share from Alice with its terms", (await bobShare.textContent()).includes("terms: Do not forward"));
+  await bobShare.getByRole("button", { name: "Read" }).click();
+  await bobShare.locator(".detail .ok").waitFor();
+  const names = await bobShare.locator(".detail dt").allTextContents();
+  const values = await bobShare.locator(".detail dd").allTextContents();
+  const seen = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+  const written = { username: "alice.smith", password: "correct horse battery staple", pin: "4921" };
+  expect("Bob sees exactly Alice's slot values", JSON.stringify(seen, Object.keys(written).sort()) === JSON.stringify(written, Object.keys(written).sort()) && names.length === 3, JSON.stringify(seen));
+
+  // Alice's outgoing list.
+  await click("alice", "outgoing");
+  await stepOut("alice", "outgoing").locator("li").first().waitFor();
+  expect("Alice's outgoing list shows the share", (await stepOut("alice", "outgoing").locator("li").count()) === 1);
+  await page.screenshot({ path: join(root, "target/demo/shared.png"), fullPage: true }).catch(() => {});
+
+  // A wrong passphrase is a readable error, and the button is usable again.
+  expectingErrors = true;
+  await pane("bob").locator('input[name="login-passphrase"]').fill("not bob's passphrase");
+  await click("bob", "login");
+  await stepOut("bob", "login").locator(".error").waitFor({ timeout: 60000 });
+  expect("a wrong passphrase says so", (await stepOut("bob", "login").textContent()).includes("Wrong passphrase"));
+  expect("nothing is left hanging after an error", await pane("bob").locator('[data-action="login"]').isEnabled());
+
+  // Bob deletes: the share disappears from both panes; reading it now is a readable error.
+  await bobShare.getByRole("button", { name: "Delete" }).click();
+  await stepOut("bob", "incoming").locator(".empty").waitFor();
+  await stepOut("alice", "outgoing").locator(".empty").waitFor();
+  expect("the delete removes the share from both panes", true);
+  expectingErrors = false;
+
+  // The finished flow, for docs/.
+  mkdirSync(join(root, "target/demo"), { recursive: true });
+  await page.screenshot({ path: join(root, "target/demo/finished.png"), fullPage: true });
+
+  // Keyboard: every control is reachable with Tab.
+  const focusable = await page.$$eval("button, input, textarea, a[href], summary", (els) => els.every((e) => e.tabIndex >= 0));
+  expect("every control is keyboard-focusable", focusable);
+
+  // A narrow screen: the panes stack and nothing overflows sideways.
+  await page.setViewportSize({ width: 390, height: 900 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect("the layout fits a narrow screen", overflow <= 0, `${overflow}px too wide`);
+  await page.screenshot({ path: join(root, "target/demo/narrow.png"), fullPage: false });
+
+  // The Vault goes down: a readable error, not a hang.
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  expectingErrors = true;
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await pane("alice").locator('input[name="login-passphrase"]').fill("alice's long passphrase");
+  const downErrors = consoleErrors.length;
+  page.removeAllListeners("console");
+  page.on("console", (m) => m.type() === "error" && !/ERR_CONNECTION_REFUSED|Failed to fetch/.test(m.text()) && consoleErrors.push(m.text()));
+  await click("alice", "login");
+  await stepOut("alice", "login").locator(".error").waitFor({ timeout: 60000 });
+  expect("a Vault that is down is a readable error", (await stepOut("alice", "login").textContent()).includes("Cannot reach the Vault"));
+  expect("no console errors", consoleErrors.length === 0 && downErrors === 0, consoleErrors.join(" | "));
+} catch (e) {
+  expect(`the flow ran to the end (${e.message.split("\n")[0]})`, false);
+  const page = browser.contexts()[0]?.pages()[0];
+  if (page) {
+    mkdirSync(join(root, "target/demo"), { recursive: true });
+    await page.screenshot({ path: join(root, "target/demo/failure.png"), fullPage: true }).catch(() => {});
+    console.log("screenshot of the failure: target/demo/failure.png");
+  }
+} finally {
+  await browser.close();
+  server.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`demo: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,269 @@
+// The Alice and Bob demo: the whole guide in one page, against the Vault that serves it.
+// Plain ES modules, no build step: the page is served as-is, and the wasm package is too.
+import init, { Covault } from "/pkg/covault.js";
+
+const VAULT = location.origin;
+const panes = { alice: document.getElementById("alice"), bob: document.getElementById("bob") };
+const state = { alice: null, bob: null, kits: {}, emails: {}, invitation: null, connectionId: null, itemId: null };
+
+const $ = (pane, sel) => panes[pane].querySelector(sel);
+const step = (pane, name) => panes[pane].querySelector(`[data-step="${name}"]`);
+const el = (tag, { dataset, ...props } = {}, ...children) => {
+  const node = Object.assign(document.createElement(tag), props);
+  Object.assign(node.dataset, dataset ?? {});
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+};
+
+/** A readable sentence for every error the client can throw. */
+function explain(e) {
+  const messages = {
+    Network: `Cannot reach the Vault at ${VAULT}. Is covault-server running?`,
+    Unauthorized: "Wrong passphrase or secret key (or the session has ended).",
+    NotFound: "Not found: it was deleted, has expired, or is not yours.",
+    Conflict: "That already exists (is this email already signed up?).",
+    Gone: "This invitation was already used or has expired.",
+    RateLimited: "Too many failed logins: wait a few minutes.",
+    Integrity: "Integrity check failed: the data was tampered with, or opened with the wrong key.",
+    KdfTooWeak: "The Vault offered key-derivation parameters below the safe floor; refused.",
+    NotAccepted: "Accept the share first.",
+    KeyMismatch: "The Vault shows a key for this connection that is not ours.",
+  };
+  return messages[e?.code] ?? `${e?.message ?? e}`;
+}
+
+function show(pane, name, ...nodes) {
+  step(pane, name).querySelector("output").replaceChildren(...nodes);
+}
+
+/** Shows a result beside what the Vault holds for it. */
+function result(title, rows, vault) {
+  const dl = el("dl");
+  for (const [k, v] of rows) dl.append(el("dt", { textContent: k }), el("dd", { textContent: v }));
+  const held = vault === undefined ? null
+    : el("details", { className: "vault", open: true },
+      el("summary", { textContent: "What the Vault holds" }),
+      el("pre", { textContent: JSON.stringify(vault, null, 2) }));
+  return el("div", { className: "result" }, el("div", {}, el("p", { className: "ok", textContent: title }), dl), held);
+}
+
+/** Runs a step: button busy while it works, a readable error if it fails, never left hanging. */
+async function run(pane, name, button, work) {
+  button.disabled = true;
+  button.setAttribute("aria-busy", "true");
+  const out = step(pane, name).querySelector("output");
+  out.replaceChildren(el("p", { className: "working", textContent: "Working…" }));
+  try {
+    await work(out);
+  } catch (e) {
+    out.replaceChildren(el("p", { className: "error", role: "alert", textContent: explain(e) }));
+  } finally {
+    button.disabled = false;
+    button.removeAttribute("aria-busy");
+  }
+}
+
+function enable(pane, ...actions) {
+  for (const a of actions) $(pane, `[data-action="${a}"]`).disabled = false;
+}
+
+function parseSlots(text) {
+  const slots = {};
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const i = line.indexOf(":");
+    if (i <= 0) throw new Error(`"${line}" is not "name: value"`);
+    slots[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return slots;
+}
+
+async function refreshFingerprints() {
+  if (!state.connectionId) return;
+  for (const pane of ["alice", "bob"]) {
+    if (!state[pane]) continue;
+    const conn = await state[pane].connection(state.connectionId);
+    let badge = panes[pane].querySelector(".fingerprint");
+    if (!badge) {
+      badge = el("p", { className: "fingerprint" });
+      panes[pane].querySelector("h2").after(badge);
+    }
+    badge.replaceChildren("Connection fingerprint with ", el("strong", { textContent: conn.peer.email }), ": ",
+      el("code", { className: "code", textContent: conn.fingerprint }));
+  }
+}
+
+const actions = {
+  async signup(pane, button) {
+    const email = $(pane, 'input[name="email"]').value.trim();
+    const passphrase = $(pane, 'input[name="passphrase"]').value;
+    await run(pane, "signup", button, async (out) => {
+      const user = await Covault.signup(VAULT, email, passphrase, {
+        onProgress: (s) => out.replaceChildren(el("p", { className: "working", textContent:
+          s === "deriving-keys" ? "Deriving keys with Argon2id (64 MiB, 3 passes): this takes a moment…" : "Keys derived; creating the account…" })),
+      });
+      state[pane] = user;
+      state.emails[pane] = email;
+      state.kits[pane] = user.recoveryKit;
+      const vault = await user.vaultView();
+      out.replaceChildren(result(`${email} signed up.`, [
+        ["Recovery kit: secret key", user.recoveryKit.secretKey],
+        ["Keep it", "The secret key and the passphrase are both needed to log in; the Vault has neither."],
+      ], { wrappedKek: vault.wrappedKek, deks: vault.deks }));
+      button.disabled = true;
+      if (pane === "alice") enable("alice", "item", "login");
+      if (pane === "bob") enable("bob", "login");
+      if (state.alice && state.bob) enable("alice", "invite");
+    });
+    if (state[pane]) button.disabled = true;
+  },
+
+  async item(pane, button) {
+    await run(pane, "item", button, async (out) => {
+      const slots = parseSlots($(pane, 'textarea[name="slots"]').value);
+      const item = await state.alice.createItem($(pane, 'input[name="label"]').value, slots);
+      state.itemId = item.id;
+      const record = await state.alice.getItemRecord(item.id);
+      out.replaceChildren(result(`Item created (${item.id.slice(0, 8)}…).`,
+        Object.entries(item.slots).map(([k, v]) => [k, v]), record));
+      if (state.connectionId) enable("alice", "share");
+    });
+  },
+
+  async invite(pane, button) {
+    await run(pane, "invite", button, async (out) => {
+      state.invitation = await state.alice.invite(state.emails.bob);
+      const vault = await state.alice.vaultView();
+      out.replaceChildren(result("Invitation sent to Bob.", [
+        ["Invitation id", state.invitation.id],
+        ["Token (single use)", state.invitation.token],
+      ], { keypairs: vault.keypairs }));
+      enable("bob", "accept");
+    });
+  },
+
+  async accept(pane, button) {
+    await run(pane, "accept", button, async (out) => {
+      const conn = await state.bob.acceptInvitation(state.invitation.id, state.invitation.token);
+      state.connectionId = conn.id;
+      await refreshFingerprints();
+      out.replaceChildren(result("Connected with Alice.", [["Fingerprint", conn.fingerprint]],
+        { connection: { id: conn.id, me: conn.me, peer: conn.peer } }));
+      button.disabled = true;
+      if (state.itemId) enable("alice", "share");
+      enable("alice", "outgoing");
+      enable("bob", "incoming");
+    });
+    if (state.connectionId) button.disabled = true;
+  },
+
+  async share(pane, button) {
+    await run(pane, "share", button, async (out) => {
+      const expires = $(pane, 'input[name="expires"]').value;
+      const terms = $(pane, 'input[name="terms"]').value.trim();
+      const options = { acceptanceRequired: $(pane, 'input[name="acceptance"]').checked };
+      if (expires) options.expiresAt = new Date(expires).toISOString();
+      if (terms) options.terms = terms;
+      const share = await state.alice.shareItem(state.itemId, state.connectionId, options);
+      out.replaceChildren(result(`Shared with Bob (${share.id.slice(0, 8)}…).`, [
+        ["Expires", share.expiresAt ?? "never"], ["Terms", share.terms ?? "none"],
+        ["Bob must accept", share.acceptanceRequired ? "yes" : "no"],
+      ], { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
+      await Promise.all([listOutgoing(), listIncoming()]);
+    });
+  },
+
+  async outgoing(pane, button) {
+    await run(pane, "outgoing", button, listOutgoing);
+  },
+
+  async incoming(pane, button) {
+    await run(pane, "incoming", button, listIncoming);
+  },
+
+  async login(pane, button) {
+    const passphrase = $(pane, 'input[name="login-passphrase"]').value;
+    await run(pane, "login", button, async (out) => {
+      const user = await Covault.login(VAULT, state.emails[pane], passphrase, state.kits[pane].secretKey, {
+        onProgress: (s) => s === "deriving-keys" && out.replaceChildren(el("p", { className: "working", textContent: "Deriving keys with Argon2id…" })),
+      });
+      state[pane] = user;
+      out.replaceChildren(result(`Logged in as ${state.emails[pane]}.`, [["Session", "new session opened"]]));
+    });
+  },
+};
+
+async function listOutgoing() {
+  if (!state.alice || !state.connectionId) return;
+  const shares = await state.alice.listShares("outgoing");
+  const list = el("ul", { className: "shares" });
+  for (const s of shares) {
+    const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
+    del.onclick = () => deleteShare("alice", s.id, del);
+    list.append(el("li", { dataset: { share: s.id } }, el("span", { textContent: `${s.id.slice(0, 8)}… to ${s.recipientEmail}` }), del));
+  }
+  show("alice", "outgoing", shares.length ? list : el("p", { className: "empty", textContent: "No outgoing shares." }));
+}
+
+async function listIncoming() {
+  if (!state.bob || !state.connectionId) return;
+  const shares = await state.bob.listShares("incoming");
+  const list = el("ul", { className: "shares" });
+  for (const s of shares) {
+    const read = el("button", { type: "button", textContent: s.slots ? "Read" : "Accept and read" });
+    const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
+    const detail = el("div", { className: "detail" });
+    read.onclick = async () => {
+      read.disabled = true;
+      try {
+        if (!s.slots) await state.bob.acceptShare(s.id);
+        const { share, item } = await state.bob.readShare(s.id);
+        detail.replaceChildren(result(`From ${share.senderEmail}: ${item.label}`,
+          Object.entries(item.slots), { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
+      } catch (e) {
+        detail.replaceChildren(el("p", { className: "error", role: "alert", textContent: explain(e) }));
+      } finally {
+        read.disabled = false;
+      }
+    };
+    del.onclick = () => deleteShare("bob", s.id, del);
+    list.append(el("li", { dataset: { share: s.id } },
+      el("span", { textContent: `${s.id.slice(0, 8)}… from ${s.senderEmail}${s.terms ? ` (terms: ${s.terms})` : ""}` }), read, del, detail));
+  }
+  show("bob", "incoming", shares.length ? list : el("p", { className: "empty", textContent: "No incoming shares." }));
+}
+
+async function deleteShare(pane, id, button) {
+  button.disabled = true;
+  try {
+    await state[pane].deleteShare(id);
+    await Promise.all([listOutgoing(), listIncoming()]);
+  } catch (e) {
+    button.closest("li").append(el("p", { className: "error", role: "alert", textContent: explain(e) }));
+    button.disabled = false;
+  }
+}
+
+async function main() {
+  document.getElementById("vault-url").textContent = VAULT;
+  const status = document.getElementById("vault-status");
+  try {
+    const health = await fetch(`${VAULT}/v1/health`);
+    status.textContent = health.ok ? "reachable" : `answered ${health.status}`;
+  } catch {
+    status.textContent = "unreachable";
+  }
+  await init();
+  const tag = Math.random().toString(36).slice(2, 8);
+  $("alice", 'input[name="email"]').value = `alice-${tag}@example.com`;
+  $("bob", 'input[name="email"]').value = `bob-${tag}@example.com`;
+  for (const pane of ["alice", "bob"]) {
+    for (const button of panes[pane].querySelectorAll("[data-action]")) {
+      button.addEventListener("click", () => actions[button.dataset.action](pane, button));
+    }
+  }
+  document.body.dataset.ready = "true";
+}
+
+main().catch((e) => {
+  document.getElementById("vault-status").textContent = `failed to start: ${explain(e)}`;
+});
