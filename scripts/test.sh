@@ -58,4 +58,12 @@ node tests/node/pkg-smoke.mjs
 say "the demo page, clicked through in Chromium against a fresh Vault"
 node tests/node/demo-e2e.mjs target/debug/covault-server
 
+say "a Vite app importing covault from its npm package (npm pack of pkg/)"
+mkdir -p target/npm
+(cd pkg && npm pack --silent --pack-destination ../target/npm >/dev/null)
+(cd tests/vite-app && npm ci --no-audit --no-fund --loglevel=error \
+  && npm install --no-save --no-audit --no-fund --loglevel=error ../../target/npm/covault-0.1.0.tgz \
+  && npx vite build --logLevel warn)
+node tests/vite-app/check.mjs
+
 say "all tests passed"
