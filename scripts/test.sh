@@ -60,9 +60,9 @@ node tests/node/demo-e2e.mjs target/debug/covault-server
 
 say "a Vite app importing covault from its npm package (npm pack of pkg/)"
 mkdir -p target/npm
-(cd pkg && npm pack --silent --pack-destination ../target/npm >/dev/null)
+tgz=$(cd pkg && npm pack --silent --pack-destination ../target/npm | tail -1)
 (cd tests/vite-app && npm ci --no-audit --no-fund --loglevel=error \
-  && npm install --no-save --no-audit --no-fund --loglevel=error ../../target/npm/covault-0.1.0.tgz \
+  && npm install --no-save --no-audit --no-fund --loglevel=error "../../target/npm/$tgz" \
   && npx vite build --logLevel warn)
 node tests/vite-app/check.mjs
 
