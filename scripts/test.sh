@@ -44,7 +44,8 @@ vault_url=$(start_listening vault target/debug/covault-server --listen 127.0.0.1
   --database-url "sqlite://$e2e_dir/e2e.db" --cors-origins '*' --log warn)
 proxy_url=$(start_listening proxy target/debug/covault-tamper-proxy --upstream "$vault_url")
 export COVAULT_TEST_VAULT_URL="$vault_url" COVAULT_TEST_PROXY_URL="$proxy_url"
-wasm-pack test --headless --chrome -- --nocapture 2>&1 | tee "$e2e_dir/wasm-test.out"
+# The first "--" ends wasm-pack's options, the second cargo's: --nocapture reaches the test runner.
+wasm-pack test --headless --chrome -- -- --nocapture 2>&1 | tee "$e2e_dir/wasm-test.out"
 say "scanning the browser tests' database for plaintexts, passphrases and secret keys"
 node tests/node/scan-db.mjs "$e2e_dir/e2e.db" "$e2e_dir/wasm-test.out" \
   "covault-e2e-plaintext-7f3a9c" "covault e2e passphrase 4b1d"

@@ -13,12 +13,16 @@ pub struct Doc<'a, T: Serialize> {
 
 /// Renders a document as YAML or JSON.
 pub fn render<T: Serialize>(kind: &str, spec: T, json: bool) -> Result<String, String> {
-    let doc = Doc { kind, spec };
+    render_value(&Doc { kind, spec }, json)
+}
+
+/// Renders any serializable document (a config file) as YAML or JSON.
+pub fn render_value<T: Serialize>(doc: &T, json: bool) -> Result<String, String> {
     if json {
-        serde_json::to_string_pretty(&doc)
+        serde_json::to_string_pretty(doc)
             .map(|s| s + "\n")
             .map_err(|e| e.to_string())
     } else {
-        serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())
+        serde_yaml_ng::to_string(doc).map_err(|e| e.to_string())
     }
 }

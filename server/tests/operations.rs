@@ -12,10 +12,17 @@ use common::client::{User, send, to_json};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// The python that has aiosmtpd: `COVAULT_TEST_PYTHON` (scripts/test.sh sets it to a venv it
-/// creates), or `python3`.
+/// The python that has aiosmtpd: `COVAULT_TEST_PYTHON`, else the venv scripts/setup.sh makes
+/// in target/pyenv, else `python3`.
 fn python() -> String {
-    std::env::var("COVAULT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/pyenv/bin/python");
+    std::env::var("COVAULT_TEST_PYTHON").unwrap_or_else(|_| {
+        if std::path::Path::new(venv).exists() {
+            venv.into()
+        } else {
+            "python3".into()
+        }
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -534,6 +534,31 @@ impl<T: Transport + Clone> Session<T> {
         Ok((label, slots))
     }
 
+    /// The inverse of `encrypt_copy`: a shared copy decrypted under its share DEK.
+    fn decrypt_copy(
+        dek: &Dek,
+        share_id: &str,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+    ) -> Result<PlainItem, ClientError> {
+        Ok(PlainItem {
+            id: share_id.to_owned(),
+            label: dek
+                .decrypt_string(&env(label)?, &Context::share_label(share_id))?
+                .to_string(),
+            slots: slots
+                .iter()
+                .map(|(name, value)| {
+                    Ok((
+                        name.clone(),
+                        dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?
+                            .to_string(),
+                    ))
+                })
+                .collect::<Result<_, ClientError>>()?,
+        })
+    }
+
     /// Shares an item with the peer of a connection: a fresh share DEK, the item re-encrypted
     /// under it, the DEK sealed to the peer in HPKE Auth mode (and kept, wrapped under our KEK,
     /// so that we can update the share later).
@@ -629,22 +654,7 @@ impl<T: Transport + Clone> Session<T> {
             (Some(label), Some(slots)) => (label, slots),
             _ => return Err(ClientError::NotAccepted),
         };
-        let item = PlainItem {
-            id: share.id.clone(),
-            label: dek
-                .decrypt_string(&env(label)?, &Context::share_label(share_id))?
-                .to_string(),
-            slots: slots
-                .iter()
-                .map(|(name, value)| {
-                    Ok((
-                        name.clone(),
-                        dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?
-                            .to_string(),
-                    ))
-                })
-                .collect::<Result<_, ClientError>>()?,
-        };
+        let item = Self::decrypt_copy(&dek, &share.id, label, slots)?;
         Ok(ReadShare { share, item })
     }
 
@@ -680,25 +690,7 @@ impl<T: Transport + Clone> Session<T> {
                 &share.id,
                 &share.connection_id,
             )?;
-            let item = PlainItem {
-                id: share.id.clone(),
-                label: dek
-                    .decrypt_string(&env(label)?, &Context::share_label(&share.id))?
-                    .to_string(),
-                slots: slots
-                    .iter()
-                    .map(|(name, value)| {
-                        Ok((
-                            name.clone(),
-                            dek.decrypt_string(
-                                &env(value)?,
-                                &Context::share_slot(&share.id, name),
-                            )?
-                            .to_string(),
-                        ))
-                    })
-                    .collect::<Result<_, ClientError>>()?,
-            };
+            let item = Self::decrypt_copy(&dek, &share.id, label, slots)?;
             out.push(ReadShare { share, item });
         }
         Ok(out)

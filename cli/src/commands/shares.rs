@@ -62,17 +62,7 @@ pub fn create_config(
             acceptance_required: false,
         },
     };
-    if ctx.json {
-        print!(
-            "{}",
-            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
-        );
-    } else {
-        print!(
-            "{}",
-            serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?
-        );
-    }
+    print!("{}", crate::output::render_value(&doc, ctx.json)?);
     Ok(())
 }
 

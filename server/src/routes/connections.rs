@@ -140,17 +140,13 @@ pub async fn cancel_invitation(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let done = sqlx::query(
+    super::delete_owned(
+        &state,
         "DELETE FROM invitations WHERE id = $1 AND inviter_id = $2 AND accepted_at IS NULL",
+        &id,
+        &caller,
     )
-    .bind(&id)
-    .bind(&caller.user_id)
-    .execute(&state.db.pool)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    .await
 }
 
 /// Accepts an invitation sent to the caller's email, creating the connection.
@@ -292,14 +288,11 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let done =
-        sqlx::query("DELETE FROM connections WHERE id = $1 AND (a_user_id = $2 OR b_user_id = $2)")
-            .bind(&id)
-            .bind(&caller.user_id)
-            .execute(&state.db.pool)
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    super::delete_owned(
+        &state,
+        "DELETE FROM connections WHERE id = $1 AND (a_user_id = $2 OR b_user_id = $2)",
+        &id,
+        &caller,
+    )
+    .await
 }

@@ -156,13 +156,11 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let done = sqlx::query("DELETE FROM items WHERE id = $1 AND user_id = $2")
-        .bind(&id)
-        .bind(&caller.user_id)
-        .execute(&state.db.pool)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
-    Ok(StatusCode::NO_CONTENT)
+    super::delete_owned(
+        &state,
+        "DELETE FROM items WHERE id = $1 AND user_id = $2",
+        &id,
+        &caller,
+    )
+    .await
 }

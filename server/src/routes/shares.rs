@@ -287,15 +287,13 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let done =
-        sqlx::query("DELETE FROM shares WHERE id = $1 AND (sender_id = $2 OR recipient_id = $2)")
-            .bind(&id)
-            .bind(&caller.user_id)
-            .execute(&state.db.pool)
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(ApiError::NotFound);
-    }
+    let status = super::delete_owned(
+        &state,
+        "DELETE FROM shares WHERE id = $1 AND (sender_id = $2 OR recipient_id = $2)",
+        &id,
+        &caller,
+    )
+    .await?;
     tracing::info!(share_id = %id, "share deleted");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(status)
 }
