@@ -23,6 +23,10 @@ fi
 say "native tests (crypto core, server on SQLite and PostgreSQL)"
 cargo test --workspace --all-targets
 
+say "schemathesis: every route fuzzed from the OpenAPI document, no 5xx allowed"
+cargo build -q -p covault-server -p covault-cli
+tests/schemathesis.sh target/debug/covault-server target/debug/covault
+
 say "browser tests against a real Vault and a tampering proxy (wasm-pack test --headless --chrome)"
 cargo build -q -p covault-server -p covault-testkit
 e2e_dir=$(mktemp -d)

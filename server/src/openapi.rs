@@ -17,7 +17,7 @@ use crate::routes::{account, connections, items, keystore, shares};
         connections::accept, connections::list, connections::get, connections::delete,
         shares::create, shares::list, shares::get, shares::accept, shares::update, shares::delete,
     ),
-    components(schemas(covault::api::ErrorBody)),
+    components(schemas(covault::api::ErrorBody, covault::api::Direction)),
     modifiers(&BearerAuth)
 )]
 /// The API description.

@@ -226,6 +226,32 @@ async fn openapi_document_is_served_and_lists_every_route() {
         );
     }
     assert!(doc["components"]["schemas"]["NewShare"].is_object());
+
+    // Every $ref resolves: a client generator must be able to use the document as served.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(list) => list.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(!all.is_empty());
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected $ref {r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "$ref {r} does not resolve"
+        );
+    }
 }
 
 #[test]
