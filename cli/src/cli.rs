@@ -161,6 +161,33 @@ pub enum Command {
         #[arg(short = 'c', long = "config", value_name = "FILE")]
         config: PathBuf,
     },
+    /// Invite someone by email (when the two users are on different machines).
+    #[command(
+        name = "connections:invite",
+        after_help = "Example:\n  covault connections:invite -a .alice.yaml --email bob@example.com\n\nPass the printed id and token to Bob (the Vault also emails them when it has SMTP); he runs connections:accept."
+    )]
+    ConnectionsInvite {
+        #[command(flatten)]
+        auth: Auth,
+        /// The invitee's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Accept an invitation with its id and token.
+    #[command(
+        name = "connections:accept",
+        after_help = "Example:\n  covault connections:accept -a .bob.yaml --invitation-id ID --token TOKEN"
+    )]
+    ConnectionsAccept {
+        #[command(flatten)]
+        auth: Auth,
+        /// The invitation id.
+        #[arg(long)]
+        invitation_id: String,
+        /// The invitation token.
+        #[arg(long)]
+        token: String,
+    },
     /// List your connections with their fingerprints.
     #[command(
         name = "connections:list",

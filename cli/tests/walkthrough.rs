@@ -286,6 +286,35 @@ async fn the_walkthrough_as_written() {
         Value::Array(vec![])
     );
 
+    // Across machines: invite by email, accept with the id and token.
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml",
+    );
+    let inv = yaml(&ok(
+        &dir,
+        &url,
+        "covault connections:invite -a .carol.yaml --email bob@example.com",
+    ));
+    assert_eq!(inv["kind"], "Invitation");
+    let (id, token) = (
+        inv["spec"]["id"].as_str().unwrap(),
+        inv["spec"]["token"].as_str().unwrap(),
+    );
+    let accepted = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
+    ));
+    assert_eq!(accepted["spec"]["peer"], "carol@example.com");
+    fails(
+        &dir,
+        &url,
+        &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
+        "gone",
+    );
+
     // Logging in again refreshes the auth file in place.
     ok(
         &dir,

@@ -58,7 +58,8 @@ impl Mailer {
             "{inviter} invites you to connect on covault.\n\n\
              Invitation id: {id}\nToken: {token}\n\n\
              The token works once and expires at {expires}.\n\
-             Accept with: covault connections:accept --invitation-id {id} --token {token}\n",
+             Accept it in your covault app, or from a terminal:\n\
+             covault connections:accept -a YOUR_AUTH_FILE --invitation-id {id} --token {token}\n",
             inviter = mail.inviter,
             id = mail.id,
             token = mail.token,

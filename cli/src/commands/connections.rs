@@ -113,3 +113,24 @@ pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), String> {
         list.iter().map(view).collect::<Result<Vec<_>, _>>()?,
     )
 }
+
+/// Invites someone by email; prints the invitation id and token to pass on.
+pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), String> {
+    let session = ctx.session(auth).await?;
+    ctx.print("Invitation", session.invite(email).await.map_err(describe)?)
+}
+
+/// Accepts an invitation; prints the connection with its fingerprint.
+pub async fn accept(
+    ctx: &Ctx,
+    auth: &Path,
+    invitation_id: &str,
+    token: &str,
+) -> Result<(), String> {
+    let session = ctx.session(auth).await?;
+    let connection = session
+        .accept_invitation(invitation_id, token)
+        .await
+        .map_err(describe)?;
+    ctx.print("Connection", view(&connection)?)
+}

@@ -52,6 +52,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::ConnectionsCreate { config } => connections::create(&ctx, &config).await,
         Command::ConnectionsList { auth } => connections::list(&ctx, &auth.auth).await,
+        Command::ConnectionsInvite { auth, email } => {
+            connections::invite(&ctx, &auth.auth, &email).await
+        }
+        Command::ConnectionsAccept {
+            auth,
+            invitation_id,
+            token,
+        } => connections::accept(&ctx, &auth.auth, &invitation_id, &token).await,
         Command::SharesCreateConfig {
             from,
             connection_id,
