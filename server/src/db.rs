@@ -81,11 +81,11 @@ impl Db {
             .connect(&url)
             .await
             .context("connecting to the database")?;
-        let migrator = match backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator.run(&pool).await.context("applying migrations")?;
+        // One set of portable migrations serves both backends (see migrations/0001_initial.sql).
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .context("applying migrations")?;
         Ok(Db { pool, backend })
     }
 }

@@ -1,4 +1,7 @@
--- covault schema v1 (SQLite). Keep in step with migrations/postgres/0001_initial.sql.
+-- covault schema v1: portable SQL that SQLite and PostgreSQL both run unchanged (TEXT ids,
+-- BIGINT millisecond timestamps and 0/1 flags). If the backends ever need different SQL, split
+-- this folder into one per backend and pick it in src/db.rs.
+-- Never edit a migration once released: sqlx checks each one's checksum; add a new file instead.
 CREATE TABLE server_secrets (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
