@@ -138,6 +138,31 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Replace an item's label and slots from a file of kind Item.
+    #[command(
+        name = "items:update",
+        after_help = "Example:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n\nThen `covault shares:update` re-shares the new version."
+    )]
+    ItemsUpdate {
+        /// The item id.
+        id: String,
+        /// The item file.
+        #[arg(short = 'i', long = "item", value_name = "FILE")]
+        item: PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Delete an item (shares made from it are separate copies and stay).
+    #[command(
+        name = "items:delete",
+        after_help = "Example:\n  covault items:delete -a .alice.yaml ITEM_ID"
+    )]
+    ItemsDelete {
+        /// The item id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
     /// Write a connection config for two users, to edit and pass to connections:create.
     #[command(
         name = "connections:create-config",

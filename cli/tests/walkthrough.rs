@@ -224,12 +224,32 @@ async fn the_walkthrough_as_written() {
     ))
     .unwrap();
     assert_eq!(json["spec"]["item"]["slots"]["username"], "alice");
+    std::fs::write(
+        dir.join("item2.yaml"),
+        "kind: Item\nspec:\n  label: My bank\n  slots:\n    username: alice\n    password: correct horse\n",
+    )
+    .unwrap();
+    let changed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
+    ));
+    assert_eq!(changed["spec"]["slots"]["password"], "correct horse");
     let updated = yaml(&ok(
         &dir,
         &url,
         &format!("covault shares:update -a .alice.yaml {share_id} --item-id {item_id}"),
     ));
     assert_eq!(updated["spec"]["id"], share_id.as_str());
+    let reread = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
+    ));
+    assert_eq!(
+        reread["spec"]["item"]["slots"]["password"], "correct horse",
+        "Bob sees the updated item"
+    );
 
     // Delete from Bob's side: neither can read it.
     assert_eq!(
@@ -313,6 +333,19 @@ async fn the_walkthrough_as_written() {
         &url,
         &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
         "gone",
+    );
+
+    // Deleting the item leaves the shared copy (a separate copy) alone.
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:delete -a .alice.yaml {item_id}"),
+    );
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:get -a .alice.yaml {item_id}"),
+        "not found",
     );
 
     // Logging in again refreshes the auth file in place.
@@ -441,9 +474,13 @@ fn every_command_has_help_with_an_example() {
         "items:create",
         "items:list",
         "items:get",
+        "items:update",
+        "items:delete",
         "connections:create-config",
         "connections:create",
         "connections:list",
+        "connections:invite",
+        "connections:accept",
         "shares:create-config",
         "shares:create",
         "shares:list",

@@ -47,6 +47,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::ItemsCreate { item, auth } => items::create(&ctx, &item, &auth.auth).await,
         Command::ItemsList { auth } => items::list(&ctx, &auth.auth).await,
         Command::ItemsGet { id, auth } => items::get(&ctx, &id, &auth.auth).await,
+        Command::ItemsUpdate { id, item, auth } => {
+            items::update(&ctx, &id, &item, &auth.auth).await
+        }
+        Command::ItemsDelete { id, auth } => items::delete(&ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(&ctx, &from, &to)
         }
