@@ -56,6 +56,44 @@ async fn derive(
     Ok(keys)
 }
 
+/// Encrypts a label and named slots under `dek`, each bound to its own context.
+fn seal_fields(
+    dek: &Dek,
+    label: &str,
+    slots: &BTreeMap<String, String>,
+    label_context: &Context,
+    slot_context: impl Fn(&str) -> Context,
+) -> Result<(String, BTreeMap<String, String>), ClientError> {
+    let label = dek.encrypt(label.as_bytes(), label_context)?.to_string();
+    let slots = slots
+        .iter()
+        .map(|(name, value)| {
+            let sealed = dek.encrypt(value.as_bytes(), &slot_context(name))?;
+            Ok((name.clone(), sealed.to_string()))
+        })
+        .collect::<Result<_, ClientError>>()?;
+    Ok((label, slots))
+}
+
+/// The inverse of [`seal_fields`], under the same contexts.
+fn open_fields(
+    dek: &Dek,
+    label: &str,
+    slots: &BTreeMap<String, String>,
+    label_context: &Context,
+    slot_context: impl Fn(&str) -> Context,
+) -> Result<(String, BTreeMap<String, String>), ClientError> {
+    let label = dek.decrypt_string(&env(label)?, label_context)?.to_string();
+    let slots = slots
+        .iter()
+        .map(|(name, value)| {
+            let plain = dek.decrypt_string(&env(value)?, &slot_context(name))?;
+            Ok((name.clone(), plain.to_string()))
+        })
+        .collect::<Result<_, ClientError>>()?;
+    Ok((label, slots))
+}
+
 impl<T: Transport + Clone> Session<T> {
     /// Creates an account: secret key, salt, KEK and a first DEK, all made here. Returns the
     /// session and the recovery kit (the printable secret key) to show the user once.
@@ -334,52 +372,40 @@ impl<T: Transport + Clone> Session<T> {
         label: &str,
         slots: &BTreeMap<String, String>,
     ) -> Result<ItemInput, ClientError> {
+        let (label, slots) =
+            seal_fields(&self.dek, label, slots, &Context::item_label(id), |name| {
+                Context::slot(id, name)
+            })?;
         Ok(ItemInput {
             id: id.to_owned(),
             dek_id: self.dek.id().to_owned(),
-            label: self
-                .dek
-                .encrypt(label.as_bytes(), &Context::item_label(id))?
-                .to_string(),
-            slots: slots
-                .iter()
-                .map(|(name, value)| {
-                    Ok((
-                        name.clone(),
-                        self.dek
-                            .encrypt(value.as_bytes(), &Context::slot(id, name))?
-                            .to_string(),
-                    ))
-                })
-                .collect::<Result<_, ClientError>>()?,
+            label,
+            slots,
         })
     }
 
-    async fn dek_for(&self, dek_id: &str) -> Result<Dek, ClientError> {
-        if dek_id == self.dek.id() {
-            return Ok(Dek::from_bytes_of(&self.dek));
-        }
-        let record = self.api.dek(dek_id).await?;
-        Ok(self.kek.unwrap_dek(dek_id, &env(&record.wrapped_key)?)?)
-    }
-
     async fn decrypt_item(&self, item: &Item) -> Result<PlainItem, ClientError> {
-        let dek = self.dek_for(&item.dek_id).await?;
-        let label = dek.decrypt_string(&env(&item.label)?, &Context::item_label(&item.id))?;
-        let slots = item
-            .slots
-            .iter()
-            .map(|(name, value)| {
-                Ok((
-                    name.clone(),
-                    dek.decrypt_string(&env(value)?, &Context::slot(&item.id, name))?
-                        .to_string(),
-                ))
-            })
-            .collect::<Result<_, ClientError>>()?;
+        // The default DEK is at hand; any other is fetched and unwrapped.
+        let fetched;
+        let dek = if item.dek_id == self.dek.id() {
+            &self.dek
+        } else {
+            let record = self.api.dek(&item.dek_id).await?;
+            fetched = self
+                .kek
+                .unwrap_dek(&item.dek_id, &env(&record.wrapped_key)?)?;
+            &fetched
+        };
+        let (label, slots) = open_fields(
+            dek,
+            &item.label,
+            &item.slots,
+            &Context::item_label(&item.id),
+            |name| Context::slot(&item.id, name),
+        )?;
         Ok(PlainItem {
             id: item.id.clone(),
-            label: label.to_string(),
+            label,
             slots,
         })
     }
@@ -517,21 +543,13 @@ impl<T: Transport + Clone> Session<T> {
         share_id: &str,
         item: &PlainItem,
     ) -> Result<(String, BTreeMap<String, String>), ClientError> {
-        let label = dek
-            .encrypt(item.label.as_bytes(), &Context::share_label(share_id))?
-            .to_string();
-        let slots = item
-            .slots
-            .iter()
-            .map(|(name, value)| {
-                Ok((
-                    name.clone(),
-                    dek.encrypt(value.as_bytes(), &Context::share_slot(share_id, name))?
-                        .to_string(),
-                ))
-            })
-            .collect::<Result<_, ClientError>>()?;
-        Ok((label, slots))
+        seal_fields(
+            dek,
+            &item.label,
+            &item.slots,
+            &Context::share_label(share_id),
+            |name| Context::share_slot(share_id, name),
+        )
     }
 
     /// The inverse of `encrypt_copy`: a shared copy decrypted under its share DEK.
@@ -541,22 +559,54 @@ impl<T: Transport + Clone> Session<T> {
         label: &str,
         slots: &BTreeMap<String, String>,
     ) -> Result<PlainItem, ClientError> {
+        let (label, slots) =
+            open_fields(dek, label, slots, &Context::share_label(share_id), |name| {
+                Context::share_slot(share_id, name)
+            })?;
         Ok(PlainItem {
             id: share_id.to_owned(),
-            label: dek
-                .decrypt_string(&env(label)?, &Context::share_label(share_id))?
-                .to_string(),
-            slots: slots
-                .iter()
-                .map(|(name, value)| {
-                    Ok((
-                        name.clone(),
-                        dek.decrypt_string(&env(value)?, &Context::share_slot(share_id, name))?
-                            .to_string(),
-                    ))
-                })
-                .collect::<Result<_, ClientError>>()?,
+            label,
+            slots,
         })
+    }
+
+    /// The share DEK a sender keeps, wrapped under their KEK, under the share's id.
+    async fn kept_share_dek(&self, share_id: &str) -> Result<Dek, ClientError> {
+        let record = self.api.dek(share_id).await?;
+        Ok(self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?)
+    }
+
+    /// What a recipient needs to open shares on a connection: our keypair (checked against the
+    /// keys the Vault shows) and the peer's public key, after checking that the peer is the
+    /// share's sender.
+    async fn incoming_keys(
+        &self,
+        connection_id: &str,
+        sender_id: &str,
+    ) -> Result<(KeyPair, PublicKey), ClientError> {
+        let connection = self.api.connection(connection_id).await?;
+        if connection.peer.user_id != sender_id {
+            return Err(ClientError::KeyMismatch(
+                "the share's sender is not this connection's peer".into(),
+            ));
+        }
+        let keypair = self.my_keypair(&connection).await?;
+        Ok((keypair, PublicKey::parse(&connection.peer.public_key)?))
+    }
+
+    /// Opens a share's sealed DEK in Auth mode: only the peer can have sealed it.
+    fn open_sealed(
+        share: &Share,
+        sealed: &str,
+        (keypair, sender): &(KeyPair, PublicKey),
+    ) -> Result<Dek, ClientError> {
+        Ok(hpke::open_dek(
+            &env(sealed)?,
+            keypair,
+            ExpectedSender::Auth(sender),
+            &share.id,
+            &share.connection_id,
+        )?)
     }
 
     /// Shares an item with the peer of a connection: a fresh share DEK, the item re-encrypted
@@ -627,28 +677,16 @@ impl<T: Transport + Clone> Session<T> {
     pub async fn read_share(&self, share_id: &str) -> Result<ReadShare, ClientError> {
         let share = self.api.share(share_id).await?;
         let dek = if share.sender_id == self.user.id {
-            let record = self.api.dek(share_id).await?;
-            self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?
+            self.kept_share_dek(share_id).await?
         } else {
             let sealed = share
                 .sealed_dek
                 .as_deref()
                 .ok_or(ClientError::NotAccepted)?;
-            let connection = self.api.connection(&share.connection_id).await?;
-            if connection.peer.user_id != share.sender_id {
-                return Err(ClientError::KeyMismatch(
-                    "the share's sender is not this connection's peer".into(),
-                ));
-            }
-            let keypair = self.my_keypair(&connection).await?;
-            let sender = PublicKey::parse(&connection.peer.public_key)?;
-            hpke::open_dek(
-                &env(sealed)?,
-                &keypair,
-                ExpectedSender::Auth(&sender),
-                share_id,
-                &share.connection_id,
-            )?
+            let keys = self
+                .incoming_keys(&share.connection_id, &share.sender_id)
+                .await?;
+            Self::open_sealed(&share, sealed, &keys)?
         };
         let (label, slots) = match (&share.label, &share.slots) {
             (Some(label), Some(slots)) => (label, slots),
@@ -673,23 +711,15 @@ impl<T: Transport + Clone> Session<T> {
                 continue;
             };
             if !keys.contains_key(&share.connection_id) {
-                let connection = self.api.connection(&share.connection_id).await?;
-                let keypair = self.my_keypair(&connection).await?;
-                keys.insert(
-                    share.connection_id.clone(),
-                    (keypair, PublicKey::parse(&connection.peer.public_key)?),
-                );
+                let found = self
+                    .incoming_keys(&share.connection_id, &share.sender_id)
+                    .await?;
+                keys.insert(share.connection_id.clone(), found);
             }
-            let (keypair, sender) = keys
+            let connection_keys = keys
                 .get(&share.connection_id)
                 .ok_or_else(|| ClientError::Protocol("connection vanished".into()))?;
-            let dek = hpke::open_dek(
-                &env(sealed)?,
-                keypair,
-                ExpectedSender::Auth(sender),
-                &share.id,
-                &share.connection_id,
-            )?;
+            let dek = Self::open_sealed(&share, sealed, connection_keys)?;
             let item = Self::decrypt_copy(&dek, &share.id, label, slots)?;
             out.push(ReadShare { share, item });
         }
@@ -705,8 +735,7 @@ impl<T: Transport + Clone> Session<T> {
     /// shared copy.
     pub async fn update_share(&self, share_id: &str, item_id: &str) -> Result<Share, ClientError> {
         let item = self.get_item(item_id).await?;
-        let record = self.api.dek(share_id).await?;
-        let dek = self.kek.unwrap_dek(share_id, &env(&record.wrapped_key)?)?;
+        let dek = self.kept_share_dek(share_id).await?;
         let (label, slots) = Self::encrypt_copy(&dek, share_id, &item)?;
         self.api
             .update_share(share_id, &ShareUpdate { label, slots })

@@ -34,11 +34,6 @@ impl Dek {
         Self::from_key(id, SymmetricKey::from_bytes(bytes))
     }
 
-    /// A second handle on the same key (the client keeps its default DEK and lends copies).
-    pub fn from_bytes_of(other: &Dek) -> Self {
-        Self::from_key(&other.id, other.key.clone())
-    }
-
     pub(crate) fn from_key(id: &str, key: SymmetricKey) -> Self {
         Dek {
             id: id.to_owned(),
