@@ -86,7 +86,11 @@ fn camel(value: Value) -> Value {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let json = serde_json::to_value(value).map_err(|e| invalid_argument(&e.to_string()))?;
+    json_to_js(serde_json::to_value(value).map_err(|e| invalid_argument(&e.to_string()))?)
+}
+
+/// A JSON value as a plain JS object with camelCase keys.
+fn json_to_js(json: Value) -> Result<JsValue, JsValue> {
     camel(json)
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| invalid_argument(&e.to_string()))
@@ -489,9 +493,7 @@ fn with_fingerprint(connection: &crate::api::Connection) -> Result<JsValue, JsVa
     if let Some(map) = json.as_object_mut() {
         map.insert("fingerprint".into(), Value::String(fp));
     }
-    camel(json)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid_argument(&e.to_string()))
+    json_to_js(json)
 }
 
 /// Requests this page has sent to any Vault, and the milliseconds spent waiting for answers:

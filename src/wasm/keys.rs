@@ -6,7 +6,8 @@ use super::error::to_js_error;
 use super::kdf::AccountKeys;
 use crate::crypto::{self, Context, Envelope};
 
-fn envelope(text: &str) -> Result<Envelope, JsValue> {
+/// Parses an envelope from JS, as a `CovaultError` when it is malformed.
+pub(crate) fn envelope(text: &str) -> Result<Envelope, JsValue> {
     Envelope::parse(text).map_err(to_js_error)
 }
 

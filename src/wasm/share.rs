@@ -3,16 +3,12 @@
 use wasm_bindgen::prelude::*;
 
 use super::error::to_js_error;
-use super::keys::{Dek, KeyPair};
+use super::keys::{Dek, KeyPair, envelope};
 use crate::crypto::share::{self as core_share, ExpectedSender, Sender};
-use crate::crypto::{self, Context, Envelope, PublicKey};
+use crate::crypto::{self, Context, PublicKey};
 
 fn public_key(text: &str) -> Result<PublicKey, JsValue> {
     PublicKey::parse(text).map_err(to_js_error)
-}
-
-fn envelope(text: &str) -> Result<Envelope, JsValue> {
-    Envelope::parse(text).map_err(to_js_error)
 }
 
 /// Seals a share DEK to the peer's connection public key, authenticated by the sender's
