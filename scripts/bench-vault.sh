@@ -11,11 +11,7 @@ say "building a release pkg (target/bench/pkg-vault) and covault-server"
 wasm-pack build --release --target web --out-dir target/bench/pkg-vault --out-name covault --no-pack >/dev/null 2>&1
 wasm_opt target/bench/pkg-vault/covault_bg.wasm
 cargo build -q --release -p covault-server
-dir=$(mktemp -d)
-target/release/covault-server --listen 127.0.0.1:0 --database-url "sqlite://$dir/bulk.db" \
-  --www-dir bench --pkg-dir target/bench/pkg-vault --log warn > "$dir/out" &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-for _ in $(seq 100); do grep -q listening "$dir/out" 2>/dev/null && break; sleep 0.1; done
-url=$(grep -o 'http://[0-9.:]*' "$dir/out")
-node bench/run-vault.mjs "$url" "$n"
+source scripts/listen.sh
+start_listening vault target/release/covault-server --listen 127.0.0.1:0 \
+  --database-url "sqlite://$LISTEN_DIR/bulk.db" --www-dir bench --pkg-dir target/bench/pkg-vault --log warn
+node bench/run-vault.mjs "$LISTEN_URL" "$n"

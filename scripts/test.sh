@@ -29,24 +29,13 @@ tests/schemathesis.sh target/debug/covault-server target/debug/covault
 
 say "browser tests against a real Vault and a tampering proxy (wasm-pack test --headless --chrome)"
 cargo build -q -p covault-server -p covault-testkit
-e2e_dir=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$e2e_dir"; }
-trap cleanup EXIT
-# Starts a process that prints "… listening on http://ADDR" and echoes that URL.
-start_listening() {
-  local name=$1; shift
-  "$@" > "$e2e_dir/$name.out" 2> "$e2e_dir/$name.err" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    url=$(grep -o 'http://[0-9.:]*' "$e2e_dir/$name.out" 2>/dev/null | head -1) && [[ -n "$url" ]] && { echo "$url"; return; }
-    sleep 0.1
-  done
-  echo "$name did not start:" >&2; cat "$e2e_dir/$name.err" >&2; exit 1
-}
-vault_url=$(start_listening vault target/debug/covault-server --listen 127.0.0.1:0 \
-  --database-url "sqlite://$e2e_dir/e2e.db" --cors-origins '*' --log warn)
-proxy_url=$(start_listening proxy target/debug/covault-tamper-proxy --upstream "$vault_url")
+source scripts/listen.sh
+e2e_dir=$LISTEN_DIR
+start_listening vault target/debug/covault-server --listen 127.0.0.1:0 \
+  --database-url "sqlite://$e2e_dir/e2e.db" --cors-origins '*' --log warn
+vault_url=$LISTEN_URL
+start_listening proxy target/debug/covault-tamper-proxy --upstream "$vault_url"
+proxy_url=$LISTEN_URL
 export COVAULT_TEST_VAULT_URL="$vault_url" COVAULT_TEST_PROXY_URL="$proxy_url"
 # The first "--" ends wasm-pack's options, the second cargo's: --nocapture reaches the test runner.
 wasm-pack test --headless --chrome -- -- --nocapture 2>&1 | tee "$e2e_dir/wasm-test.out"
