@@ -1,17 +1,11 @@
 // Drives bench/vault.html in Debian's headless Chromium and prints the bulk benchmark table.
 // Usage: node bench/run-vault.mjs VAULT_URL [N]
-import { createRequire } from "node:module";
+import { launchChromium } from "../tests/node/chromium.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), "../tests/node/package.json"));
-const { chromium } = require("playwright-core");
 const [vault, n = "1000"] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`[browser] ${e}`));

@@ -1,15 +1,13 @@
 // Drives bench/index.html in Debian's headless Chromium (playwright-core, no downloaded browser)
 // and prints the benchmark table. Usage:
 //   node bench/run.mjs --pkg target/bench/pkg [--alt target/bench/pkg-simd --alt-name "covault+simd128"] [--quick]
+import { launchChromium } from "../tests/node/chromium.mjs";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import { serve } from "./serve.mjs";
 
-const require = createRequire(join(dirname(fileURLToPath(import.meta.url)), "../tests/node/package.json"));
-const { chromium } = require("playwright-core");
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 const args = process.argv.slice(2);
@@ -23,11 +21,7 @@ const altName = opt("--alt-name") ?? "covault (alt)";
 
 const server = await serve(root);
 const base = `http://127.0.0.1:${server.address().port}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 let failed = false;
 try {
   const page = await browser.newPage();

@@ -3,12 +3,12 @@
 // and checks what each pane shows. Fails on any console error outside the steps that provoke
 // an error on purpose. Saves a screenshot of the finished flow to target/demo/finished.png.
 // Usage: node tests/node/demo-e2e.mjs [path/to/covault-server]
+import { launchChromium } from "./chromium.mjs";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
@@ -29,11 +29,7 @@ const base = await new Promise((ok, fail) => {
   server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
 });
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const consoleErrors = [];
 let expectingErrors = false;
 try {

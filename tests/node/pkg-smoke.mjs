@@ -1,17 +1,13 @@
 // Loads pkg/ (the optimized release build) in Debian's headless Chromium and checks that it
 // initializes and works, with no console errors. Exit code 0 only if every check passes.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "../../bench/serve.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const server = await serve(root);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const errors = [];
 let passed = 0, failed = 0;
 const expect = (name, ok) => {

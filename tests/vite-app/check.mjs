@@ -1,19 +1,13 @@
 // Serves the Vite build (dist/) and checks in Debian's headless Chromium that the app loaded
 // covault from its npm package and ran a share round trip. Run after `vite build`.
-import { createRequire } from "node:module";
+import { launchChromium } from "../node/chromium.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "../../bench/serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(join(here, "../node/package.json"));
-const { chromium } = require("playwright-core");
 const server = await serve(join(here, "dist"));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const errors = [];
 let result = "";
 try {
