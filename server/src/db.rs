@@ -3,11 +3,11 @@
 //! accept. Timestamps are Unix milliseconds (`BIGINT`), flags are `0`/`1`.
 
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context as _;
 use sqlx::any::AnyPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{AnyPool, ConnectOptions};
 
 /// Which backend a pool talks to.
@@ -44,11 +44,9 @@ impl Db {
             let path = path.split('?').next().unwrap_or(path);
             let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
                 .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            // Create the file (and set WAL, which persists in the file) once up front.
+                .journal_mode(SqliteJournalMode::Wal);
+            // Create the file and switch it to WAL once up front: the journal mode persists in
+            // the file. The per-connection settings are made in `after_connect` below.
             options
                 .connect()
                 .await
@@ -69,7 +67,6 @@ impl Db {
                         for pragma in [
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = FULL",
-                            "PRAGMA journal_mode = WAL",
                             "PRAGMA busy_timeout = 10000",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
