@@ -14,7 +14,12 @@ pub struct ItemInput {
     pub id: String,
     /// The DEK that encrypts label and slots.
     pub dek_id: String,
-    /// The label, encrypted (an envelope).
+    /// The write's version, sealed into the ciphertext: 1 for a new item, then one more than
+    /// the stored version for each update (the Vault refuses any other with 409 `StaleVersion`).
+    /// 0 is the original unversioned form, still stored but no longer written.
+    #[serde(default)]
+    pub version: u64,
+    /// The label, encrypted (an envelope; from version 1 on, the sealed manifest).
     pub label: String,
     /// Slot name → encrypted value (an envelope). Names are visible to the Vault; values are not.
     pub slots: BTreeMap<String, String>,
@@ -28,7 +33,9 @@ pub struct Item {
     pub id: String,
     /// The DEK that encrypts label and slots.
     pub dek_id: String,
-    /// The encrypted label.
+    /// The version of the write stored.
+    pub version: u64,
+    /// The encrypted label (from version 1 on, the sealed manifest).
     pub label: String,
     /// Slot name → encrypted value.
     pub slots: BTreeMap<String, String>,

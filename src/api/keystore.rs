@@ -79,3 +79,17 @@ pub struct DekRecord {
     /// RFC 3339.
     pub created_at: String,
 }
+
+/// `GET|PUT /v1/keystore/state`: the account record, sealed by the client under its KEK (the
+/// default DEK and each connection's pinned keys). The Vault stores it and its version, and
+/// accepts a `PUT` only with the next version (else 409 `StaleVersion`), so two devices cannot
+/// overwrite each other unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountState {
+    /// 1 for the first record, then one more for each write.
+    pub version: u64,
+    /// The sealed record (an `a256gcm` envelope).
+    pub sealed: String,
+}

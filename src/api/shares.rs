@@ -28,6 +28,10 @@ pub struct NewShare {
     /// If true, the recipient gets the contents only after `PUT /v1/shares/{id}/accept`.
     #[serde(default)]
     pub acceptance_required: bool,
+    /// The copy's version, sealed into it (1 for a new share; 0 is the original unversioned
+    /// form, no longer written).
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// `PUT /v1/shares/{id}`: the sender replaces the shared copy (same share DEK).
@@ -35,14 +39,29 @@ pub struct NewShare {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ShareUpdate {
+    /// The copy's new version: one more than the stored one (else 409 `StaleVersion`).
+    #[serde(default)]
+    pub version: u64,
     /// The new encrypted label.
     pub label: String,
     /// The new encrypted slots.
     pub slots: BTreeMap<String, String>,
 }
 
+/// `PUT /v1/shares/{id}/accept`: the recipient's receipt, an envelope made with the share DEK
+/// that names the terms accepted (see `covault::crypto::share::acceptance_receipt`). The Vault
+/// stores it and shows it to the sender, who checks it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptShare {
+    /// The receipt (an `a256gcm` envelope).
+    pub receipt: String,
+}
+
 /// A share. For a recipient who has not yet accepted a share that requires acceptance,
-/// `label`, `slots` and `sealed_dek` are absent.
+/// `label` and `slots` are absent (the sealed DEK is there, so that the recipient can check the
+/// terms and make the acceptance receipt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
@@ -72,6 +91,10 @@ pub struct Share {
     pub acceptance_required: bool,
     /// RFC 3339, once accepted.
     pub accepted_at: Option<String>,
+    /// The recipient's acceptance receipt, once accepted.
+    pub acceptance: Option<String>,
+    /// The version of the shared copy stored.
+    pub version: u64,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.

@@ -377,6 +377,7 @@ impl<T: Transport + Clone> Session<T> {
                 Context::slot(id, name)
             })?;
         Ok(ItemInput {
+            version: 0,
             id: id.to_owned(),
             dek_id: self.dek.id().to_owned(),
             label,
@@ -514,9 +515,19 @@ impl<T: Transport + Clone> Session<T> {
     /// The code both sides compare out of band. It is computed from the keys the Vault shows:
     /// if it substituted one, the two sides' codes differ.
     pub fn fingerprint(connection: &Connection) -> Result<String, ClientError> {
+        let (me, peer) = (
+            PublicKey::parse(&connection.me.public_key)?,
+            PublicKey::parse(&connection.peer.public_key)?,
+        );
         Ok(fingerprint(
-            &PublicKey::parse(&connection.me.public_key)?,
-            &PublicKey::parse(&connection.peer.public_key)?,
+            crate::crypto::Party {
+                user_id: &connection.me.user_id,
+                public_key: &me,
+            },
+            crate::crypto::Party {
+                user_id: &connection.peer.user_id,
+                public_key: &peer,
+            },
         ))
     }
 
@@ -643,6 +654,7 @@ impl<T: Transport + Clone> Session<T> {
                 expires_at: options.expires_at.clone(),
                 terms: options.terms.clone(),
                 acceptance_required: options.acceptance_required,
+                version: 0,
             })
             .await?;
         let kept = NewDek {
@@ -738,7 +750,14 @@ impl<T: Transport + Clone> Session<T> {
         let dek = self.kept_share_dek(share_id).await?;
         let (label, slots) = Self::encrypt_copy(&dek, share_id, &item)?;
         self.api
-            .update_share(share_id, &ShareUpdate { label, slots })
+            .update_share(
+                share_id,
+                &ShareUpdate {
+                    version: 0,
+                    label,
+                    slots,
+                },
+            )
             .await
     }
 

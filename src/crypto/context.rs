@@ -22,6 +22,25 @@ pub const LABEL_SHARE_LABEL: &str = "covault/v1/share-label";
 pub const LABEL_SHARE: &str = "covault/v1/share";
 /// Domain label for data an application encrypts under its own context string.
 pub const LABEL_APP: &str = "covault/v1/app";
+/// Domain label for an item's manifest (v2 items): its label, version and exact slot names.
+pub const LABEL_ITEM_MANIFEST: &str = "covault/v2/item";
+/// Domain label for a slot of a v2 item: bound to the item, the write's version and the name.
+pub const LABEL_SLOT_V2: &str = "covault/v2/slot";
+/// Domain label for a shared copy's manifest (v2 shares).
+pub const LABEL_SHARE_MANIFEST: &str = "covault/v2/share-copy";
+/// Domain label for a slot of a v2 shared copy.
+pub const LABEL_SHARE_SLOT_V2: &str = "covault/v2/share-slot";
+/// Domain label for the HPKE `info` of a v2 share: binds parties, expiry, terms and acceptance.
+pub const LABEL_SHARE_V2: &str = "covault/v2/share";
+/// Domain label for the sender's own copy of a share DEK, wrapped by their KEK. Kept apart
+/// from item DEKs so that a share DEK can never be taken for (or made into) an item DEK.
+pub const LABEL_KEPT_SHARE_DEK: &str = "covault/v2/kept-share-dek";
+/// Domain label for the receipt a recipient makes when accepting a share.
+pub const LABEL_SHARE_ACCEPTED: &str = "covault/v2/share-accepted";
+/// Domain label for the account record a client seals under its KEK and keeps on the Vault.
+pub const LABEL_ACCOUNT: &str = "covault/v2/account";
+/// Domain label for the state a client keeps on the device (versions seen, deletions).
+pub const LABEL_DEVICE_STATE: &str = "covault/v2/device-state";
 
 /// The associated data of one ciphertext: a domain label plus the ids it is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +91,19 @@ impl Context {
         Self::new(
             LABEL_SHARE,
             &[share_id.as_bytes(), connection_id.as_bytes()],
+        )
+    }
+
+    /// The manifest of a v2 item or shared copy (`label` picks which).
+    pub fn manifest(label: &'static str, id: &str) -> Self {
+        Self::new(label, &[id.as_bytes()])
+    }
+
+    /// A slot of a v2 item or shared copy: bound to its record, the write's version and name.
+    pub fn versioned_slot(label: &'static str, id: &str, version: u64, slot_name: &str) -> Self {
+        Self::new(
+            label,
+            &[id.as_bytes(), &version.to_be_bytes(), slot_name.as_bytes()],
         )
     }
 

@@ -1,35 +1,58 @@
-//! Connection fingerprints: a code two people compare out of band to catch a Vault that
-//! substituted its own public key on their connection.
+//! Connection fingerprints (safety numbers): a code two people compare out of band to catch a
+//! Vault that substituted a public key on their connection.
 //!
-//! SHA-256 over a label and both public keys in sorted order (so both sides compute the same
-//! code), cut into five 40-bit chunks, each shown as five decimal digits (`mod 100000`, as in
-//! Signal's safety numbers): `12345 67890 …`, about 83 bits a forger would have to match.
+//! As Signal's safety numbers, the code is made of one half per party: 30 digits from
+//! SHA-512 over a label, the party's user id and public key. The halves are shown in user-id
+//! order, so both sides see the same 60 digits. Because each half depends on one party's key
+//! alone, a Vault that substitutes keys must find a key whose half matches a half it cannot
+//! choose: a second preimage of about 2^99 work per half, not a collision over both keys.
 
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha512};
 
 use super::keypair::PublicKey;
 
-/// The fingerprint of the connection between the holders of `a` and `b`.
-pub fn fingerprint(a: &PublicKey, b: &PublicKey) -> String {
-    let (low, high) = if a.as_bytes() <= b.as_bytes() {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let digest = Sha256::new()
-        .chain_update(b"covault/v1/fingerprint")
-        .chain_update(low.as_bytes())
-        .chain_update(high.as_bytes())
+const LABEL: &[u8] = b"covault/v2/fingerprint";
+
+/// One party of a connection: its user id and its connection public key.
+#[derive(Debug, Clone, Copy)]
+pub struct Party<'a> {
+    /// The user id.
+    pub user_id: &'a str,
+    /// The connection public key.
+    pub public_key: &'a PublicKey,
+}
+
+/// Thirty digits for one party, in six groups of five.
+fn half(party: &Party<'_>) -> Vec<String> {
+    let id = party.user_id.as_bytes();
+    let len = u32::try_from(id.len()).unwrap_or(u32::MAX).to_be_bytes();
+    let digest = Sha512::new()
+        .chain_update(LABEL)
+        .chain_update(len)
+        .chain_update(id)
+        .chain_update(party.public_key.as_bytes())
         .finalize();
     digest
         .chunks_exact(5)
-        .take(5)
+        .take(6)
         .map(|chunk| {
             let value = chunk.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
             format!("{:05}", value % 100_000)
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
+}
+
+/// The fingerprint of the connection between `a` and `b`: the same on both sides.
+pub fn fingerprint(a: Party<'_>, b: Party<'_>) -> String {
+    let (first, second) =
+        if (a.user_id, a.public_key.as_bytes()) <= (b.user_id, b.public_key.as_bytes()) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+    let mut groups = half(&first);
+    groups.extend(half(&second));
+    groups.join(" ")
 }
 
 #[cfg(test)]
@@ -37,17 +60,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn same_code_whatever_the_order_and_different_for_another_key() {
-        let a = PublicKey::from_bytes([1; 32]);
-        let b = PublicKey::from_bytes([2; 32]);
-        let c = PublicKey::from_bytes([3; 32]);
-        assert_eq!(fingerprint(&a, &b), fingerprint(&b, &a));
-        assert_ne!(fingerprint(&a, &b), fingerprint(&a, &c));
-        let code = fingerprint(&a, &b);
-        assert_eq!(code.len(), 29);
+    fn same_code_whatever_the_order_and_each_half_is_one_party() {
+        let (ka, kb, kc) = (
+            PublicKey::from_bytes([1; 32]),
+            PublicKey::from_bytes([2; 32]),
+            PublicKey::from_bytes([3; 32]),
+        );
+        let a = Party {
+            user_id: "alice",
+            public_key: &ka,
+        };
+        let b = Party {
+            user_id: "bob",
+            public_key: &kb,
+        };
+        let code = fingerprint(a, b);
+        assert_eq!(code, fingerprint(b, a));
+        assert_eq!(code.len(), 12 * 5 + 11);
         assert!(
             code.split(' ')
                 .all(|g| g.len() == 5 && g.bytes().all(|d| d.is_ascii_digit()))
+        );
+        // Substituting Bob's key changes Bob's half only; Alice's half stays.
+        let forged = fingerprint(
+            a,
+            Party {
+                user_id: "bob",
+                public_key: &kc,
+            },
+        );
+        assert_eq!(code[..35], forged[..35]);
+        assert_ne!(code[36..], forged[36..]);
+        // The same key under another user id is another half.
+        assert_ne!(
+            code,
+            fingerprint(
+                a,
+                Party {
+                    user_id: "bob2",
+                    public_key: &kb
+                }
+            )
         );
     }
 }

@@ -5,12 +5,13 @@
 //! cannot hand Alice's wrapped DEK to Bob, or swap one DEK for another, without `Integrity`.
 
 use super::aead::SymmetricKey;
-use super::context::{Context, LABEL_DEK, LABEL_KEK, LABEL_KEYPAIR};
+use super::context::{Context, LABEL_DEK, LABEL_KEK, LABEL_KEPT_SHARE_DEK, LABEL_KEYPAIR};
 use super::dek::Dek;
 use super::envelope::Envelope;
 use super::error::Result;
 use super::kdf::DerivedKeys;
 use super::keypair::KeyPair;
+use super::share::ShareBinding;
 use zeroize::Zeroizing;
 
 /// A user's KEK, tied to the user id it was made for.
@@ -94,6 +95,41 @@ impl Kek {
             .unwrap_key(wrapped, &self.context(LABEL_KEYPAIR, keypair_id))?;
         let bytes = Zeroizing::new(*key.expose());
         Ok(KeyPair::from_secret_bytes(keypair_id, *bytes))
+    }
+
+    /// Wraps the sender's own copy of a v2 share DEK, binding the share's terms: unwrapping it
+    /// checks what the Vault shows about the share, and it can never pass for an item DEK.
+    pub fn wrap_share_dek(&self, dek: &Dek, binding: &ShareBinding<'_>) -> Result<Envelope> {
+        self.key
+            .wrap(dek.key().expose(), &self.share_dek_context(binding))
+    }
+
+    /// Unwraps a share DEK kept by [`Kek::wrap_share_dek`] for exactly `binding`.
+    pub fn unwrap_share_dek(&self, binding: &ShareBinding<'_>, wrapped: &Envelope) -> Result<Dek> {
+        let key = self
+            .key
+            .unwrap_key(wrapped, &self.share_dek_context(binding))?;
+        Ok(Dek::from_key(binding.share_id, key))
+    }
+
+    /// Seals a record of the owner's (the account record, the device state) under `label`.
+    pub fn seal_record(&self, label: &str, plaintext: &[u8]) -> Result<Envelope> {
+        self.key
+            .seal(plaintext, &Context::new(label, &[self.owner.as_bytes()]))
+    }
+
+    /// Opens a record sealed by [`Kek::seal_record`] under the same label.
+    pub fn open_record(&self, label: &str, sealed: &Envelope) -> Result<Zeroizing<Vec<u8>>> {
+        self.key
+            .open(sealed, &Context::new(label, &[self.owner.as_bytes()]))
+    }
+
+    fn share_dek_context(&self, binding: &ShareBinding<'_>) -> Context {
+        let inner = binding.context(LABEL_KEPT_SHARE_DEK);
+        Context::new(
+            LABEL_KEPT_SHARE_DEK,
+            &[self.owner.as_bytes(), inner.as_bytes()],
+        )
     }
 
     fn context(&self, label: &str, id: &str) -> Context {

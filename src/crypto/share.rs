@@ -12,7 +12,7 @@ use hpke::{Deserializable, HpkeError, Kem, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
 use super::aead::SymmetricKey;
-use super::context::Context;
+use super::context::{Context, LABEL_SHARE_ACCEPTED, LABEL_SHARE_V2};
 use super::dek::Dek;
 use super::envelope::{Algorithm, Envelope};
 use super::error::{CryptoError, Result};
@@ -144,5 +144,106 @@ fn map_seal_error(error: HpkeError) -> CryptoError {
         // An all-zero shared secret: the recipient or sender key is a low-order point.
         HpkeError::EncapError | HpkeError::ValidationError => CryptoError::InvalidPublicKey,
         _ => CryptoError::Integrity,
+    }
+}
+
+/// Everything about a share that its two parties agree on and the Vault must not change: who
+/// sends it to whom on which connection, until when, on what terms. A v2 share binds all of it
+/// into the sealed DEK's HPKE `info`, the sender's kept DEK and the acceptance receipt, so a
+/// Vault that rewrites any of it makes each of them fail with `Integrity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareBinding<'a> {
+    /// The share.
+    pub share_id: &'a str,
+    /// The connection it travels on.
+    pub connection_id: &'a str,
+    /// The sender's user id.
+    pub sender_id: &'a str,
+    /// The recipient's user id.
+    pub recipient_id: &'a str,
+    /// Expiry, milliseconds since the Unix epoch.
+    pub expires_at_ms: Option<i64>,
+    /// The terms the recipient is shown.
+    pub terms: Option<&'a str>,
+    /// Whether the recipient must accept before reading.
+    pub acceptance_required: bool,
+}
+
+impl ShareBinding<'_> {
+    /// The associated data under `label`: every field, length-prefixed, absent ones marked.
+    pub fn context(&self, label: &str) -> Context {
+        let expires = self.expires_at_ms.map(i64::to_be_bytes);
+        Context::new(
+            label,
+            &[
+                self.share_id.as_bytes(),
+                self.connection_id.as_bytes(),
+                self.sender_id.as_bytes(),
+                self.recipient_id.as_bytes(),
+                &[u8::from(expires.is_some())],
+                expires.as_ref().map_or(&[][..], |e| &e[..]),
+                &[u8::from(self.terms.is_some())],
+                self.terms.unwrap_or_default().as_bytes(),
+                &[u8::from(self.acceptance_required)],
+            ],
+        )
+    }
+}
+
+/// Seals a v2 share DEK: Auth mode, `info` binding everything in `binding`.
+pub fn seal_bound_dek(
+    dek: &Dek,
+    recipient: &PublicKey,
+    sender: &KeyPair,
+    binding: &ShareBinding<'_>,
+) -> Result<Envelope> {
+    seal(
+        dek.key().expose(),
+        recipient,
+        Sender::Auth(sender),
+        &binding.context(LABEL_SHARE_V2),
+    )
+}
+
+/// Opens a v2 share DEK: only `sender` can have sealed it, for exactly `binding`.
+pub fn open_bound_dek(
+    envelope: &Envelope,
+    recipient: &KeyPair,
+    sender: &PublicKey,
+    binding: &ShareBinding<'_>,
+) -> Result<Dek> {
+    envelope.expect(Algorithm::HpkeX25519A256Gcm, Some(32))?;
+    let bytes = open(
+        envelope,
+        recipient,
+        ExpectedSender::Auth(sender),
+        &binding.context(LABEL_SHARE_V2),
+    )?;
+    Ok(Dek::from_key(
+        binding.share_id,
+        SymmetricKey::from_slice(&bytes)?,
+    ))
+}
+
+const RECEIPT: &[u8] = b"accepted";
+
+/// The receipt a recipient makes when accepting: only a holder of the share DEK can make it,
+/// and it names the exact terms accepted, so the sender can tell a real acceptance from one the
+/// Vault claims.
+pub fn acceptance_receipt(dek: &Dek, binding: &ShareBinding<'_>) -> Result<Envelope> {
+    dek.encrypt(RECEIPT, &binding.context(LABEL_SHARE_ACCEPTED))
+}
+
+/// Checks a receipt made by [`acceptance_receipt`] for the same share DEK and binding.
+pub fn check_acceptance_receipt(
+    dek: &Dek,
+    binding: &ShareBinding<'_>,
+    receipt: &Envelope,
+) -> Result<()> {
+    let opened = dek.decrypt(receipt, &binding.context(LABEL_SHARE_ACCEPTED))?;
+    if opened.as_slice() == RECEIPT {
+        Ok(())
+    } else {
+        Err(CryptoError::Integrity)
     }
 }

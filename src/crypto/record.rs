@@ -1,0 +1,303 @@
+//! Sealing an item or a shared copy: a label and named slots under one DEK, as one write.
+//!
+//! Version 2 (every write since covault 0.2) seals a *manifest* (the label, the write's version
+//! and the exact set of slot names) bound to the record's id, and each slot bound to the id, the
+//! version and its name. A record therefore opens only as exactly what one write made: a slot
+//! dropped, added, renamed, moved from another record or mixed in from another version is
+//! `Integrity`. Whether the version is the newest is for the caller to judge (it remembers).
+//!
+//! Version 0 is the original form (`covault/v1/…` contexts, no manifest): still opened, never
+//! written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::context::{
+    Context, LABEL_ITEM_MANIFEST, LABEL_SHARE_MANIFEST, LABEL_SHARE_SLOT_V2, LABEL_SLOT_V2,
+};
+use super::dek::Dek;
+use super::envelope::Envelope;
+use super::error::{CryptoError, Result};
+
+/// What a record is: an item, or the shared copy of a share. Each has its own contexts, so one
+/// can never be passed off as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordKind {
+    /// An item in its owner's vault.
+    Item,
+    /// The copy of an item that travels with a share.
+    SharedCopy,
+}
+
+impl RecordKind {
+    fn manifest_label(self) -> &'static str {
+        match self {
+            RecordKind::Item => LABEL_ITEM_MANIFEST,
+            RecordKind::SharedCopy => LABEL_SHARE_MANIFEST,
+        }
+    }
+
+    fn slot_label(self) -> &'static str {
+        match self {
+            RecordKind::Item => LABEL_SLOT_V2,
+            RecordKind::SharedCopy => LABEL_SHARE_SLOT_V2,
+        }
+    }
+
+    fn legacy_label_context(self, id: &str) -> Context {
+        match self {
+            RecordKind::Item => Context::item_label(id),
+            RecordKind::SharedCopy => Context::share_label(id),
+        }
+    }
+
+    fn legacy_slot_context(self, id: &str, name: &str) -> Context {
+        match self {
+            RecordKind::Item => Context::slot(id, name),
+            RecordKind::SharedCopy => Context::share_slot(id, name),
+        }
+    }
+}
+
+/// A record as the Vault stores it: the sealed label (v2: the manifest) and the sealed slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedRecord {
+    /// The label envelope (v2: the manifest envelope).
+    pub label: String,
+    /// Slot name → envelope.
+    pub slots: BTreeMap<String, String>,
+}
+
+/// A record opened: exactly what one write sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedRecord {
+    /// The version of the write (0: the original unversioned form).
+    pub version: u64,
+    /// The label.
+    pub label: String,
+    /// Slot name → value.
+    pub slots: BTreeMap<String, String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    version: u64,
+    label: String,
+    slots: BTreeSet<String>,
+}
+
+/// Seals `label` and `slots` as write `version` (at least 1) of record `id`.
+pub fn seal(
+    dek: &Dek,
+    kind: RecordKind,
+    id: &str,
+    version: u64,
+    label: &str,
+    slots: &BTreeMap<String, String>,
+) -> Result<SealedRecord> {
+    if version == 0 {
+        return Err(CryptoError::Malformed("record version 0 is read-only"));
+    }
+    let manifest = Manifest {
+        version,
+        label: label.to_owned(),
+        slots: slots.keys().cloned().collect(),
+    };
+    let bytes = zeroize::Zeroizing::new(
+        serde_json::to_vec(&manifest).map_err(|_| CryptoError::Malformed("manifest"))?,
+    );
+    let label = dek
+        .encrypt(&bytes, &Context::manifest(kind.manifest_label(), id))?
+        .to_string();
+    let slots = slots
+        .iter()
+        .map(|(name, value)| {
+            let context = Context::versioned_slot(kind.slot_label(), id, version, name);
+            Ok((
+                name.clone(),
+                dek.encrypt(value.as_bytes(), &context)?.to_string(),
+            ))
+        })
+        .collect::<Result<_>>()?;
+    Ok(SealedRecord { label, slots })
+}
+
+/// Opens record `id`, which the Vault says is write `version`. Fails with `Integrity` unless it
+/// is exactly one write of that version: the manifest names the same version and exactly the
+/// slots served, and every slot opens under that version.
+pub fn open(
+    dek: &Dek,
+    kind: RecordKind,
+    id: &str,
+    version: u64,
+    sealed: &SealedRecord,
+) -> Result<OpenedRecord> {
+    if version == 0 {
+        return open_legacy(dek, kind, id, sealed);
+    }
+    let bytes = dek.decrypt(
+        &Envelope::parse(&sealed.label)?,
+        &Context::manifest(kind.manifest_label(), id),
+    )?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|_| CryptoError::Malformed("manifest"))?;
+    let served: BTreeSet<&String> = sealed.slots.keys().collect();
+    if manifest.version != version || served != manifest.slots.iter().collect() {
+        return Err(CryptoError::Integrity);
+    }
+    let slots = sealed
+        .slots
+        .iter()
+        .map(|(name, value)| {
+            let context = Context::versioned_slot(kind.slot_label(), id, version, name);
+            let plain = dek.decrypt_string(&Envelope::parse(value)?, &context)?;
+            Ok((name.clone(), plain.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    Ok(OpenedRecord {
+        version,
+        label: manifest.label,
+        slots,
+    })
+}
+
+fn open_legacy(
+    dek: &Dek,
+    kind: RecordKind,
+    id: &str,
+    sealed: &SealedRecord,
+) -> Result<OpenedRecord> {
+    let label = dek.decrypt_string(
+        &Envelope::parse(&sealed.label)?,
+        &kind.legacy_label_context(id),
+    )?;
+    let slots = sealed
+        .slots
+        .iter()
+        .map(|(name, value)| {
+            let plain = dek.decrypt_string(
+                &Envelope::parse(value)?,
+                &kind.legacy_slot_context(id, name),
+            )?;
+            Ok((name.clone(), plain.to_string()))
+        })
+        .collect::<Result<_>>()?;
+    Ok(OpenedRecord {
+        version: 0,
+        label: label.to_string(),
+        slots,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn fixture() -> (Dek, SealedRecord) {
+        let dek = Dek::from_bytes("d", [7; 32]);
+        let sealed = seal(
+            &dek,
+            RecordKind::Item,
+            "i",
+            3,
+            "L",
+            &slots(&[("a", "1"), ("b", "2")]),
+        )
+        .expect("seal");
+        (dek, sealed)
+    }
+
+    #[test]
+    fn opens_as_exactly_what_was_written() {
+        let (dek, sealed) = fixture();
+        let opened = open(&dek, RecordKind::Item, "i", 3, &sealed).expect("open");
+        assert_eq!(opened.version, 3);
+        assert_eq!(opened.label, "L");
+        assert_eq!(opened.slots, slots(&[("a", "1"), ("b", "2")]));
+    }
+
+    #[test]
+    fn a_dropped_added_or_renamed_slot_is_integrity() {
+        let (dek, sealed) = fixture();
+        let mut dropped = sealed.clone();
+        dropped.slots.remove("b");
+        let mut added = sealed.clone();
+        added.slots.insert("c".into(), sealed.slots["a"].clone());
+        let mut renamed = sealed.clone();
+        let b = renamed.slots.remove("b").expect("b");
+        renamed.slots.insert("c".into(), b);
+        for bad in [dropped, added, renamed] {
+            assert_eq!(
+                open(&dek, RecordKind::Item, "i", 3, &bad),
+                Err(CryptoError::Integrity)
+            );
+        }
+    }
+
+    #[test]
+    fn another_version_id_or_kind_is_integrity() {
+        let (dek, sealed) = fixture();
+        let older = seal(
+            &dek,
+            RecordKind::Item,
+            "i",
+            2,
+            "L",
+            &slots(&[("a", "0"), ("b", "2")]),
+        )
+        .expect("seal");
+        let mut mixed = sealed.clone();
+        mixed.slots.insert("a".into(), older.slots["a"].clone());
+        assert_eq!(
+            open(&dek, RecordKind::Item, "i", 3, &mixed),
+            Err(CryptoError::Integrity)
+        );
+        assert_eq!(
+            open(&dek, RecordKind::Item, "i", 2, &sealed),
+            Err(CryptoError::Integrity)
+        );
+        assert_eq!(
+            open(&dek, RecordKind::Item, "j", 3, &sealed),
+            Err(CryptoError::Integrity)
+        );
+        assert_eq!(
+            open(&dek, RecordKind::SharedCopy, "i", 3, &sealed),
+            Err(CryptoError::Integrity)
+        );
+    }
+
+    #[test]
+    fn version_zero_reads_the_original_form_only() {
+        let dek = Dek::from_bytes("d", [7; 32]);
+        let legacy = SealedRecord {
+            label: dek
+                .encrypt(b"L", &Context::item_label("i"))
+                .expect("seal")
+                .to_string(),
+            slots: [(
+                "a".to_owned(),
+                dek.encrypt(b"1", &Context::slot("i", "a"))
+                    .expect("seal")
+                    .to_string(),
+            )]
+            .into(),
+        };
+        let opened = open(&dek, RecordKind::Item, "i", 0, &legacy).expect("legacy");
+        assert_eq!((opened.version, opened.label.as_str()), (0, "L"));
+        assert!(seal(&dek, RecordKind::Item, "i", 0, "L", &BTreeMap::new()).is_err());
+        let (_, v2) = fixture();
+        assert_eq!(
+            open(&dek, RecordKind::Item, "i", 0, &v2),
+            Err(CryptoError::Integrity)
+        );
+    }
+}
