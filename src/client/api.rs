@@ -159,14 +159,17 @@ impl<T: Transport> Api<T> {
         self.call("GET", "/v1/keystore/keypairs".into(), None::<&()>)
             .await
     }
-    /// `GET /v1/keystore/keypairs/{id}`.
+    /// `GET /v1/keystore/keypairs/{id}`; the answer must be the keypair asked for.
     pub async fn keypair(&self, id: &str) -> Result<KeyPairRecord, ClientError> {
-        self.call(
-            "GET",
-            format!("/v1/keystore/keypairs/{}", path_id(id)?),
-            None::<&()>,
-        )
-        .await
+        let record: KeyPairRecord = self
+            .call(
+                "GET",
+                format!("/v1/keystore/keypairs/{}", path_id(id)?),
+                None::<&()>,
+            )
+            .await?;
+        same_id("keypair", id, &record.id)?;
+        Ok(record)
     }
     /// `POST /v1/keystore/deks`.
     pub async fn create_dek(&self, req: &NewDek) -> Result<DekRecord, ClientError> {
@@ -178,14 +181,33 @@ impl<T: Transport> Api<T> {
         self.call("GET", "/v1/keystore/deks".into(), None::<&()>)
             .await
     }
-    /// `GET /v1/keystore/deks/{id}`.
+    /// `GET /v1/keystore/deks/{id}`; the answer must be the DEK asked for.
     pub async fn dek(&self, id: &str) -> Result<DekRecord, ClientError> {
-        self.call(
-            "GET",
-            format!("/v1/keystore/deks/{}", path_id(id)?),
-            None::<&()>,
-        )
-        .await
+        let record: DekRecord = self
+            .call(
+                "GET",
+                format!("/v1/keystore/deks/{}", path_id(id)?),
+                None::<&()>,
+            )
+            .await?;
+        same_id("DEK", id, &record.id)?;
+        Ok(record)
+    }
+    /// `GET /v1/keystore/state`: the sealed account record, or `None` if there is none.
+    pub async fn account_state(&self) -> Result<Option<AccountState>, ClientError> {
+        match self
+            .call("GET", "/v1/keystore/state".into(), None::<&()>)
+            .await
+        {
+            Ok(state) => Ok(Some(state)),
+            Err(ClientError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+    /// `PUT /v1/keystore/state`.
+    pub async fn put_account_state(&self, req: &AccountState) -> Result<AccountState, ClientError> {
+        self.call("PUT", "/v1/keystore/state".into(), Some(req))
+            .await
     }
     /// `POST /v1/items`.
     pub async fn create_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
@@ -195,10 +217,13 @@ impl<T: Transport> Api<T> {
     pub async fn items(&self) -> Result<Vec<Item>, ClientError> {
         self.call("GET", "/v1/items".into(), None::<&()>).await
     }
-    /// `GET /v1/items/{id}`.
+    /// `GET /v1/items/{id}`; the answer must be the item asked for.
     pub async fn item(&self, id: &str) -> Result<Item, ClientError> {
-        self.call("GET", format!("/v1/items/{}", path_id(id)?), None::<&()>)
-            .await
+        let item: Item = self
+            .call("GET", format!("/v1/items/{}", path_id(id)?), None::<&()>)
+            .await?;
+        same_id("item", id, &item.id)?;
+        Ok(item)
     }
     /// `PUT /v1/items/{id}`.
     pub async fn update_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
@@ -236,14 +261,17 @@ impl<T: Transport> Api<T> {
         self.call("GET", "/v1/connections".into(), None::<&()>)
             .await
     }
-    /// `GET /v1/connections/{id}`.
+    /// `GET /v1/connections/{id}`; the answer must be the connection asked for.
     pub async fn connection(&self, id: &str) -> Result<Connection, ClientError> {
-        self.call(
-            "GET",
-            format!("/v1/connections/{}", path_id(id)?),
-            None::<&()>,
-        )
-        .await
+        let connection: Connection = self
+            .call(
+                "GET",
+                format!("/v1/connections/{}", path_id(id)?),
+                None::<&()>,
+            )
+            .await?;
+        same_id("connection", id, &connection.id)?;
+        Ok(connection)
     }
     /// `DELETE /v1/connections/{id}`.
     pub async fn delete_connection(&self, id: &str) -> Result<(), ClientError> {
@@ -272,17 +300,20 @@ impl<T: Transport> Api<T> {
         }
         self.call("GET", path, None::<&()>).await
     }
-    /// `GET /v1/shares/{id}`.
+    /// `GET /v1/shares/{id}`; the answer must be the share asked for.
     pub async fn share(&self, id: &str) -> Result<Share, ClientError> {
-        self.call("GET", format!("/v1/shares/{}", path_id(id)?), None::<&()>)
-            .await
+        let share: Share = self
+            .call("GET", format!("/v1/shares/{}", path_id(id)?), None::<&()>)
+            .await?;
+        same_id("share", id, &share.id)?;
+        Ok(share)
     }
-    /// `PUT /v1/shares/{id}/accept`.
-    pub async fn accept_share(&self, id: &str) -> Result<Share, ClientError> {
+    /// `PUT /v1/shares/{id}/accept` with the acceptance receipt.
+    pub async fn accept_share(&self, id: &str, req: &AcceptShare) -> Result<Share, ClientError> {
         self.call(
             "PUT",
             format!("/v1/shares/{}/accept", path_id(id)?),
-            None::<&()>,
+            Some(req),
         )
         .await
     }
@@ -299,6 +330,18 @@ impl<T: Transport> Api<T> {
 }
 
 /// Ids and cursors go into paths: only characters that need no escaping.
+/// A Vault that answers a request for one record with another is caught here, before anything
+/// is decrypted under the wrong identity.
+fn same_id(what: &str, asked: &str, answered: &str) -> Result<(), ClientError> {
+    if asked == answered {
+        Ok(())
+    } else {
+        Err(ClientError::Integrity(format!(
+            "asked the Vault for {what} {asked} and it answered with {answered}"
+        )))
+    }
+}
+
 fn path_id(id: &str) -> Result<String, ClientError> {
     if !id.is_empty()
         && id

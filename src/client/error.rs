@@ -42,6 +42,17 @@ pub enum ClientError {
     /// The Vault's keys for a connection do not match ours: it substituted a key.
     #[error("key mismatch: {0}")]
     KeyMismatch(String),
+    /// The Vault's answer does not match what was asked for or what this client sealed or
+    /// remembers: another record than the one requested, or acceptance it cannot prove.
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    /// The Vault served an older version of something than this client has already seen, or
+    /// brought back something deleted.
+    #[error("rollback: {0}")]
+    Rollback(String),
+    /// The share's sealed expiry has passed (whatever the Vault says).
+    #[error("this share expired at {0}")]
+    Expired(String),
     /// A share that needs acceptance, not yet accepted.
     #[error("this share must be accepted before it can be read")]
     NotAccepted,
@@ -68,6 +79,9 @@ impl ClientError {
             ClientError::Protocol(_) => "Protocol",
             ClientError::KeyMismatch(_) => "KeyMismatch",
             ClientError::NotAccepted => "NotAccepted",
+            ClientError::Integrity(_) => "Integrity",
+            ClientError::Rollback(_) => "Rollback",
+            ClientError::Expired(_) => "Expired",
             ClientError::InvalidInput(_) => "InvalidInput",
             ClientError::Crypto(e) => e.code(),
         }

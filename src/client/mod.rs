@@ -4,6 +4,7 @@
 //! and the web app cannot behave differently.
 
 mod api;
+mod clock;
 mod error;
 mod models;
 mod session;
@@ -11,8 +12,11 @@ mod transport;
 
 pub use api::Api;
 pub use error::ClientError;
-pub use models::{PlainItem, ReadShare, RecoveryKit, SavedSession, ShareOptions, VaultView};
-pub use session::{Progress, Session};
+pub use models::{
+    ConnectionInfo, PlainItem, RecoveryKit, SavedSession, ShareError, ShareOptions, ShareView,
+    VaultView,
+};
+pub use session::{AccountRecord, DeviceState, PinnedConnection, Progress, Session};
 pub use transport::{HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]

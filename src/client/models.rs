@@ -10,14 +10,19 @@ use serde::{Deserialize, Serialize};
 pub struct PlainItem {
     /// The id.
     pub id: String,
+    /// The version of the write it was read from (0: the original unversioned form). An
+    /// update sends `version + 1`; the Vault refuses it if someone else wrote in between.
+    #[serde(default)]
+    pub version: u64,
     /// The label.
     pub label: String,
     /// Slot name → value.
     pub slots: BTreeMap<String, String>,
 }
 
-/// What a new user must keep: without the secret key, the account cannot be opened.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// What a new user must keep: without the secret key, the account cannot be opened. Zeroized
+/// on drop; `Debug` leaves the secret key out.
+#[derive(Clone, Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryKit {
     /// The Vault.
@@ -43,19 +48,52 @@ pub struct ShareOptions {
     pub acceptance_required: bool,
 }
 
-/// A share as its recipient reads it: the record and the decrypted item.
+/// A share as this client checked it: the record as the Vault holds it, whether its acceptance
+/// is proven, and (when read) the decrypted copy. In a list, a share that failed its checks
+/// carries its error here instead of failing the whole list.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ReadShare {
-    /// The share record (ciphertext fields included, as the Vault holds them).
+pub struct ShareView {
+    /// The share record (ciphertext fields included, as the Vault holds them). Its terms,
+    /// expiry and acceptance setting are the ones the sender sealed, unless `error` is set or
+    /// `legacy` is true.
     pub share: crate::api::Share,
-    /// The decrypted copy: its id is the share id.
-    pub item: PlainItem,
+    /// Accepted, and proven by a receipt only the recipient could make.
+    pub accepted: bool,
+    /// Made before covault 0.2: its terms, expiry and acceptance setting are not sealed.
+    pub legacy: bool,
+    /// The decrypted copy (its id is the share id), when read.
+    pub item: Option<PlainItem>,
+    /// Why this share failed its checks (lists only).
+    pub error: Option<ShareError>,
+}
+
+/// One share's failure inside a list: the same code and message as a thrown error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareError {
+    /// The stable code (`Integrity`, `KeyMismatch`, `Rollback`, `Expired`, …).
+    pub code: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A connection as this client pinned it, with the code both sides compare.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionInfo {
+    /// The connection as the Vault shows it, checked against the pinned keys.
+    #[serde(flatten)]
+    pub connection: crate::api::Connection,
+    /// The safety number computed from the pinned keys and user ids.
+    pub fingerprint: String,
+    /// The user compared the fingerprint with the peer's and marked the connection verified.
+    pub verified: bool,
 }
 
 /// A session a native client keeps between runs (see `Session::save`). A credential: whoever
-/// holds it can act as the user until the session expires, and decrypt their data.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// holds it can act as the user until the session expires, and decrypt their data. Zeroized on
+/// drop; `Debug` shows none of it.
+#[derive(Clone, Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 pub struct SavedSession {
     /// The Vault.
@@ -91,4 +129,22 @@ pub struct VaultView {
     pub outgoing_shares: Vec<crate::api::Share>,
     /// Shares received (ciphertexts).
     pub incoming_shares: Vec<crate::api::Share>,
+}
+
+impl core::fmt::Debug for RecoveryKit {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RecoveryKit")
+            .field("vault_url", &self.vault_url)
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for SavedSession {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SavedSession")
+            .field("vault_url", &self.vault_url)
+            .field("user_id", &self.user_id)
+            .finish_non_exhaustive()
+    }
 }

@@ -36,6 +36,16 @@ pub trait Transport {
     async fn yield_now(&self) {}
 }
 
+/// The largest answer a client reads from the Vault (64 MiB): a Vault that streams forever is
+/// cut off with `Protocol` instead of exhausting memory.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+fn too_large() -> ClientError {
+    ClientError::Protocol(format!(
+        "the Vault's answer is larger than {MAX_RESPONSE_BYTES} bytes"
+    ))
+}
+
 fn join(base: &str, path: &str) -> String {
     format!("{}{}", base.trim_end_matches('/'), path)
 }
@@ -114,10 +124,21 @@ impl GlooTransport {
             ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
         })?;
         let status = response.status();
+        let declared = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES) {
+            return Err(too_large());
+        }
+        // fetch offers no streaming read here; the length is checked once the text is in.
         let body = response
             .text()
             .await
             .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
+        if body.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large());
+        }
         Ok(HttpResponse { status, body })
     }
 }
@@ -171,10 +192,20 @@ impl Transport for ReqwestTransport {
             ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
         })?;
         let status = response.status().as_u16();
-        let body = response
-            .text()
+        let mut response = response;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
+            .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?
+        {
+            if bytes.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let body = String::from_utf8(bytes)
+            .map_err(|_| ClientError::Protocol("the Vault's answer is not UTF-8".into()))?;
         Ok(HttpResponse { status, body })
     }
 }

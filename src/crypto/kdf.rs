@@ -30,12 +30,16 @@ pub const SALT_LEN: usize = 16;
 pub const MIN_MEMORY_KIB: u32 = 19 * 1024;
 /// The minimum number of passes.
 pub const MIN_ITERATIONS: u32 = 2;
-/// The most memory a client will spend (1 GiB): beyond this, a server is attacking the client.
-pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+/// The most memory a client will spend (256 MiB, what a phone's browser tab can still
+/// allocate): beyond this, a Vault is attacking the client.
+pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
 /// The most passes a client will run.
-pub const MAX_ITERATIONS: u32 = 64;
+pub const MAX_ITERATIONS: u32 = 16;
 /// The most lanes a client accepts.
-pub const MAX_PARALLELISM: u32 = 64;
+pub const MAX_PARALLELISM: u32 = 16;
+/// The most work (memory × passes, in KiB) a client will do: 1 GiB-pass, about 5× the default
+/// (64 MiB × 3), so a hostile Vault can slow a login to a few seconds on a phone, not freeze it.
+pub const MAX_WORK_KIB: u64 = 1024 * 1024;
 
 /// Argon2id cost parameters; they travel with the user record so they can be raised later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,9 +84,10 @@ impl KdfParams {
             || self.parallelism == 0
             || self.parallelism > MAX_PARALLELISM
             || self.memory_kib < 8 * self.parallelism
+            || u64::from(self.memory_kib) * u64::from(self.iterations) > MAX_WORK_KIB
         {
             return Err(CryptoError::KdfOutOfRange(format!(
-                "m={} KiB, t={}, p={} (limits: m ≤ {MAX_MEMORY_KIB}, t ≤ {MAX_ITERATIONS}, 1 ≤ p ≤ {MAX_PARALLELISM})",
+                "m={} KiB, t={}, p={} (limits: m ≤ {MAX_MEMORY_KIB}, t ≤ {MAX_ITERATIONS}, 1 ≤ p ≤ {MAX_PARALLELISM}, m × t ≤ {MAX_WORK_KIB})",
                 self.memory_kib, self.iterations, self.parallelism
             )));
         }
@@ -194,6 +199,17 @@ mod tests {
         );
         assert_eq!(
             params(64 * 1024, 3, 0).check().unwrap_err().code(),
+            "KdfOutOfRange"
+        );
+        // Each limit alone is within bounds here, but together they exceed the work ceiling.
+        assert_eq!(
+            params(256 * 1024, 16, 4).check().unwrap_err().code(),
+            "KdfOutOfRange"
+        );
+        assert!(params(256 * 1024, 4, 4).check().is_ok());
+        assert!(params(64 * 1024, 16, 4).check().is_ok());
+        assert_eq!(
+            params(257 * 1024, 2, 4).check().unwrap_err().code(),
             "KdfOutOfRange"
         );
     }

@@ -27,29 +27,40 @@ export interface AuthOptions {
 }
 export interface RecoveryKit { vaultUrl: string; email: string; secretKey: string }
 export interface User { id: string; email: string; createdAt: string }
-export interface PlainItem { id: string; label: string; slots: Record<string, string> }
+/** An item as one write sealed it; `version` is the write's (send it back unchanged to `updateItem`). */
+export interface PlainItem { id: string; version: number; label: string; slots: Record<string, string> }
 export interface ConnectionSide { userId: string; email: string; publicKey: string; keypairId: string }
-export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string }
+/** A connection as pinned by this account: `fingerprint` is the safety number from the pinned keys; `verified` once `verifyConnection` was called. */
+export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string; verified: boolean }
 export interface CreatedInvitation { id: string; token: string; expiresAt: string }
 export interface ShareOptions { expiresAt?: string; terms?: string; acceptanceRequired?: boolean }
 export interface Share {
   id: string; connectionId: string; senderId: string; senderEmail: string; recipientId: string; recipientEmail: string;
   label: string | null; slots: Record<string, string> | null; sealedDek: string | null;
   expiresAt: string | null; terms: string | null; acceptanceRequired: boolean; acceptedAt: string | null;
-  createdAt: string; updatedAt: string;
+  acceptance: string | null; version: number; createdAt: string; updatedAt: string;
 }
-export interface ReadShare { share: Share; item: PlainItem }
+/** A share as this client checked it. In lists, a share that failed its checks has `error` (and no `item`). */
+export interface ShareView {
+  share: Share;
+  /** Accepted, proven by the recipient's receipt. */
+  accepted: boolean;
+  /** Made before covault 0.2: its terms, expiry and acceptance setting are not sealed. */
+  legacy: boolean;
+  item: PlainItem | null;
+  error: { code: CovaultErrorCode; message: string } | null;
+}
 export interface VaultView {
   wrappedKek: string;
   deks: { id: string; wrappedKey: string; createdAt: string }[];
   keypairs: { id: string; publicKey: string; wrappedPrivateKey: string; createdAt: string }[];
   items: ItemRecord[];
-  connections: Omit<Connection, "fingerprint">[];
+  connections: Omit<Connection, "fingerprint" | "verified">[];
   outgoingShares: Share[];
   incomingShares: Share[];
 }
 /** What the Vault stores for an item: ciphertext only. */
-export interface ItemRecord { id: string; dekId: string; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
+export interface ItemRecord { id: string; dekId: string; version: number; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
 "#;
 
 /// Converts a client error into the JS `Error` apps see.
@@ -244,7 +255,7 @@ impl Covault {
         let opts = options(&options_value)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let report = reporter(opts.on_progress);
-            s.change_passphrase(&new_passphrase, &report)
+            s.change_passphrase(&new_passphrase, opts.kdf, &report)
                 .await
                 .map_err(client_error)?;
             Ok(JsValue::UNDEFINED)
@@ -334,11 +345,11 @@ impl Covault {
     ) -> js_sys::Promise {
         let s = self.session.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let connection = s
-                .accept_invitation(&invitation_id, &token)
-                .await
-                .map_err(client_error)?;
-            with_fingerprint(&connection)
+            to_js(
+                &s.accept_invitation(&invitation_id, &token)
+                    .await
+                    .map_err(client_error)?,
+            )
         })
     }
 
@@ -347,12 +358,7 @@ impl Covault {
     pub fn connections(&self) -> js_sys::Promise {
         let s = self.session.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let list = s.connections().await.map_err(client_error)?;
-            let out = js_sys::Array::new();
-            for connection in &list {
-                out.push(&with_fingerprint(connection)?);
-            }
-            Ok(out.into())
+            to_js(&s.connections().await.map_err(client_error)?)
         })
     }
 
@@ -361,7 +367,40 @@ impl Covault {
     pub fn connection(&self, id: String) -> js_sys::Promise {
         let s = self.session.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            with_fingerprint(&s.connection(&id).await.map_err(client_error)?)
+            to_js(&s.connection(&id).await.map_err(client_error)?)
+        })
+    }
+
+    /// Marks a connection verified once the user compared fingerprints with the peer. Pass
+    /// what the peer read out as `fingerprint` to have it checked (`KeyMismatch` if it differs).
+    #[wasm_bindgen(js_name = verifyConnection, unchecked_return_type = "Promise<Connection>")]
+    pub fn verify_connection(&self, id: String, fingerprint: Option<String>) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            to_js(
+                &s.verify_connection(&id, fingerprint.as_deref())
+                    .await
+                    .map_err(client_error)?,
+            )
+        })
+    }
+
+    /// What this device has seen (versions, deletions), sealed under the KEK. Store it (for
+    /// example in IndexedDB) and hand it to `restoreDeviceState` after the next login, so that
+    /// the Vault cannot serve anything older than what this device saw.
+    #[wasm_bindgen(js_name = exportDeviceState)]
+    pub fn export_device_state(&self) -> Result<String, JsValue> {
+        self.session.export_device_state().map_err(client_error)
+    }
+
+    /// Takes up a state from `exportDeviceState` and checks the Vault's account record
+    /// against it (`Rollback` if older).
+    #[wasm_bindgen(js_name = restoreDeviceState, unchecked_return_type = "Promise<void>")]
+    pub fn restore_device_state(&self, state: String) -> js_sys::Promise {
+        let s = self.session.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            s.restore_device_state(&state).await.map_err(client_error)?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 
@@ -389,8 +428,9 @@ impl Covault {
         }))
     }
 
-    /// Live shares, newest first: `"incoming"` (default, from every user) or `"outgoing"`.
-    #[wasm_bindgen(js_name = listShares, unchecked_return_type = "Promise<Share[]>")]
+    /// Live shares, newest first: `"incoming"` (default, from every user) or `"outgoing"`,
+    /// each checked against what its sender sealed (a failed one carries `error`).
+    #[wasm_bindgen(js_name = listShares, unchecked_return_type = "Promise<ShareView[]>")]
     pub fn list_shares(
         &self,
         #[wasm_bindgen(unchecked_param_type = "\"incoming\" | \"outgoing\"")] direction: Option<
@@ -414,7 +454,7 @@ impl Covault {
 
     /// Reads a share: opens the sealed DEK (only if the connection's peer sealed it) and
     /// decrypts the copy.
-    #[wasm_bindgen(js_name = readShare, unchecked_return_type = "Promise<ReadShare>")]
+    #[wasm_bindgen(js_name = readShare, unchecked_return_type = "Promise<ShareView>")]
     pub fn read_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
@@ -425,8 +465,9 @@ impl Covault {
         })
     }
 
-    /// Every live incoming share, decrypted, in a few requests (see `readShare` for one).
-    #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "Promise<ReadShare[]>")]
+    /// Every live incoming share, decrypted, in a few requests (see `readShare` for one). A share
+    /// that fails to open carries `error` instead of failing the whole call.
+    #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "Promise<ShareView[]>")]
     pub fn read_all_incoming(&self) -> js_sys::Promise {
         let s = self.session.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -484,16 +525,6 @@ impl Covault {
             Ok(JsValue::UNDEFINED)
         })
     }
-}
-
-fn with_fingerprint(connection: &crate::api::Connection) -> Result<JsValue, JsValue> {
-    let fp = Session::<GlooTransport>::fingerprint(connection).map_err(client_error)?;
-    let mut json =
-        serde_json::to_value(connection).map_err(|e| invalid_argument(&e.to_string()))?;
-    if let Some(map) = json.as_object_mut() {
-        map.insert("fingerprint".into(), Value::String(fp));
-    }
-    json_to_js(json)
 }
 
 /// Requests this page has sent to any Vault, and the milliseconds spent waiting for answers:

@@ -15,7 +15,7 @@ export type CovaultErrorCode =
   | "InvalidArgument"
   // from the Vault client:
   | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
-  | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "InvalidInput";
+  | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired" | "InvalidInput";
 
 /** What covault throws: a real `Error` with a stable `code`. */
 export interface CovaultError extends Error {

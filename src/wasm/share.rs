@@ -88,13 +88,26 @@ pub fn open_anonymous(
     .map_err(to_js_error)
 }
 
-/// The connection fingerprint of two public keys: the same code on both sides.
+/// The connection's safety number: one half from each party's user id and public key, the
+/// same code on both sides.
 #[wasm_bindgen]
 pub fn fingerprint(
+    #[wasm_bindgen(js_name = userIdA)] user_a: &str,
     #[wasm_bindgen(js_name = publicKeyA)] a: &str,
+    #[wasm_bindgen(js_name = userIdB)] user_b: &str,
     #[wasm_bindgen(js_name = publicKeyB)] b: &str,
 ) -> Result<String, JsValue> {
-    Ok(crypto::fingerprint(&public_key(a)?, &public_key(b)?))
+    let (a, b) = (public_key(a)?, public_key(b)?);
+    Ok(crypto::fingerprint(
+        crypto::Party {
+            user_id: user_a,
+            public_key: &a,
+        },
+        crypto::Party {
+            user_id: user_b,
+            public_key: &b,
+        },
+    ))
 }
 
 /// A fresh random UUID (v4), for ids the client must choose.

@@ -1,0 +1,45 @@
+//! The client's own clock and RFC 3339 times: a share's sealed expiry is judged here, not only
+//! by the Vault.
+
+use super::error::ClientError;
+
+/// Milliseconds since the Unix epoch, by this device's clock.
+pub fn now_ms() -> i64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// An RFC 3339 time as milliseconds since the Unix epoch, truncated as the Vault stores it.
+pub fn parse_rfc3339_ms(what: &str, text: &str) -> Result<i64, ClientError> {
+    let bad = || ClientError::InvalidInput(format!("{what} must be an RFC 3339 time: {text:?}"));
+    let time = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| bad())?;
+    i64::try_from(time.unix_timestamp_nanos() / 1_000_000).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_to_milliseconds_and_refuses_other_forms() {
+        assert_eq!(
+            parse_rfc3339_ms("t", "1970-01-01T00:00:01.5Z").ok(),
+            Some(1500)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("t", "1970-01-01T01:00:00+01:00").ok(),
+            Some(0)
+        );
+        assert!(parse_rfc3339_ms("t", "tomorrow").is_err());
+        assert!(parse_rfc3339_ms("t", "1970-01-01").is_err());
+    }
+}

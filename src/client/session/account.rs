@@ -1,0 +1,232 @@
+//! The account record: what the client decides and the Vault must not, sealed under the KEK
+//! and kept on the Vault (`/v1/keystore/state`) with a version the Vault checks on write.
+//!
+//! It names the default DEK (so the Vault cannot choose which key new items are encrypted
+//! under) and pins each connection's keys and peer (so the Vault cannot redirect a share or
+//! swap a key after the fact). The Vault can withhold or roll it back; the device state
+//! remembers its version, so a device that has seen it refuses an older one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::device::DeviceState;
+use super::{Session, env};
+use crate::api::{AccountState, Connection, Direction, NewDek, User};
+use crate::client::api::Api;
+use crate::client::error::ClientError;
+use crate::client::transport::Transport;
+use crate::crypto::context::LABEL_ACCOUNT;
+use crate::crypto::{Dek, Kek};
+
+/// How often a write that lost a race with another device is retried.
+const WRITE_ATTEMPTS: usize = 4;
+
+/// The sealed account record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRecord {
+    /// The write's version (the Vault's `AccountState.version` must say the same).
+    pub version: u64,
+    /// Whose record it is.
+    pub user_id: String,
+    /// The DEK new items are encrypted under.
+    pub default_dek_id: String,
+    /// Connection id → what was pinned when the connection was first seen.
+    pub connections: BTreeMap<String, PinnedConnection>,
+}
+
+/// A connection's parties and keys, pinned when first seen (trust on first use) and marked
+/// verified once the user compared the fingerprints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinnedConnection {
+    /// The peer's user id.
+    pub peer_user_id: String,
+    /// The peer's email.
+    pub peer_email: String,
+    /// The peer's connection public key.
+    pub peer_public_key: String,
+    /// Our keypair on the connection.
+    pub keypair_id: String,
+    /// Our public key on the connection.
+    pub public_key: String,
+    /// The user compared fingerprints and confirmed them.
+    pub verified: bool,
+}
+
+impl PinnedConnection {
+    /// Pins what the Vault shows for a connection.
+    pub fn of(connection: &Connection) -> Self {
+        PinnedConnection {
+            peer_user_id: connection.peer.user_id.clone(),
+            peer_email: connection.peer.email.clone(),
+            peer_public_key: connection.peer.public_key.clone(),
+            keypair_id: connection.me.keypair_id.clone(),
+            public_key: connection.me.public_key.clone(),
+            verified: false,
+        }
+    }
+
+    /// Refuses a connection record that differs from the pin in any party or key.
+    pub fn check(&self, connection: &Connection) -> Result<(), ClientError> {
+        let shown = PinnedConnection {
+            verified: self.verified,
+            ..Self::of(connection)
+        };
+        if &shown == self {
+            Ok(())
+        } else {
+            Err(ClientError::KeyMismatch(format!(
+                "the Vault shows other keys or another peer for connection {} than this account pinned",
+                connection.id
+            )))
+        }
+    }
+}
+
+impl AccountRecord {
+    fn seal(&self, kek: &Kek) -> Result<AccountState, ClientError> {
+        let bytes = zeroize::Zeroizing::new(
+            serde_json::to_vec(self).map_err(|e| ClientError::InvalidInput(e.to_string()))?,
+        );
+        Ok(AccountState {
+            version: self.version,
+            sealed: kek.seal_record(LABEL_ACCOUNT, &bytes)?.to_string(),
+        })
+    }
+
+    fn open(kek: &Kek, user: &User, state: &AccountState) -> Result<Self, ClientError> {
+        let bytes = kek.open_record(LABEL_ACCOUNT, &env(&state.sealed)?)?;
+        let record: AccountRecord = serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::Protocol(format!("account record: {e}")))?;
+        if record.version != state.version || record.user_id != user.id {
+            return Err(ClientError::Integrity(
+                "the account record's version or owner is not what was sealed".into(),
+            ));
+        }
+        Ok(record)
+    }
+}
+
+/// Reads the account record, checking it against what the device has seen; makes the first one
+/// for a new account (or one made before covault 0.2).
+pub(super) async fn load<T: Transport>(
+    api: &Api<T>,
+    kek: &Kek,
+    user: &User,
+    device: &DeviceState,
+) -> Result<AccountRecord, ClientError> {
+    for _ in 0..WRITE_ATTEMPTS {
+        if let Some(state) = api.account_state().await? {
+            let record = AccountRecord::open(kek, user, &state)?;
+            device.check_account(record.version)?;
+            return Ok(record);
+        }
+        device.check_account(0)?;
+        let record = first_record(api, kek, user).await?;
+        match api.put_account_state(&record.seal(kek)?).await {
+            Ok(_) => return Ok(record),
+            // Another device made it first: read theirs.
+            Err(ClientError::Conflict(_)) => continue,
+            Err(other) => return Err(other),
+        }
+    }
+    Err(ClientError::Protocol(
+        "the Vault says the account record both exists and does not".into(),
+    ))
+}
+
+/// The first record: the default DEK is a DEK that unwraps as an item DEK and is not the kept
+/// key of one of our shares (accounts made before covault 0.2 kept both in one list); a new
+/// account gets a fresh one. Connections are pinned as they are first used.
+async fn first_record<T: Transport>(
+    api: &Api<T>,
+    kek: &Kek,
+    user: &User,
+) -> Result<AccountRecord, ClientError> {
+    let deks = api.deks().await?;
+    let mut default = None;
+    if !deks.is_empty() {
+        let shares = api.shares(Direction::Outgoing, 500, None).await?.shares;
+        default = deks.iter().find(|record| {
+            !shares.iter().any(|s| s.id == record.id)
+                && env(&record.wrapped_key)
+                    .ok()
+                    .and_then(|e| kek.unwrap_dek(&record.id, &e).ok())
+                    .is_some()
+        });
+    }
+    let default_dek_id = match default {
+        Some(record) => record.id.clone(),
+        None => {
+            let dek = Dek::generate()?;
+            api.create_dek(&NewDek {
+                id: dek.id().to_owned(),
+                wrapped_key: kek.wrap_dek(&dek)?.to_string(),
+            })
+            .await?;
+            dek.id().to_owned()
+        }
+    };
+    Ok(AccountRecord {
+        version: 1,
+        user_id: user.id.clone(),
+        default_dek_id,
+        connections: BTreeMap::new(),
+    })
+}
+
+/// The default DEK the record names, fetched and unwrapped.
+pub(super) async fn default_dek<T: Transport>(
+    api: &Api<T>,
+    kek: &Kek,
+    record: &AccountRecord,
+) -> Result<Dek, ClientError> {
+    let wrapped = api.dek(&record.default_dek_id).await?;
+    Ok(kek.unwrap_dek(&record.default_dek_id, &env(&wrapped.wrapped_key)?)?)
+}
+
+impl<T: Transport + Clone> Session<T> {
+    /// Re-reads the account record (another device may have written it).
+    pub(super) async fn refresh_account(&self) -> Result<(), ClientError> {
+        let state = self.api.account_state().await?.ok_or_else(|| {
+            ClientError::Rollback("the Vault no longer shows this account's record".into())
+        })?;
+        let record = AccountRecord::open(&self.kek, &self.user, &state)?;
+        self.device.borrow().check_account(record.version)?;
+        if record.default_dek_id != self.dek.id() {
+            return Err(ClientError::Integrity(
+                "the account record names another default DEK".into(),
+            ));
+        }
+        self.device.borrow_mut().saw_account(record.version);
+        *self.account.borrow_mut() = record;
+        Ok(())
+    }
+
+    /// Applies `change` to the account record and writes it as the next version; if another
+    /// device wrote in between, re-reads theirs and applies the change again.
+    pub(super) async fn update_account(
+        &self,
+        change: impl Fn(&mut AccountRecord) -> Result<(), ClientError>,
+    ) -> Result<(), ClientError> {
+        for _ in 0..WRITE_ATTEMPTS {
+            let mut next = self.account.borrow().clone();
+            change(&mut next)?;
+            next.version += 1;
+            match self.api.put_account_state(&next.seal(&self.kek)?).await {
+                Ok(_) => {
+                    self.device.borrow_mut().saw_account(next.version);
+                    *self.account.borrow_mut() = next;
+                    return Ok(());
+                }
+                Err(ClientError::Conflict(_)) => self.refresh_account().await?,
+                Err(other) => return Err(other),
+            }
+        }
+        Err(ClientError::Conflict(
+            "the account record kept changing under us; try again".into(),
+        ))
+    }
+}

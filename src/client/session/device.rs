@@ -1,0 +1,184 @@
+//! What one device remembers of the Vault's answers, so that it can refuse to be rolled back:
+//! the newest version of each item and shared copy it has seen, the items it deleted, and the
+//! account record's version. Sealed under the KEK when exported; the Vault never sees it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::env;
+use crate::client::error::ClientError;
+use crate::crypto::Kek;
+use crate::crypto::context::LABEL_DEVICE_STATE;
+
+/// The device state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceState {
+    user_id: String,
+    account_version: u64,
+    items: BTreeMap<String, u64>,
+    deleted_items: BTreeSet<String>,
+    shares: BTreeMap<String, u64>,
+}
+
+impl DeviceState {
+    /// A device that has seen nothing yet.
+    pub fn new(user_id: &str) -> Self {
+        DeviceState {
+            user_id: user_id.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// Whose state it is.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// Seals it for storage on the device.
+    pub fn seal(&self, kek: &Kek) -> Result<String, ClientError> {
+        let bytes = zeroize::Zeroizing::new(
+            serde_json::to_vec(self).map_err(|e| ClientError::InvalidInput(e.to_string()))?,
+        );
+        Ok(kek.seal_record(LABEL_DEVICE_STATE, &bytes)?.to_string())
+    }
+
+    /// Opens a sealed state (only under the KEK of the user who sealed it).
+    pub fn open(kek: &Kek, sealed: &str) -> Result<Self, ClientError> {
+        let bytes = kek.open_record(LABEL_DEVICE_STATE, &env(sealed.trim())?)?;
+        let state: DeviceState = serde_json::from_slice(&bytes)
+            .map_err(|e| ClientError::InvalidInput(format!("device state: {e}")))?;
+        if state.user_id != kek.owner() {
+            return Err(ClientError::InvalidInput(
+                "this device state belongs to another user".into(),
+            ));
+        }
+        Ok(state)
+    }
+
+    /// Takes the newer of each version from `other`.
+    pub fn merge(&mut self, other: &DeviceState) {
+        self.account_version = self.account_version.max(other.account_version);
+        for (id, version) in &other.items {
+            self.saw_item(id, *version);
+        }
+        for (id, version) in &other.shares {
+            self.saw_share(id, *version);
+        }
+        self.deleted_items
+            .extend(other.deleted_items.iter().cloned());
+        for id in &self.deleted_items {
+            self.items.remove(id);
+        }
+    }
+
+    /// `Rollback` if the Vault shows an account record older than one seen.
+    pub fn check_account(&self, version: u64) -> Result<(), ClientError> {
+        if version < self.account_version {
+            return Err(ClientError::Rollback(format!(
+                "the Vault shows version {version} of the account record; this device has seen version {}",
+                self.account_version
+            )));
+        }
+        Ok(())
+    }
+
+    /// Remembers an account record version.
+    pub fn saw_account(&mut self, version: u64) {
+        self.account_version = self.account_version.max(version);
+    }
+
+    /// `Rollback` if the Vault shows a deleted item, or an older version than one seen.
+    pub fn check_item(&self, id: &str, version: u64) -> Result<(), ClientError> {
+        if self.deleted_items.contains(id) {
+            return Err(ClientError::Rollback(format!(
+                "the Vault shows item {id}, which was deleted"
+            )));
+        }
+        older("item", id, version, self.items.get(id))
+    }
+
+    /// Remembers an item version.
+    pub fn saw_item(&mut self, id: &str, version: u64) {
+        let seen = self.items.entry(id.to_owned()).or_default();
+        *seen = (*seen).max(version);
+    }
+
+    /// Remembers a deletion.
+    pub fn deleted_item(&mut self, id: &str) {
+        self.items.remove(id);
+        self.deleted_items.insert(id.to_owned());
+    }
+
+    /// `Rollback` if the Vault shows an older version of a shared copy than one seen.
+    pub fn check_share(&self, id: &str, version: u64) -> Result<(), ClientError> {
+        older("shared copy", id, version, self.shares.get(id))
+    }
+
+    /// Remembers a shared copy version.
+    pub fn saw_share(&mut self, id: &str, version: u64) {
+        let seen = self.shares.entry(id.to_owned()).or_default();
+        *seen = (*seen).max(version);
+    }
+}
+
+fn older(what: &str, id: &str, version: u64, seen: Option<&u64>) -> Result<(), ClientError> {
+    match seen {
+        Some(&seen) if version < seen => Err(ClientError::Rollback(format!(
+            "the Vault shows version {version} of {what} {id}; this device has seen version {seen}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_versions_and_deleted_items_are_rollbacks() {
+        let mut state = DeviceState::new("u");
+        state.saw_item("i", 3);
+        assert!(state.check_item("i", 3).is_ok());
+        assert!(matches!(
+            state.check_item("i", 2),
+            Err(ClientError::Rollback(_))
+        ));
+        state.deleted_item("i");
+        assert!(matches!(
+            state.check_item("i", 9),
+            Err(ClientError::Rollback(_))
+        ));
+        state.saw_account(4);
+        assert!(matches!(
+            state.check_account(3),
+            Err(ClientError::Rollback(_))
+        ));
+    }
+
+    #[test]
+    fn sealed_state_opens_only_for_its_user() {
+        let kek = Kek::from_bytes("u", [1; 32]);
+        let mut state = DeviceState::new("u");
+        state.saw_share("s", 2);
+        let sealed = state.seal(&kek).expect("seal");
+        assert_eq!(DeviceState::open(&kek, &sealed).expect("open"), state);
+        let other = Kek::from_bytes("v", [1; 32]);
+        assert!(DeviceState::open(&other, &sealed).is_err());
+    }
+
+    #[test]
+    fn merge_keeps_the_newest_of_each() {
+        let mut a = DeviceState::new("u");
+        a.saw_item("i", 2);
+        let mut b = DeviceState::new("u");
+        b.saw_item("i", 5);
+        b.deleted_item("j");
+        b.saw_account(7);
+        a.merge(&b);
+        assert!(a.check_item("i", 4).is_err());
+        assert!(a.check_item("j", 1).is_err());
+        assert!(a.check_account(6).is_err());
+    }
+}

@@ -1,0 +1,118 @@
+//! Items: each write is one sealed record (see `crypto::record`) with a version the Vault
+//! checks on update and this device remembers on read.
+
+use std::collections::BTreeMap;
+
+use super::{Session, env};
+use crate::api::{Item, ItemInput};
+use crate::client::error::ClientError;
+use crate::client::models::PlainItem;
+use crate::client::transport::Transport;
+use crate::crypto::{Dek, RecordKind, SealedRecord, new_id, record};
+
+impl<T: Transport + Clone> Session<T> {
+    fn seal_item(
+        &self,
+        id: &str,
+        version: u64,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+    ) -> Result<ItemInput, ClientError> {
+        let sealed = record::seal(&self.dek, RecordKind::Item, id, version, label, slots)?;
+        Ok(ItemInput {
+            id: id.to_owned(),
+            dek_id: self.dek.id().to_owned(),
+            version,
+            label: sealed.label,
+            slots: sealed.slots,
+        })
+    }
+
+    /// Opens an item the Vault returned: exactly one write of it, not older than any seen here.
+    pub(super) async fn open_item(&self, item: &Item) -> Result<PlainItem, ClientError> {
+        self.device.borrow().check_item(&item.id, item.version)?;
+        // The default DEK is at hand; any other is fetched and unwrapped.
+        let fetched: Dek;
+        let dek = if item.dek_id == self.dek.id() {
+            &self.dek
+        } else {
+            let record = self.api.dek(&item.dek_id).await?;
+            fetched = self
+                .kek
+                .unwrap_dek(&item.dek_id, &env(&record.wrapped_key)?)?;
+            &fetched
+        };
+        let sealed = SealedRecord {
+            label: item.label.clone(),
+            slots: item.slots.clone(),
+        };
+        let opened = record::open(dek, RecordKind::Item, &item.id, item.version, &sealed)?;
+        self.device.borrow_mut().saw_item(&item.id, item.version);
+        Ok(PlainItem {
+            id: item.id.clone(),
+            version: opened.version,
+            label: opened.label,
+            slots: opened.slots,
+        })
+    }
+
+    /// Creates an item (version 1) under the default DEK.
+    pub async fn create_item(
+        &self,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+    ) -> Result<PlainItem, ClientError> {
+        let id = new_id()?;
+        self.api
+            .create_item(&self.seal_item(&id, 1, label, slots)?)
+            .await?;
+        self.device.borrow_mut().saw_item(&id, 1);
+        Ok(PlainItem {
+            id,
+            version: 1,
+            label: label.to_owned(),
+            slots: slots.clone(),
+        })
+    }
+
+    /// All items, decrypted and checked.
+    pub async fn list_items(&self) -> Result<Vec<PlainItem>, ClientError> {
+        let mut out = Vec::new();
+        for item in self.api.items().await? {
+            out.push(self.open_item(&item).await?);
+        }
+        Ok(out)
+    }
+
+    /// One item, decrypted and checked.
+    pub async fn get_item(&self, id: &str) -> Result<PlainItem, ClientError> {
+        let item = self.api.item(id).await?;
+        self.open_item(&item).await
+    }
+
+    /// Replaces an item's label and slots as the version after `item.version` (the version it
+    /// was read at). If someone wrote the item since, the Vault refuses with `Conflict`: read it
+    /// again and redo the change.
+    pub async fn update_item(&self, item: &PlainItem) -> Result<PlainItem, ClientError> {
+        let version = item
+            .version
+            .checked_add(1)
+            .ok_or_else(|| ClientError::InvalidInput("item version overflow".into()))?;
+        self.device.borrow().check_item(&item.id, version)?;
+        self.api
+            .update_item(&self.seal_item(&item.id, version, &item.label, &item.slots)?)
+            .await?;
+        self.device.borrow_mut().saw_item(&item.id, version);
+        Ok(PlainItem {
+            version,
+            ..item.clone()
+        })
+    }
+
+    /// Deletes an item; this device refuses it if the Vault ever shows it again.
+    pub async fn delete_item(&self, id: &str) -> Result<(), ClientError> {
+        self.api.delete_item(id).await?;
+        self.device.borrow_mut().deleted_item(id);
+        Ok(())
+    }
+}
