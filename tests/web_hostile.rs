@@ -97,12 +97,22 @@ async fn reordered_dek_list_and_another_users_kek() {
     let sh = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     let tampered = via("reorder-deks", &alice).await.expect("login");
     let view = done(tampered.vault_view()).await;
-    assert_eq!(text(&first(&get(&view, "deks")), "id"), sh, "the share DEK is listed first");
+    assert_eq!(
+        text(&first(&get(&view, "deks")), "id"),
+        sh,
+        "the share DEK is listed first"
+    );
     let new = item(&tampered, "New", &[("k", "v")]).await;
     let record = done(alice.client.get_item_record(new)).await;
-    assert_ne!(text(&record, "dekId"), sh, "new items still go under the sealed default DEK");
+    assert_ne!(
+        text(&record, "dekId"),
+        sh,
+        "new items still go under the sealed default DEK"
+    );
 
-    via("other-kek", &bob).await.expect("the proxy learns Bob's wrapped KEK");
+    via("other-kek", &bob)
+        .await
+        .expect("the proxy learns Bob's wrapped KEK");
     assert_eq!(
         error_code(&via("other-kek", &alice).await.err().expect("refused")),
         "Integrity"
@@ -118,7 +128,10 @@ async fn redirected_connection_and_swapped_peer_key() {
     );
     let ab = connect(&alice.client, &bob.client, &bob.email).await;
     connect(&alice.client, &carol.client, &carol.email).await;
-    let bobs = text(&done(bob.client.connection(ab.clone())).await, "fingerprint");
+    let bobs = text(
+        &done(bob.client.connection(ab.clone())).await,
+        "fingerprint",
+    );
     done(alice.client.verify_connection(ab.clone(), Some(bobs))).await;
 
     let redirect = via("redirect-connection", &alice).await.expect("login");
@@ -126,7 +139,10 @@ async fn redirected_connection_and_swapped_peer_key() {
     let listed = Array::from(&get(&view, "connections"));
     assert_ne!(
         text(&listed.get(0), "peer.userId"),
-        text(&done(alice.client.connection(text(&listed.get(0), "id"))).await, "peer.userId"),
+        text(
+            &done(alice.client.connection(text(&listed.get(0), "id"))).await,
+            "peer.userId"
+        ),
         "the attack swaps the peers of the connections"
     );
     assert_eq!(fails(redirect.connection(ab.clone())).await, "Integrity");
@@ -155,7 +171,13 @@ async fn swapped_dropped_and_moved_item_contents() {
     let alice = account("alice").await;
     let x = item(&alice.client, "X", &[("password", "x"), ("user", "a")]).await;
     item(&alice.client, "Y", &[("password", "y"), ("user", "b")]).await;
-    for mode in ["swap-item", "drop-slot", "move-slot", "flip-byte", "swap-slots"] {
+    for mode in [
+        "swap-item",
+        "drop-slot",
+        "move-slot",
+        "flip-byte",
+        "swap-slots",
+    ] {
         let tampered = via(mode, &alice).await.expect("login");
         let shown = first(&get(&done(tampered.vault_view()).await, "items"));
         let honest = first(&get(&done(alice.client.vault_view()).await, "items"));
@@ -164,7 +186,11 @@ async fn swapped_dropped_and_moved_item_contents() {
             js_sys::JSON::stringify(&honest).unwrap(),
             "{mode} changes what the Vault returns"
         );
-        assert_eq!(fails(tampered.get_item(x.clone())).await, "Integrity", "{mode}");
+        assert_eq!(
+            fails(tampered.get_item(x.clone())).await,
+            "Integrity",
+            "{mode}"
+        );
     }
 }
 
@@ -172,7 +198,13 @@ async fn swapped_dropped_and_moved_item_contents() {
 async fn item_and_shared_copy_rolled_back() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
-    let it = done(alice.client.create_item("Bank".into(), slots(&[("pw", "old")])).unwrap()).await;
+    let it = done(
+        alice
+            .client
+            .create_item("Bank".into(), slots(&[("pw", "old")]))
+            .unwrap(),
+    )
+    .await;
     let id = text(&it, "id");
     let sh = share(&alice.client, &id, &conn, JsValue::UNDEFINED).await;
     control("rollback", "__record").await;
@@ -227,9 +259,17 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
             format!("{:?}", get(&first(&get(&honest, "incomingShares")), field)),
             "{mode} changes {field}"
         );
-        assert_eq!(fails(tb.accept_share(gated.clone())).await, "Integrity", "{mode}");
+        assert_eq!(
+            fails(tb.accept_share(gated.clone())).await,
+            "Integrity",
+            "{mode}"
+        );
         let ta = via(mode, &alice).await.expect("login");
-        assert_eq!(fails(ta.read_share(gated.clone())).await, "Integrity", "{mode}");
+        assert_eq!(
+            fails(ta.read_share(gated.clone())).await,
+            "Integrity",
+            "{mode}"
+        );
     }
 
     for mode in ["forge-acceptance", "forge-receipt"] {
@@ -241,7 +281,11 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
                 .any(|s| get(&s, "acceptedAt").is_string()),
             "{mode} claims an acceptance"
         );
-        assert_eq!(fails(ta.read_share(gated.clone())).await, "Integrity", "{mode}");
+        assert_eq!(
+            fails(ta.read_share(gated.clone())).await,
+            "Integrity",
+            "{mode}"
+        );
     }
     done(bob.client.accept_share(gated.clone())).await;
     assert_eq!(

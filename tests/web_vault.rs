@@ -48,11 +48,8 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
         text(&seen_by_bob, "me.publicKey")
     );
     assert_eq!(get(&seen_by_alice, "verified").as_bool(), Some(false));
-    let verified = done(alice.verify_connection(
-        conn.clone(),
-        Some(text(&seen_by_bob, "fingerprint")),
-    ))
-    .await;
+    let verified =
+        done(alice.verify_connection(conn.clone(), Some(text(&seen_by_bob, "fingerprint")))).await;
     assert_eq!(get(&verified, "verified").as_bool(), Some(true));
     assert_eq!(
         fails(bob.verify_connection(conn.clone(), Some("12345".into()))).await,
