@@ -36,7 +36,7 @@ async fn signup(base: &str, name: &str) -> (Client, String, String) {
     .expect("signup");
     assert!(kit.secret_key.starts_with("CV1-"));
     assert_eq!(kit.email, email);
-    (session, passphrase, kit.secret_key)
+    (session, passphrase, kit.secret_key.clone())
 }
 
 fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

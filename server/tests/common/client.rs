@@ -155,6 +155,7 @@ impl User {
     pub fn item(&self, label: &str, slots: &[(&str, &str)]) -> ItemInput {
         let id = new_id().expect("id");
         ItemInput {
+            version: 0,
             label: self
                 .dek
                 .encrypt(label.as_bytes(), &Context::item_label(&id))
@@ -255,6 +256,7 @@ pub fn share_request(
         expires_at: None,
         terms: None,
         acceptance_required: false,
+        version: 0,
         id,
     };
     (req, dek)
