@@ -8,11 +8,7 @@ use covault::crypto::{
 };
 
 /// The floor parameters: the cheapest a client accepts, so the tests stay quick.
-const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+const FLOOR: KdfParams = KdfParams::FLOOR;
 
 fn flip_last_byte(envelope: &Envelope) -> Envelope {
     let mut ct = envelope.ciphertext().to_vec();

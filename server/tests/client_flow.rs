@@ -11,11 +11,7 @@ use covault::api::Direction;
 use covault::client::{ClientError, PlainItem, ReqwestTransport, Session, ShareOptions, ShareView};
 use covault::crypto::{CryptoError, KdfParams};
 
-const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+const FLOOR: KdfParams = KdfParams::FLOOR;
 
 type Client = Session<ReqwestTransport>;
 

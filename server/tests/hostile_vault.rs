@@ -13,11 +13,7 @@ use covault::client::{ClientError, ReqwestTransport, Session, ShareOptions};
 use covault::crypto::KdfParams;
 use serde_json::Value;
 
-const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+const FLOOR: KdfParams = KdfParams::FLOOR;
 
 type Client = Session<ReqwestTransport>;
 

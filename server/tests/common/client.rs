@@ -13,11 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Floor parameters: real Argon2id, cheap enough for tests.
-pub const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+pub const FLOOR: KdfParams = KdfParams::FLOOR;
 
 /// A signed-up, logged-in user with their keys.
 pub struct User {
