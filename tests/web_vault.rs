@@ -180,7 +180,7 @@ async fn login_logout_and_passphrase_change() {
 
     done(
         alice
-            .change_passphrase(format!("{PASSPHRASE} v2"), floor())
+            .change_passphrase(PASSPHRASE.into(), format!("{PASSPHRASE} v2"), floor())
             .unwrap(),
     )
     .await;

@@ -387,11 +387,39 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     let keys = covault::crypto::derive_keys(b"a new passphrase", &salt, &alice.secret, &FLOOR)
         .expect("derive");
     let change = ChangePassphraseRequest {
+        current_auth_key: alice.auth_key.clone(),
         wrapped_kek: alice.kek.wrap(&keys).expect("wrap").to_string(),
         kdf: FLOOR,
         salt: covault::crypto::encoding::to_base64url(&salt),
         auth_key: keys.auth_key_text(),
     };
+    // A stolen session token alone cannot change the passphrase (and lock the owner out).
+    let stolen = ChangePassphraseRequest {
+        current_auth_key: covault::crypto::encoding::to_base64url(&[9u8; 32]),
+        ..change.clone()
+    };
+    let (status, body) = send(
+        &server.base,
+        Method::PUT,
+        "/v1/keystore/kek",
+        Some(&other_token),
+        Some(&to_json(&stolen)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _) = send(
+        &server.base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the refused change left the account as it was"
+    );
     alice
         .ok(Method::PUT, "/v1/keystore/kek", &to_json(&change))
         .await;

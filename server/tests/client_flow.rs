@@ -203,7 +203,7 @@ async fn the_guide_with_the_client() {
 
     // Change passphrase: the old one stops working, the new one opens the same data.
     alice
-        .change_passphrase("a brand new passphrase", None, &|_| {})
+        .change_passphrase(&alice_pass, "a brand new passphrase", None, &|_| {})
         .await
         .expect("change");
     assert!(

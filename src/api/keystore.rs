@@ -14,11 +14,14 @@ pub struct WrappedKek {
 
 /// `PUT /v1/keystore/kek`: change the passphrase. The same KEK, re-wrapped under the new unlock
 /// key, with the new salt, parameters and auth key; nothing else changes. Other sessions are
-/// ended.
+/// ended. The current auth key proves the caller knows the current passphrase and secret key:
+/// a stolen session token alone cannot lock the owner out.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangePassphraseRequest {
+    /// The current auth key, base64url (wrong: 401, and nothing changes).
+    pub current_auth_key: String,
     /// The KEK wrapped by the new unlock key.
     pub wrapped_kek: String,
     /// New Argon2id parameters.

@@ -243,19 +243,22 @@ impl Covault {
         })
     }
 
-    /// Changes the passphrase (re-wraps only the KEK).
+    /// Changes the passphrase: the current one proves to the Vault that this is the owner (a
+    /// stolen session token is not enough); only the KEK is re-wrapped.
     #[wasm_bindgen(js_name = changePassphrase, unchecked_return_type = "Promise<void>")]
     pub fn change_passphrase(
         &self,
+        #[wasm_bindgen(js_name = currentPassphrase)] current_passphrase: String,
         #[wasm_bindgen(js_name = newPassphrase)] new_passphrase: String,
         #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
         let s = self.session.clone();
+        let current_passphrase = zeroize::Zeroizing::new(current_passphrase);
         let new_passphrase = zeroize::Zeroizing::new(new_passphrase);
         let opts = options(&options_value)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let report = reporter(opts.on_progress);
-            s.change_passphrase(&new_passphrase, opts.kdf, &report)
+            s.change_passphrase(&current_passphrase, &new_passphrase, opts.kdf, &report)
                 .await
                 .map_err(client_error)?;
             Ok(JsValue::UNDEFINED)

@@ -11,7 +11,7 @@ use covault::crypto::Algorithm;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::auth::{AUTH_KEY_LABEL, Caller, hash_secret};
+use crate::auth::{AUTH_KEY_LABEL, Caller, check_auth_key, hash_secret};
 use crate::db::{now_ms, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::routes::account::check_account_material;
@@ -40,10 +40,12 @@ pub async fn change_passphrase(
     ApiJson(req): ApiJson<ChangePassphraseRequest>,
 ) -> ApiResult<StatusCode> {
     check_account_material(&req.kdf, &req.salt, &req.auth_key, &req.wrapped_kek)?;
+    check_auth_key(&req.current_auth_key)?;
     let mut tx = state.db.pool.begin().await?;
-    sqlx::query(
+    // Only with the current auth key: whoever holds just a session token changes nothing.
+    let changed = sqlx::query(
         "UPDATE users SET wrapped_kek = $1, salt = $2, kdf_memory_kib = $3, kdf_iterations = $4,
-         kdf_parallelism = $5, auth_key_hash = $6 WHERE id = $7",
+         kdf_parallelism = $5, auth_key_hash = $6 WHERE id = $7 AND auth_key_hash = $8",
     )
     .bind(&req.wrapped_kek)
     .bind(&req.salt)
@@ -52,8 +54,15 @@ pub async fn change_passphrase(
     .bind(i64::from(req.kdf.parallelism))
     .bind(hash_secret(AUTH_KEY_LABEL, &req.auth_key))
     .bind(&caller.user_id)
+    .bind(hash_secret(AUTH_KEY_LABEL, &req.current_auth_key))
     .execute(&mut *tx)
     .await?;
+    if changed.rows_affected() == 0 {
+        tracing::info!(user_id = %caller.user_id, "passphrase change refused: wrong current auth key");
+        return Err(ApiError::Unauthorized(
+            "the current passphrase or secret key is wrong",
+        ));
+    }
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(&caller.user_id)
         .bind(&caller.token_hash)

@@ -339,11 +339,13 @@ impl<T: Transport + Clone> Session<T> {
     }
 
     /// Changes the passphrase: new salt, new unlock and auth keys, the same KEK re-wrapped.
-    /// Nothing else is re-encrypted; the Vault ends the user's other sessions. The KDF
-    /// parameters stay as they are unless `params` names new ones (checked against the floor and
-    /// the ceiling).
+    /// Nothing else is re-encrypted; the Vault ends the user's other sessions. The current
+    /// passphrase proves to the Vault that this is the owner (a stolen session token is not
+    /// enough), and must also unlock this account's KEK here. The KDF parameters stay as they
+    /// are unless `params` names new ones (checked against the floor and the ceiling).
     pub async fn change_passphrase(
         &self,
+        current_passphrase: &str,
         new_passphrase: &str,
         params: Option<KdfParams>,
         progress: &dyn Fn(Progress),
@@ -351,10 +353,24 @@ impl<T: Transport + Clone> Session<T> {
         if new_passphrase.is_empty() {
             return Err(ClientError::InvalidInput("the passphrase is empty".into()));
         }
-        let params = match params.or(self.kdf.get()) {
-            Some(params) => params,
-            None => self.api.prelogin(&self.user.email).await?.kdf,
-        };
+        let pre = self.api.prelogin(&self.user.email).await?;
+        let current = derive(
+            self.api.transport(),
+            current_passphrase,
+            &from_base64url(&pre.salt, "salt")?,
+            &self.secret_key,
+            &pre.kdf,
+            progress,
+        )
+        .await?;
+        // A wrong current passphrase is caught here, before the Vault is asked.
+        Kek::unwrap(
+            &current,
+            &self.user.id,
+            &env(&self.api.kek().await?.wrapped_kek)?,
+        )
+        .map_err(|_| ClientError::Unauthorized("the current passphrase is wrong".into()))?;
+        let params = params.or(self.kdf.get()).unwrap_or(pre.kdf);
         let salt = generate_salt()?;
         let keys = derive(
             self.api.transport(),
@@ -367,6 +383,7 @@ impl<T: Transport + Clone> Session<T> {
         .await?;
         self.api
             .change_passphrase(&ChangePassphraseRequest {
+                current_auth_key: current.auth_key_text(),
                 wrapped_kek: self.kek.wrap(&keys)?.to_string(),
                 kdf: params,
                 salt: to_base64url(&salt),
