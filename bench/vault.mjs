@@ -86,7 +86,7 @@ async function main() {
   const sample = Math.min(100, n);
   const shares = await bob.listShares("incoming");
   rows.push(await phase(`Bob reads ${sample} one by one (readShare)`, sample, async () => {
-    for (const s of shares.slice(0, sample)) await bob.readShare(s.id);
+    for (const s of shares.slice(0, sample)) await bob.readShare(s.share.id);
   }, () => {
     for (let i = 0; i < sample; i++) {
       kek.unwrapKeyPair(a.id, wrappedKp).free();

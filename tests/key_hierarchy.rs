@@ -1,18 +1,14 @@
 //! The key hierarchy end to end, and every way to get it wrong, each with its own typed error.
 #![cfg(not(target_arch = "wasm32"))]
 
-use covault::crypto::share::{self, ExpectedSender, Sender};
+use covault::crypto::share::{self, ExpectedSender, Sender, ShareBinding};
 use covault::crypto::{
     Context, CryptoError, Dek, Envelope, KdfParams, Kek, KeyPair, SecretKey, derive_keys,
     fingerprint,
 };
 
 /// The floor parameters: the cheapest a client accepts, so the tests stay quick.
-const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+const FLOOR: KdfParams = KdfParams::FLOOR;
 
 fn flip_last_byte(envelope: &Envelope) -> Envelope {
     let mut ct = envelope.ciphertext().to_vec();
@@ -332,11 +328,147 @@ fn sealing_to_a_low_order_public_key_is_refused() {
 
 #[test]
 fn fingerprints_match_on_both_sides_and_change_with_a_substituted_key() {
+    use covault::crypto::Party;
     let alice = KeyPair::generate().expect("rng").public_key();
     let bob = KeyPair::generate().expect("rng").public_key();
     let vault = KeyPair::generate().expect("rng").public_key();
-    assert_eq!(fingerprint(&alice, &bob), fingerprint(&bob, &alice));
-    assert_ne!(fingerprint(&alice, &bob), fingerprint(&alice, &vault));
+    let a = Party {
+        user_id: "alice",
+        public_key: &alice,
+    };
+    let b = Party {
+        user_id: "bob",
+        public_key: &bob,
+    };
+    assert_eq!(fingerprint(a, b), fingerprint(b, a));
+    let forged = Party {
+        user_id: "bob",
+        public_key: &vault,
+    };
+    assert_ne!(fingerprint(a, b), fingerprint(a, forged));
+}
+
+fn bound<'a>(terms: Option<&'a str>, expires: Option<i64>, accept: bool) -> ShareBinding<'a> {
+    ShareBinding {
+        share_id: "share-1",
+        connection_id: "conn-1",
+        sender_id: "alice",
+        recipient_id: "bob",
+        expires_at_ms: expires,
+        terms,
+        acceptance_required: accept,
+    }
+}
+
+#[test]
+fn a_v2_share_dek_opens_only_for_exactly_the_sealed_parties_and_terms() {
+    let alice = KeyPair::generate().expect("rng");
+    let bob = KeyPair::generate().expect("rng");
+    let dek = Dek::generate_with_id("share-1").expect("rng");
+    let sealed_for = bound(Some("read only"), Some(4_102_444_800_000), true);
+    let sealed = share::seal_bound_dek(&dek, &bob.public_key(), &alice, &sealed_for).expect("seal");
+    let open = |b: &ShareBinding<'_>| {
+        share::open_bound_dek(&sealed, &bob, &alice.public_key(), b).map(|_| ())
+    };
+    assert_eq!(open(&sealed_for), Ok(()));
+    let variants = [
+        ShareBinding {
+            terms: Some("sell it"),
+            ..sealed_for
+        },
+        ShareBinding {
+            terms: None,
+            ..sealed_for
+        },
+        ShareBinding {
+            expires_at_ms: None,
+            ..sealed_for
+        },
+        ShareBinding {
+            expires_at_ms: Some(4_102_444_800_001),
+            ..sealed_for
+        },
+        ShareBinding {
+            acceptance_required: false,
+            ..sealed_for
+        },
+        ShareBinding {
+            sender_id: "mallory",
+            ..sealed_for
+        },
+        ShareBinding {
+            recipient_id: "carol",
+            ..sealed_for
+        },
+        ShareBinding {
+            connection_id: "conn-2",
+            ..sealed_for
+        },
+        ShareBinding {
+            share_id: "share-2",
+            ..sealed_for
+        },
+    ];
+    for variant in variants {
+        assert_eq!(open(&variant), Err(CryptoError::Integrity), "{variant:?}");
+    }
+    // "No terms" and "empty terms" are different bindings.
+    assert_ne!(
+        bound(None, None, false).context("x"),
+        bound(Some(""), None, false).context("x")
+    );
+    // A v2 seal never opens as the original (v1) form, so it cannot be downgraded.
+    assert_eq!(
+        share::open_dek(
+            &sealed,
+            &bob,
+            ExpectedSender::Auth(&alice.public_key()),
+            "share-1",
+            "conn-1"
+        )
+        .unwrap_err(),
+        CryptoError::Integrity
+    );
+}
+
+#[test]
+fn the_kept_share_dek_and_the_receipt_are_bound_to_the_terms() {
+    let kek = Kek::generate("alice").expect("rng");
+    let dek = Dek::generate_with_id("share-1").expect("rng");
+    let terms = bound(Some("read only"), None, true);
+    let kept = kek.wrap_share_dek(&dek, &terms).expect("wrap");
+    assert!(kek.unwrap_share_dek(&terms, &kept).is_ok());
+    let rewritten = bound(Some("sell it"), None, true);
+    assert_eq!(
+        kek.unwrap_share_dek(&rewritten, &kept).unwrap_err(),
+        CryptoError::Integrity
+    );
+    // A kept share DEK never passes for an item DEK, nor an item DEK for a kept share DEK.
+    assert_eq!(
+        kek.unwrap_dek("share-1", &kept).unwrap_err(),
+        CryptoError::Integrity
+    );
+    let item_dek = kek.wrap_dek(&dek).expect("wrap");
+    assert_eq!(
+        kek.unwrap_share_dek(&terms, &item_dek).unwrap_err(),
+        CryptoError::Integrity
+    );
+
+    let receipt = share::acceptance_receipt(&dek, &terms).expect("receipt");
+    assert_eq!(
+        share::check_acceptance_receipt(&dek, &terms, &receipt),
+        Ok(())
+    );
+    assert_eq!(
+        share::check_acceptance_receipt(&dek, &rewritten, &receipt),
+        Err(CryptoError::Integrity)
+    );
+    let other = Dek::generate_with_id("share-1").expect("rng");
+    let forged = share::acceptance_receipt(&other, &terms).expect("receipt");
+    assert_eq!(
+        share::check_acceptance_receipt(&dek, &terms, &forged),
+        Err(CryptoError::Integrity)
+    );
 }
 
 #[test]

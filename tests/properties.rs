@@ -2,7 +2,10 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use covault::crypto::share::{self, ExpectedSender, Sender};
-use covault::crypto::{Algorithm, Context, Dek, Envelope, KeyPair, PublicKey, SecretKey};
+use covault::crypto::{
+    Algorithm, Context, Dek, Envelope, KeyPair, PublicKey, RecordKind, SealedRecord, SecretKey,
+    record,
+};
 use proptest::prelude::*;
 
 fn algorithm() -> impl Strategy<Value = Algorithm> {
@@ -80,5 +83,28 @@ proptest! {
     #[test]
     fn public_key_parser_never_panics(text in ".{0,64}") {
         let _ = PublicKey::parse(&text);
+    }
+
+    #[test]
+    fn a_sealed_record_opens_as_exactly_what_was_written(
+        label in ".{0,40}",
+        slots in proptest::collection::btree_map(".{0,12}", ".{0,40}", 0..6),
+        version in 1u64..u64::MAX,
+    ) {
+        let dek = Dek::generate().expect("rng");
+        let sealed = record::seal(&dek, RecordKind::Item, "item", version, &label, &slots).expect("seal");
+        let opened = record::open(&dek, RecordKind::Item, "item", version, &sealed).expect("open");
+        prop_assert_eq!((opened.version, opened.label, opened.slots), (version, label, slots));
+    }
+
+    #[test]
+    fn opening_a_garbage_record_never_panics(
+        label in ".{0,80}",
+        slots in proptest::collection::btree_map(".{0,8}", ".{0,80}", 0..4),
+        version in any::<u64>(),
+    ) {
+        let dek = Dek::generate().expect("rng");
+        let sealed = SealedRecord { label, slots };
+        prop_assert!(record::open(&dek, RecordKind::SharedCopy, "s", version, &sealed).is_err());
     }
 }

@@ -149,11 +149,11 @@ fn share_seal_open_in_auth_mode_and_wrong_sender_is_integrity() {
     );
 
     assert_eq!(
-        covault::wasm::fingerprint(&alice.public_key(), &bob.public_key()).unwrap(),
-        covault::wasm::fingerprint(&bob.public_key(), &alice.public_key()).unwrap()
+        covault::wasm::fingerprint("a", &alice.public_key(), "b", &bob.public_key()).unwrap(),
+        covault::wasm::fingerprint("b", &bob.public_key(), "a", &alice.public_key()).unwrap()
     );
     assert_code(
-        covault::wasm::fingerprint("AAAA", &bob.public_key())
+        covault::wasm::fingerprint("a", "AAAA", "b", &bob.public_key())
             .err()
             .unwrap(),
         "WrongLength",

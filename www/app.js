@@ -27,7 +27,9 @@ function explain(e) {
     Integrity: "Integrity check failed: the data was tampered with, or opened with the wrong key.",
     KdfTooWeak: "The Vault offered key-derivation parameters below the safe floor; refused.",
     NotAccepted: "Accept the share first.",
-    KeyMismatch: "The Vault shows a key for this connection that is not ours.",
+    KeyMismatch: "The keys on this connection are not the ones pinned or compared: a key was substituted.",
+    Rollback: "The Vault served older data than this browser has already seen; it may be compromised.",
+    Expired: "This share has expired.",
   };
   return messages[e?.code] ?? `${e?.message ?? e}`;
 }
@@ -87,8 +89,26 @@ async function refreshFingerprints() {
       badge = el("p", { className: "fingerprint" });
       panes[pane].querySelector("h2").after(badge);
     }
-    badge.replaceChildren("Connection fingerprint with ", el("strong", { textContent: conn.peer.email }), ": ",
-      el("code", { className: "code", textContent: conn.fingerprint }));
+    const verify = el("button", { type: "button", className: "secondary", textContent: "They match: mark verified" });
+    verify.onclick = () => verifyConnection(pane, verify);
+    badge.replaceChildren("Safety number with ", el("strong", { textContent: conn.peer.email }), ": ",
+      el("code", { className: "code", textContent: conn.fingerprint }), " ",
+      conn.verified ? el("span", { className: "verified", textContent: "verified ✓" }) : verify);
+  }
+}
+
+// Compares this pane's safety number with the one the other pane shows (in real life: read
+// out over the phone) and pins the connection as verified; a mismatch reads as an error.
+async function verifyConnection(pane, button) {
+  const other = pane === "alice" ? "bob" : "alice";
+  const theirs = panes[other].querySelector(".fingerprint code")?.textContent ?? "";
+  button.disabled = true;
+  try {
+    await state[pane].verifyConnection(state.connectionId, theirs);
+    await refreshFingerprints();
+  } catch (e) {
+    button.after(el("p", { className: "error", role: "alert", textContent: explain(e) }));
+    button.disabled = false;
   }
 }
 
@@ -196,10 +216,11 @@ async function listOutgoing() {
   if (!state.alice || !state.connectionId) return;
   const shares = await state.alice.listShares("outgoing");
   const list = el("ul", { className: "shares" });
-  for (const s of shares) {
+  for (const { share: s, accepted, error } of shares) {
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
     del.onclick = () => deleteShare("alice", s.id, del);
-    list.append(el("li", { dataset: { share: s.id } }, el("span", { textContent: `${s.id.slice(0, 8)}… to ${s.recipientEmail}` }), del));
+    const status = error ? ` — refused: ${error.message}` : s.acceptanceRequired ? (accepted ? " (accepted: receipt checked)" : " (not accepted yet)") : "";
+    list.append(el("li", { dataset: { share: s.id } }, el("span", { textContent: `${s.id.slice(0, 8)}… to ${s.recipientEmail}${status}` }), del));
   }
   show("alice", "outgoing", shares.length ? list : el("p", { className: "empty", textContent: "No outgoing shares." }));
 }
@@ -208,14 +229,15 @@ async function listIncoming() {
   if (!state.bob || !state.connectionId) return;
   const shares = await state.bob.listShares("incoming");
   const list = el("ul", { className: "shares" });
-  for (const s of shares) {
-    const read = el("button", { type: "button", textContent: s.slots ? "Read" : "Accept and read" });
+  for (const { share: s, accepted, error } of shares) {
+    const mustAccept = s.acceptanceRequired && !accepted;
+    const read = el("button", { type: "button", textContent: mustAccept ? "Accept and read" : "Read" });
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
     const detail = el("div", { className: "detail" });
     read.onclick = async () => {
       read.disabled = true;
       try {
-        if (!s.slots) await state.bob.acceptShare(s.id);
+        if (mustAccept) await state.bob.acceptShare(s.id);
         const { share, item } = await state.bob.readShare(s.id);
         detail.replaceChildren(result(`From ${share.senderEmail}: ${item.label}`,
           Object.entries(item.slots), { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
@@ -226,8 +248,12 @@ async function listIncoming() {
       }
     };
     del.onclick = () => deleteShare("bob", s.id, del);
+    if (error) {
+      read.disabled = true;
+      detail.replaceChildren(el("p", { className: "error", role: "alert", textContent: `Refused (${error.code}): ${error.message}` }));
+    }
     list.append(el("li", { dataset: { share: s.id } },
-      el("span", { textContent: `${s.id.slice(0, 8)}… from ${s.senderEmail}${s.terms ? ` (terms: ${s.terms})` : ""}` }), read, del, detail));
+      el("span", { textContent: `${s.id.slice(0, 8)}… from ${s.senderEmail}${s.terms ? ` (terms, as the sender sealed them: ${s.terms})` : ""}` }), read, del, detail));
   }
   show("bob", "incoming", shares.length ? list : el("p", { className: "empty", textContent: "No incoming shares." }));
 }

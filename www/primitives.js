@@ -75,7 +75,7 @@ $("share").onclick = () => {
     show("share-out", [
       ["Alice's public key", alice.publicKey],
       ["Bob's public key", bob.publicKey],
-      ["fingerprint (both see)", cv.fingerprint(alice.publicKey, bob.publicKey)],
+      ["fingerprint (both see)", cv.fingerprint("alice", alice.publicKey, "bob", bob.publicKey)],
       ["sealed share DEK", sealed],
       ["shared copy", state.shared],
       ["Bob reads", opened.decryptSlot(shareId, "password", state.shared)],

@@ -18,11 +18,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+const FLOOR: KdfParams = KdfParams::FLOOR;
 
 #[derive(Default)]
 struct Stats {

@@ -23,6 +23,9 @@ pub enum ApiError {
     /// 409: the id (or email) is taken.
     #[error("{0}")]
     Conflict(&'static str),
+    /// 409: an update that is not the next version of what is stored.
+    #[error("{0}")]
+    StaleVersion(String),
     /// 410: an invitation that was used or expired.
     #[error("{0}")]
     Gone(&'static str),
@@ -49,6 +52,7 @@ impl ApiError {
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Unauthorized"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "NotFound"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
+            ApiError::StaleVersion(_) => (StatusCode::CONFLICT, "StaleVersion"),
             ApiError::Gone(_) => (StatusCode::GONE, "Gone"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RateLimited"),

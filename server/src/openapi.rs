@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{account, connections, items, keystore, shares};
+use crate::routes::{account, account_state, connections, items, keystore, shares};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,6 +12,7 @@ use crate::routes::{account, connections, items, keystore, shares};
         crate::routes::health, account::prelogin, account::signup, account::me, account::login, account::logout,
         keystore::get_kek, keystore::change_passphrase, keystore::create_keypair, keystore::list_keypairs,
         keystore::get_keypair, keystore::create_dek, keystore::list_deks, keystore::get_dek,
+        account_state::get, account_state::put,
         items::create, items::list, items::get, items::update, items::delete,
         connections::invite, connections::list_invitations, connections::cancel_invitation,
         connections::accept, connections::list, connections::get, connections::delete,

@@ -23,6 +23,19 @@ pub fn id(field: &'static str, value: &str) -> Result<(), ApiError> {
     }
 }
 
+/// A record version: stored as BIGINT, so it must fit an i64.
+pub fn version(field: &'static str, value: u64) -> Result<i64, ApiError> {
+    i64::try_from(value).map_err(|_| ApiError::bad("InvalidField", format!("{field} is too large")))
+}
+
+/// The 409 for an update that is not the next version of what is stored.
+pub fn stale(what: &str, stored: i64) -> ApiError {
+    ApiError::StaleVersion(format!(
+        "the {what} is at version {stored}; send version {}",
+        stored.saturating_add(1)
+    ))
+}
+
 /// An email: normalized to lowercase, at most 254 bytes, one `@` with text on both sides.
 pub fn email(value: &str) -> Result<String, ApiError> {
     let email = value.trim().to_lowercase();

@@ -10,6 +10,10 @@ use covault::crypto::{Context, Envelope, KdfParams};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+/// A syntactically valid `a256gcm` envelope: the Vault checks the receipt's form, the sender
+/// its contents.
+const RECEIPT: &str = "cv1.a256gcm.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA";
+
 async fn the_whole_guide_works(backend: common::Backend) {
     let server = Server::start(&backend, &[]);
     let alice = User::signup(&server.base, "alice").await;
@@ -24,6 +28,37 @@ async fn the_whole_guide_works(backend: common::Backend) {
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     let mut changed = item.clone();
     changed.slots.remove("username");
+    changed.version = 1;
+    // Only the next version is taken; any other is StaleVersion and changes nothing.
+    for stale in [0, 2, u64::MAX] {
+        let (status, body) = alice
+            .call(
+                Method::PUT,
+                &format!("/v1/items/{}", item.id),
+                Some(&to_json(&ItemInput {
+                    version: stale,
+                    ..changed.clone()
+                })),
+            )
+            .await;
+        let expected = if stale == u64::MAX {
+            (StatusCode::BAD_REQUEST, "InvalidField")
+        } else {
+            (StatusCode::CONFLICT, "StaleVersion")
+        };
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (expected.0, Some(expected.1)),
+            "version {stale}: {body}"
+        );
+    }
+    let unchanged: Item = serde_json::from_value(
+        alice
+            .ok(Method::GET, &format!("/v1/items/{}", item.id), &Value::Null)
+            .await,
+    )
+    .expect("item");
+    assert_eq!((unchanged.version, unchanged.slots.len()), (0, 2));
     let updated = alice
         .ok(
             Method::PUT,
@@ -32,6 +67,19 @@ async fn the_whole_guide_works(backend: common::Backend) {
         )
         .await;
     assert_eq!(updated["slots"].as_object().map(|o| o.len()), Some(1));
+    assert_eq!(updated["version"], 1);
+    let (status, body) = alice
+        .call(
+            Method::PUT,
+            &format!("/v1/items/{}", item.id),
+            Some(&to_json(&changed)),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["code"]),
+        (StatusCode::CONFLICT, &json!("StaleVersion")),
+        "the same version twice"
+    );
     let got: Item = serde_json::from_value(
         alice
             .ok(Method::GET, &format!("/v1/items/{}", item.id), &Value::Null)
@@ -136,11 +184,27 @@ async fn the_whole_guide_works(backend: common::Backend) {
         "newest first"
     );
 
-    // The sender updates the copy; the recipient sees the new one.
+    // The sender updates the copy as its next version; the recipient sees the new one. Any
+    // other version is refused with StaleVersion and changes nothing.
     let update = ShareUpdate {
+        version: 1,
         label: req.label.clone(),
         slots: req2.slots.clone(),
     };
+    for stale in [0, 2, 7] {
+        let (status, body) = alice
+            .call(
+                Method::PUT,
+                &format!("/v1/shares/{}", req.id),
+                Some(&to_json(&ShareUpdate {
+                    version: stale,
+                    ..update.clone()
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CONFLICT, "version {stale}: {body}");
+        assert_eq!(body["error"]["code"], "StaleVersion");
+    }
     let (status, _) = bob
         .call(
             Method::PUT,
@@ -165,7 +229,16 @@ async fn the_whole_guide_works(backend: common::Backend) {
             .await,
     )
     .expect("share");
+    assert_eq!(share.version, 1);
     assert_eq!(share.slots.expect("slots"), req2.slots);
+    let (status, _) = alice
+        .call(
+            Method::PUT,
+            &format!("/v1/shares/{}", req.id),
+            Some(&to_json(&update)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same version twice");
 
     // Either side deletes; then neither can read it.
     bob.ok(
@@ -503,7 +576,8 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     let bob = User::signup(&server.base, "bob").await;
     let (conn, ka, kb) = connect(&alice, &bob).await;
 
-    // Acceptance: Bob sees the terms, not the contents, until he accepts.
+    // Acceptance: Bob sees the terms and the sealed DEK (to check the terms and make the receipt),
+    // not the contents, until he accepts with a receipt.
     let (mut req, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
     req.terms = Some("Do not forward.".into());
     req.acceptance_required = true;
@@ -514,26 +588,57 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     )
     .expect("share");
     assert_eq!(before.terms.as_deref(), Some("Do not forward."));
-    assert!(before.slots.is_none() && before.sealed_dek.is_none() && before.label.is_none());
-    let (status, _) = alice
-        .call(Method::PUT, &format!("/v1/shares/{}/accept", req.id), None)
-        .await;
+    assert!(before.slots.is_none() && before.label.is_none());
+    assert_eq!(before.sealed_dek.as_deref(), Some(req.sealed_dek.as_str()));
+    let accept_path = format!("/v1/shares/{}/accept", req.id);
+    let receipt = json!({"receipt": RECEIPT});
+    let (status, body) = alice.call(Method::PUT, &accept_path, Some(&receipt)).await;
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
         "only the recipient accepts"
     );
-    let after: Share = serde_json::from_value(
-        bob.ok(
-            Method::PUT,
-            &format!("/v1/shares/{}/accept", req.id),
-            &Value::Null,
-        )
-        .await,
+    assert_eq!(body["error"]["code"], "NotRecipient");
+    for (bad, code) in [
+        (Value::Null, "InvalidField"),
+        (json!({}), "InvalidField"),
+        (json!({"receipt": "garbage"}), "InvalidEnvelope"),
+    ] {
+        let (status, body) = bob.call(Method::PUT, &accept_path, Some(&bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(body["error"]["code"], code, "{bad}: {body}");
+    }
+    let (status, body) = bob.call(Method::PUT, &accept_path, None).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "an accept without a receipt: {body}"
+    );
+    let still: Share = serde_json::from_value(
+        alice
+            .ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
     )
     .expect("share");
+    assert!(
+        still.accepted_at.is_none() && still.acceptance.is_none(),
+        "refused accepts change nothing"
+    );
+    let after: Share =
+        serde_json::from_value(bob.ok(Method::PUT, &accept_path, &receipt).await).expect("share");
     assert!(after.accepted_at.is_some());
     assert_eq!(after.slots.as_ref(), Some(&req.slots));
+    let seen_by_sender: Share = serde_json::from_value(
+        alice
+            .ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
+    )
+    .expect("share");
+    assert_eq!(
+        seen_by_sender.acceptance.as_deref(),
+        Some(RECEIPT),
+        "the sender sees the receipt"
+    );
 
     // Expiry: a share past its time is not served, listed, updated or accepted.
     let (mut short, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);

@@ -214,6 +214,7 @@ async fn openapi_document_is_served_and_lists_every_route() {
         "/v1/users",
         "/v1/sessions",
         "/v1/keystore/kek",
+        "/v1/keystore/state",
         "/v1/items/{id}",
         "/v1/invitations",
         "/v1/connections/{id}",

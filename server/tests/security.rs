@@ -61,6 +61,7 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
         ..w.item.clone()
     });
     let update = to_json(&ShareUpdate {
+        version: 1,
         label: w.share.label.clone(),
         slots: w.share.slots.clone(),
     });
@@ -110,7 +111,7 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
         (
             Method::PUT,
             format!("/v1/shares/{}/accept", id(&w.share.id)),
-            None,
+            Some(json!({"receipt": RECEIPT})),
         ),
         (
             Method::DELETE,
@@ -139,9 +140,18 @@ fn collection_routes(w: &World) -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/v1/shares", None),
         (Method::GET, "/v1/shares?direction=outgoing", None),
         (Method::POST, "/v1/shares", Some(to_json(&w.share))),
+        (Method::GET, "/v1/keystore/state", None),
+        (
+            Method::PUT,
+            "/v1/keystore/state",
+            Some(json!({"version": 1, "sealed": RECEIPT})),
+        ),
         (Method::DELETE, "/v1/sessions/current", None),
     ]
 }
+
+/// A syntactically valid `a256gcm` envelope.
+const RECEIPT: &str = "cv1.a256gcm.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA";
 
 async fn authorization_matrix_covers_every_route(backend: common::Backend) {
     let server = Server::start(&backend, &[]);
@@ -204,6 +214,27 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
             .await;
         assert_eq!(page["shares"], json!([]));
     }
+    // Each user's account record is their own: Alice's is invisible to Mallory, and Mallory
+    // writing hers leaves Alice's as it was.
+    let alices = json!({"version": 1, "sealed": RECEIPT});
+    w.alice.ok(Method::PUT, "/v1/keystore/state", &alices).await;
+    let (status, _) = mallory.call(Method::GET, "/v1/keystore/state", None).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "Mallory sees no account record"
+    );
+    let mallorys =
+        json!({"version": 1, "sealed": "cv1.a256gcm.BBBBBBBBBBBBBBBB.BBBBBBBBBBBBBBBBBBBBBA"});
+    mallory
+        .ok(Method::PUT, "/v1/keystore/state", &mallorys)
+        .await;
+    assert_eq!(
+        w.alice
+            .ok(Method::GET, "/v1/keystore/state", &Value::Null)
+            .await,
+        alices
+    );
     let deks = mallory
         .ok(Method::GET, "/v1/keystore/deks", &Value::Null)
         .await;

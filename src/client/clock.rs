@@ -18,11 +18,27 @@ pub fn now_ms() -> i64 {
 }
 
 /// An RFC 3339 time as milliseconds since the Unix epoch, truncated as the Vault stores it.
+/// In the browser this is `Date.parse` (already in every engine, so the module does not carry a
+/// parser of its own); natively the `time` crate. Only the resulting instant is ever bound into
+/// a share, so the two need only agree on RFC 3339 input, which the Vault insists on.
 pub fn parse_rfc3339_ms(what: &str, text: &str) -> Result<i64, ClientError> {
     let bad = || ClientError::InvalidInput(format!("{what} must be an RFC 3339 time: {text:?}"));
-    let time = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| bad())?;
-    i64::try_from(time.unix_timestamp_nanos() / 1_000_000).map_err(|_| bad())
+    #[cfg(target_arch = "wasm32")]
+    {
+        // Date.parse would also take a bare date; RFC 3339 always has a time.
+        let ms = js_sys::Date::parse(text);
+        if !text.contains('T') || !ms.is_finite() {
+            return Err(bad());
+        }
+        Ok(ms as i64)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let time =
+            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| bad())?;
+        i64::try_from(time.unix_timestamp_nanos() / 1_000_000).map_err(|_| bad())
+    }
 }
 
 #[cfg(test)]

@@ -38,14 +38,17 @@ pub trait Transport {
 
 /// The largest answer a client reads from the Vault (64 MiB): a Vault that streams forever is
 /// cut off with `Protocol` instead of exhausting memory.
+#[cfg(any(target_arch = "wasm32", feature = "native-client"))]
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
+#[cfg(any(target_arch = "wasm32", feature = "native-client"))]
 fn too_large() -> ClientError {
     ClientError::Protocol(format!(
         "the Vault's answer is larger than {MAX_RESPONSE_BYTES} bytes"
     ))
 }
 
+#[cfg(any(target_arch = "wasm32", feature = "native-client"))]
 fn join(base: &str, path: &str) -> String {
     format!("{}{}", base.trim_end_matches('/'), path)
 }

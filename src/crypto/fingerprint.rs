@@ -2,12 +2,13 @@
 //! Vault that substituted a public key on their connection.
 //!
 //! As Signal's safety numbers, the code is made of one half per party: 30 digits from
-//! SHA-512 over a label, the party's user id and public key. The halves are shown in user-id
+//! SHA-256 over a label, the party's user id and public key (six 40-bit chunks, each shown as
+//! five digits, mod 100000). The halves are shown in user-id
 //! order, so both sides see the same 60 digits. Because each half depends on one party's key
 //! alone, a Vault that substitutes keys must find a key whose half matches a half it cannot
 //! choose: a second preimage of about 2^99 work per half, not a collision over both keys.
 
-use sha2::{Digest, Sha512};
+use sha2::{Digest, Sha256};
 
 use super::keypair::PublicKey;
 
@@ -26,7 +27,7 @@ pub struct Party<'a> {
 fn half(party: &Party<'_>) -> Vec<String> {
     let id = party.user_id.as_bytes();
     let len = u32::try_from(id.len()).unwrap_or(u32::MAX).to_be_bytes();
-    let digest = Sha512::new()
+    let digest = Sha256::new()
         .chain_update(LABEL)
         .chain_update(len)
         .chain_update(id)

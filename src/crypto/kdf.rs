@@ -65,6 +65,14 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
+    /// The cheapest parameters a client accepts (m = 19 MiB, t = 2, p = 1): for tests, fixtures
+    /// and benchmarks that must stay quick, never as an application's choice.
+    pub const FLOOR: KdfParams = KdfParams {
+        memory_kib: MIN_MEMORY_KIB,
+        iterations: MIN_ITERATIONS,
+        parallelism: 1,
+    };
+
     /// Refuses parameters below the floor or above what a client will spend.
     pub fn check(&self) -> Result<()> {
         if self.memory_kib < MIN_MEMORY_KIB {

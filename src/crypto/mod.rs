@@ -2,6 +2,7 @@
 //! the browser, and nothing here panics on outside input.
 
 pub mod aead;
+pub mod codec;
 pub mod context;
 pub mod dek;
 pub mod encoding;

@@ -9,10 +9,9 @@
 //! Version 0 is the original form (`covault/v1/…` contexts, no manifest): still opened, never
 //! written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
+use super::codec::{Reader, Writer};
 use super::context::{
     Context, LABEL_ITEM_MANIFEST, LABEL_SHARE_MANIFEST, LABEL_SHARE_SLOT_V2, LABEL_SLOT_V2,
 };
@@ -80,12 +79,38 @@ pub struct OpenedRecord {
     pub slots: BTreeMap<String, String>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The manifest's encoding: tag 1, then the version, the label and the slot names, sorted (as
+/// the slots map iterates them).
+const MANIFEST_TAG: u8 = 1;
+
 struct Manifest {
     version: u64,
     label: String,
-    slots: BTreeSet<String>,
+    slots: Vec<String>,
+}
+
+impl Manifest {
+    fn encode(version: u64, label: &str, slots: &BTreeMap<String, String>) -> Vec<u8> {
+        let mut w = Writer::new(MANIFEST_TAG);
+        w.u64(version).str(label).count(slots.len());
+        for name in slots.keys() {
+            w.str(name);
+        }
+        w.finish()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Self> {
+        let mut r = Reader::new(bytes, MANIFEST_TAG)?;
+        let (version, label) = (r.u64()?, r.str()?);
+        let n = r.count(4)?;
+        let slots = (0..n).map(|_| r.str()).collect::<Result<_>>()?;
+        r.finish()?;
+        Ok(Manifest {
+            version,
+            label,
+            slots,
+        })
+    }
 }
 
 /// Seals `label` and `slots` as write `version` (at least 1) of record `id`.
@@ -100,14 +125,7 @@ pub fn seal(
     if version == 0 {
         return Err(CryptoError::Malformed("record version 0 is read-only"));
     }
-    let manifest = Manifest {
-        version,
-        label: label.to_owned(),
-        slots: slots.keys().cloned().collect(),
-    };
-    let bytes = zeroize::Zeroizing::new(
-        serde_json::to_vec(&manifest).map_err(|_| CryptoError::Malformed("manifest"))?,
-    );
+    let bytes = zeroize::Zeroizing::new(Manifest::encode(version, label, slots));
     let label = dek
         .encrypt(&bytes, &Context::manifest(kind.manifest_label(), id))?
         .to_string();
@@ -141,10 +159,8 @@ pub fn open(
         &Envelope::parse(&sealed.label)?,
         &Context::manifest(kind.manifest_label(), id),
     )?;
-    let manifest: Manifest =
-        serde_json::from_slice(&bytes).map_err(|_| CryptoError::Malformed("manifest"))?;
-    let served: BTreeSet<&String> = sealed.slots.keys().collect();
-    if manifest.version != version || served != manifest.slots.iter().collect() {
+    let manifest = Manifest::decode(&bytes)?;
+    if manifest.version != version || !manifest.slots.iter().eq(sealed.slots.keys()) {
         return Err(CryptoError::Integrity);
     }
     let slots = sealed

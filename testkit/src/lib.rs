@@ -1,6 +1,6 @@
 //! A tampering Vault for tests: a reverse proxy in front of a real `covault-server` that
 //! alters what the Vault returns, the way a compromised server could. The first path segment
-//! picks the attack, so one proxy serves every test:
+//! picks the attack, so one proxy serves every test. Only successful JSON answers are altered.
 //!
 //! | base URL | what it does to responses |
 //! |---|---|
@@ -9,6 +9,25 @@
 //! | `/swap-slots` | swaps the ciphertexts of the first two slots in items and shares |
 //! | `/substitute-key` | replaces the peer's public key on connections with the proxy's own |
 //! | `/weak-kdf` | answers prelogin with Argon2id parameters below the floor |
+//! | `/reorder-deks` | lists the caller's DEKs in reverse order |
+//! | `/redirect-connection` | answers `GET /v1/connections/{X}` with another of the caller's connections; swaps the peers of the first two in lists |
+//! | `/swap-item` | answers `GET /v1/items/{X}` with another of the caller's items; swaps the ids of the first two in lists |
+//! | `/drop-slot` | removes the last slot of items and shares |
+//! | `/move-slot` | puts another item's ciphertext for the same slot name into the item (lists: the second item's into the first) |
+//! | `/swap-shares` | answers `GET /v1/shares/{X}` with X's metadata and another share's label, slots and sealed DEK; swaps those between the first two in lists |
+//! | `/rewrite-terms` | sets every share's `terms` to [`REWRITTEN_TERMS`] |
+//! | `/drop-expiry` | sets every share's `expires_at` to null |
+//! | `/forge-acceptance` | marks a share that needs acceptance as accepted (`accepted_at` = `created_at`), without a receipt |
+//! | `/forge-receipt` | the same, with a well-formed receipt of the proxy's own |
+//! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
+//! | `/drop-state` | answers `GET /v1/keystore/state` with 404, as if there were no account record |
+//! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |
+//! | `/rollback` | after `POST /rollback/__record`, remembers the first answer seen for each item and share (by path, and by id in lists); after `POST /rollback/__replay`, serves those remembered answers instead of newer ones, and instead of a 404 for what was deleted or has expired since. Without `__record` it passes everything through |
+
+mod modes;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -20,11 +39,69 @@ use tower_http::cors::CorsLayer;
 
 /// The public key the proxy substitutes (a valid X25519 point: the RFC 7748 §6.1 example).
 pub const SUBSTITUTE_KEY: &str = "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo";
+/// The terms `/rewrite-terms` shows.
+pub const REWRITTEN_TERMS: &str = "The sender may sell your data.";
+/// The user id `/other-user` claims.
+pub const OTHER_USER: &str = "00000000-0000-4000-8000-000000000000";
+
+/// What the stateful attacks remember.
+#[derive(Debug, Default)]
+struct Memory {
+    /// `/rollback`: recording (first answers kept) or replaying them.
+    recording: bool,
+    replaying: bool,
+    /// Path → first answer; record id → first version of that record seen in a list or alone.
+    bodies: HashMap<String, Value>,
+    records: HashMap<String, Value>,
+    /// `/other-kek`: the first (bearer token, wrapped KEK) seen.
+    first_kek: Option<(String, Value)>,
+}
 
 #[derive(Clone)]
 struct Upstream {
     base: String,
     client: reqwest::Client,
+    memory: Arc<Mutex<Memory>>,
+}
+
+/// One request as the attacks see it.
+pub(crate) struct Call<'a> {
+    up: &'a Upstream,
+    /// `GET /v1/items/…`, without the query.
+    pub route: String,
+    /// The path and query sent upstream.
+    pub path: String,
+    pub headers: &'a HeaderMap,
+}
+
+impl Call<'_> {
+    /// The caller's bearer token, if any.
+    pub fn token(&self) -> String {
+        self.headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// A GET upstream as the caller, for attacks that need more than the current answer.
+    pub async fn fetch(&self, path: &str) -> Option<Value> {
+        let (status, text) = forward(self.up, Method::GET, path, self.headers, Bytes::new())
+            .await
+            .ok()?;
+        if !status.is_success() {
+            return None;
+        }
+        serde_json::from_str(&text).ok()
+    }
+
+    fn with_memory<R>(&self, f: impl FnOnce(&mut Memory) -> R) -> R {
+        let mut memory = match self.up.memory.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut memory)
+    }
 }
 
 /// Serves the proxy on `listener`, forwarding to the Vault at `upstream`.
@@ -32,6 +109,7 @@ pub async fn serve(upstream: String, listener: tokio::net::TcpListener) -> std::
     let state = Upstream {
         base: upstream.trim_end_matches('/').to_owned(),
         client: reqwest::Client::new(),
+        memory: Arc::default(),
     };
     let app = Router::new()
         .fallback(proxy)
@@ -50,28 +128,62 @@ async fn proxy(State(up): State<Upstream>, req: Request) -> Response {
     };
     let path = uri.path().trim_start_matches('/');
     let (mode, rest) = path.split_once('/').unwrap_or((path, ""));
+    if method == Method::POST && (rest == "__record" || rest == "__replay") {
+        return control(&up, rest);
+    }
     let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let (status, text) = match forward(
-        &up,
-        method.clone(),
-        &format!("/{rest}{query}"),
-        &headers,
-        body,
-    )
-    .await
-    {
+    let call = Call {
+        up: &up,
+        route: format!("{method} /{rest}"),
+        path: format!("/{rest}{query}"),
+        headers: &headers,
+    };
+    if mode == "drop-state" && call.route == "GET /v1/keystore/state" {
+        let body = r#"{"error":{"code":"NotFound","message":"not found"}}"#;
+        return (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/json")],
+            body,
+        )
+            .into_response();
+    }
+    let (status, text) = match forward(&up, method, &call.path, &headers, body).await {
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_GATEWAY, e).into_response(),
     };
-    let route = format!("{method} /{rest}");
+    if mode == "rollback"
+        && status == StatusCode::NOT_FOUND
+        && let Some(old) = modes::resurrect(&call)
+    {
+        let ok = [("content-type", "application/json")];
+        return (StatusCode::OK, ok, old.to_string()).into_response();
+    }
     let text = match serde_json::from_str::<Value>(&text) {
         Ok(mut json) if status.is_success() => {
-            tamper(mode, &route, &mut json);
+            modes::tamper(mode, &call, &mut json).await;
             json.to_string()
         }
         _ => text,
     };
     (status, [("content-type", "application/json")], text).into_response()
+}
+
+/// `POST /<mode>/__record` and `/__replay` (used by `/rollback`).
+fn control(up: &Upstream, action: &str) -> Response {
+    let mut memory = match up.memory.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if action == "__record" {
+        memory.bodies.clear();
+        memory.records.clear();
+        memory.recording = true;
+        memory.replaying = false;
+    } else {
+        memory.recording = false;
+        memory.replaying = true;
+    }
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn forward(
@@ -93,73 +205,4 @@ async fn forward(
     let resp = req.send().await.map_err(|e| e.to_string())?;
     let status = StatusCode::from_u16(resp.status().as_u16()).map_err(|e| e.to_string())?;
     Ok((status, resp.text().await.map_err(|e| e.to_string())?))
-}
-
-/// Applies `f` to each record of a response: the elements of a list, the shares of a page, or
-/// the one object.
-fn for_each_record(json: &mut Value, mut f: impl FnMut(&mut Value)) {
-    match json {
-        Value::Array(list) => list.iter_mut().for_each(f),
-        Value::Object(map) if map.contains_key("shares") => {
-            if let Some(Value::Array(list)) = map.get_mut("shares") {
-                list.iter_mut().for_each(f);
-            }
-        }
-        other => f(other),
-    }
-}
-
-fn tamper(mode: &str, route: &str, json: &mut Value) {
-    let content =
-        route.starts_with("GET ") && (route.contains("/v1/items") || route.contains("/v1/shares"));
-    match mode {
-        "flip-byte" if content => for_each_record(json, |record| {
-            if let Some(Value::Object(slots)) = record.get_mut("slots")
-                && let Some((_, Value::String(env))) = slots.iter_mut().next()
-            {
-                *env = flip(env);
-            }
-        }),
-        "swap-slots" if content => for_each_record(json, |record| {
-            if let Some(Value::Object(slots)) = record.get_mut("slots") {
-                let keys: Vec<String> = slots.keys().take(2).cloned().collect();
-                if let [a, b] = keys.as_slice()
-                    && let (Some(va), Some(vb)) = (slots.get(a).cloned(), slots.get(b).cloned())
-                {
-                    slots.insert(a.clone(), vb);
-                    slots.insert(b.clone(), va);
-                }
-            }
-        }),
-        "substitute-key" if route.contains("/v1/connections") => for_each_record(json, |record| {
-            if let Some(peer) = record.get_mut("peer").and_then(Value::as_object_mut) {
-                peer.insert("public_key".into(), Value::String(SUBSTITUTE_KEY.into()));
-            }
-        }),
-        "weak-kdf" if route.contains("/v1/prelogin") => {
-            json["kdf"]["memoryKib"] = Value::from(8 * 1024);
-        }
-        _ => {}
-    }
-}
-
-/// Flips the lowest bit of one character in the middle of the ciphertext field, keeping the
-/// envelope syntactically valid ('A' ↔ 'B' are adjacent base64url digits).
-fn flip(envelope: &str) -> String {
-    let mut parts: Vec<String> = envelope.split('.').map(str::to_owned).collect();
-    if let Some(ct) = parts.get_mut(3) {
-        let mid = ct.len() / 2;
-        let replaced: String = ct
-            .char_indices()
-            .map(|(i, c)| {
-                if i == mid {
-                    if c == 'A' { 'B' } else { 'A' }
-                } else {
-                    c
-                }
-            })
-            .collect();
-        *ct = replaced;
-    }
-    parts.join(".")
 }

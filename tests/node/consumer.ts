@@ -46,7 +46,7 @@ export async function walkthrough(): Promise<string> {
   const bob: KeyPair = KeyPair.generate(newId());
   const wrappedBob: string = kek.wrapKeyPair(bob);
   const bobAgain: KeyPair = kek.unwrapKeyPair(bob.id, wrappedBob);
-  const code: string = fingerprint(alice.publicKey, bobAgain.publicKey);
+  const code: string = fingerprint("alice-id", alice.publicKey, "bob-id", bobAgain.publicKey);
   const shareDek: Dek = Dek.generate("share-id");
   const sealed: string = sealShare(shareDek, bob.publicKey, alice, "share-id", "connection-id");
   const opened: Dek = openShare(sealed, bob, alice.publicKey, "share-id", "connection-id");

@@ -74,7 +74,10 @@ try {
   await pane("alice").locator(".fingerprint code").waitFor();
   const fa = await pane("alice").locator(".fingerprint code").textContent();
   const fb = await pane("bob").locator(".fingerprint code").textContent();
-  expect("both panes show the connection fingerprint, and they match", /^\d{5}( \d{5}){4}$/.test(fa) && fa === fb, `${fa} / ${fb}`);
+  expect("both panes show the safety number (12 groups of 5 digits), and they match", /^\d{5}( \d{5}){11}$/.test(fa) && fa === fb, `${fa} / ${fb}`);
+  await pane("alice").locator(".fingerprint").getByRole("button", { name: "They match: mark verified" }).click();
+  await pane("alice").locator(".fingerprint .verified").waitFor();
+  expect("Alice marks the connection verified after comparing", (await pane("alice").locator(".fingerprint").textContent()).includes("verified ✓"));
 
   // Alice shares with terms; Bob's list updates; Bob reads exactly Alice's slot values.
   await pane("alice").locator('input[name="terms"]').fill("Do not forward");
@@ -85,7 +88,7 @@ try {
   await click("bob", "incoming");
   const bobShare = stepOut("bob", "incoming").locator("li").first();
   await bobShare.waitFor();
-  expect("Bob's incoming list shows the share from Alice with its terms", (await bobShare.textContent()).includes("terms: Do not forward"));
+  expect("Bob's incoming list shows the share from Alice with its terms", (await bobShare.textContent()).includes("sealed them: Do not forward"));
   await bobShare.getByRole("button", { name: "Read" }).click();
   await bobShare.locator(".detail .ok").waitFor();
   const names = await bobShare.locator(".detail dt").allTextContents();

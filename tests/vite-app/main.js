@@ -12,7 +12,7 @@ try {
   const sealed = sealShare(dek, bob.publicKey, alice, "share-1", "conn-1");
   const opened = openShare(sealed, bob, alice.publicKey, "share-1", "conn-1");
   const text = opened.decryptSlot("share-1", "note", copy);
-  out.textContent = `${text} (fingerprint ${fingerprint(alice.publicKey, bob.publicKey)})`;
+  out.textContent = `${text} (fingerprint ${fingerprint("alice", alice.publicKey, "bob", bob.publicKey)})`;
   document.body.dataset.result = text;
 } catch (e) {
   out.textContent = `failed: ${e.code ?? ""} ${e.message}`;

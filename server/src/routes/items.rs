@@ -27,6 +27,7 @@ fn item(row: &AnyRow) -> ApiResult<Item> {
     Ok(Item {
         id: row.try_get("id")?,
         dek_id: row.try_get("dek_id")?,
+        version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
         label: row.try_get("label")?,
         slots: slots_from_json(&row.try_get::<String, _>("slots")?)?,
         created_at: rfc3339(row.try_get("created_at")?),
@@ -55,15 +56,17 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<Item>)> {
     validate::id("id", &req.id)?;
     validate::id("dek_id", &req.dek_id)?;
+    let version = validate::version("version", req.version)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     check_dek_is_callers(&state, &caller, &req.dek_id).await?;
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO items (id, user_id, dek_id, label, slots, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO items (id, user_id, dek_id, version, label, slots, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(&req.id)
     .bind(&caller.user_id)
     .bind(&req.dek_id)
+    .bind(version)
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
     .bind(now)
@@ -74,6 +77,7 @@ pub async fn create(
         Json(Item {
             id: req.id,
             dek_id: req.dek_id,
+            version: req.version,
             label: req.label,
             slots: req.slots,
             created_at: rfc3339(now),
@@ -108,9 +112,10 @@ pub async fn get(
     Ok(Json(item(&row)?))
 }
 
-/// Replaces an item's label and slots (it may move to another of the caller's DEKs).
+/// Replaces an item's label and slots (it may move to another of the caller's DEKs), as the
+/// next version: any other version answers 409 `StaleVersion` and changes nothing.
 #[utoipa::path(put, path = "/v1/items/{id}", request_body = ItemInput,
-    responses((status = 200, body = Item), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, body = Item), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -124,28 +129,37 @@ pub async fn update(
         ));
     }
     // Someone else's item answers 404 before anything about the body is judged.
-    sqlx::query("SELECT 1 AS one FROM items WHERE id = $1 AND user_id = $2")
+    let stored: i64 = sqlx::query("SELECT version FROM items WHERE id = $1 AND user_id = $2")
         .bind(&id)
         .bind(&caller.user_id)
         .fetch_optional(&state.db.pool)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NotFound)?
+        .try_get("version")?;
     validate::id("dek_id", &req.dek_id)?;
+    let version = validate::version("version", req.version)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     check_dek_is_callers(&state, &caller, &req.dek_id).await?;
+    if version != stored.saturating_add(1) {
+        return Err(validate::stale("item", stored));
+    }
     let now = now_ms();
+    // Compare and set: a concurrent writer that got there first leaves no row to update.
     let row = sqlx::query(
-        "UPDATE items SET dek_id = $1, label = $2, slots = $3, updated_at = $4 WHERE id = $5 AND user_id = $6 RETURNING *",
+        "UPDATE items SET dek_id = $1, label = $2, slots = $3, updated_at = $4, version = $5
+         WHERE id = $6 AND user_id = $7 AND version = $8 RETURNING *",
     )
     .bind(&req.dek_id)
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
     .bind(now)
+    .bind(version)
     .bind(&id)
     .bind(&caller.user_id)
+    .bind(stored)
     .fetch_optional(&state.db.pool)
     .await?
-    .ok_or(ApiError::NotFound)?;
+    .ok_or_else(|| validate::stale("item", version))?;
     Ok(Json(item(&row)?))
 }
 

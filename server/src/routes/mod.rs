@@ -1,6 +1,7 @@
 //! The `/v1` routes, one file per resource.
 
 pub mod account;
+pub mod account_state;
 pub mod connections;
 pub mod items;
 pub mod keystore;
@@ -37,6 +38,10 @@ pub fn router() -> Router<AppState> {
             post(keystore::create_dek).get(keystore::list_deks),
         )
         .route("/v1/keystore/deks/{id}", get(keystore::get_dek))
+        .route(
+            "/v1/keystore/state",
+            get(account_state::get).put(account_state::put),
+        )
         .route("/v1/items", post(items::create).get(items::list))
         .route(
             "/v1/items/{id}",

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use covault::api::{Direction, NewShare, Share, SharePage, ShareUpdate};
+use covault::api::{AcceptShare, Direction, NewShare, Share, SharePage, ShareUpdate};
 use covault::crypto::Algorithm;
 use serde::Deserialize;
 use sqlx::Row;
@@ -33,7 +33,8 @@ fn share(row: &AnyRow, caller: &Caller) -> ApiResult<Share> {
     let recipient_id: String = row.try_get("recipient_id")?;
     let acceptance_required = row.try_get::<i64, _>("acceptance_required")? != 0;
     let accepted_at: Option<i64> = row.try_get("accepted_at")?;
-    // A recipient sees the contents of a share that needs acceptance only once accepted.
+    // A recipient sees the contents of a share that needs acceptance only once accepted; the
+    // sealed DEK comes before, so that their client can check the terms and make the receipt.
     let withheld = acceptance_required && accepted_at.is_none() && recipient_id == caller.user_id;
     let expires_at: Option<i64> = row.try_get("expires_at")?;
     Ok(Share {
@@ -53,15 +54,13 @@ fn share(row: &AnyRow, caller: &Caller) -> ApiResult<Share> {
         } else {
             Some(slots_from_json(&row.try_get::<String, _>("slots")?)?)
         },
-        sealed_dek: if withheld {
-            None
-        } else {
-            Some(row.try_get("sealed_dek")?)
-        },
+        sealed_dek: Some(row.try_get("sealed_dek")?),
         expires_at: expires_at.map(rfc3339),
         terms: row.try_get("terms")?,
         acceptance_required,
         accepted_at: accepted_at.map(rfc3339),
+        acceptance: row.try_get("acceptance")?,
+        version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
         created_at: rfc3339(row.try_get("created_at")?),
         updated_at: rfc3339(row.try_get("updated_at")?),
     })
@@ -91,6 +90,7 @@ pub async fn create(
     validate::id("id", &req.id)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     validate::envelope("sealed_dek", &req.sealed_dek, Algorithm::HpkeX25519A256Gcm)?;
+    let version = validate::version("version", req.version)?;
     let now = now_ms();
     let expires_at = match &req.expires_at {
         Some(text) => {
@@ -121,8 +121,8 @@ pub async fn create(
         })?;
     sqlx::query(
         "INSERT INTO shares (id, connection_id, sender_id, recipient_id, label, slots, sealed_dek, expires_at, terms,
-         acceptance_required, accepted_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $11)",
+         acceptance_required, accepted_at, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $11, $12)",
     )
     .bind(&req.id)
     .bind(&req.connection_id)
@@ -135,6 +135,7 @@ pub async fn create(
     .bind(&req.terms)
     .bind(i64::from(req.acceptance_required))
     .bind(now)
+    .bind(version)
     .execute(&state.db.pool)
     .await?;
     tracing::info!(share_id = %req.id, "share created");
@@ -229,12 +230,15 @@ pub async fn get(
     Ok(Json(share(&row, &caller)?))
 }
 
-/// The recipient accepts a share (and its terms).
-#[utoipa::path(put, path = "/v1/shares/{id}/accept", responses((status = 200, body = Share), (status = 404)), security(("bearer" = [])))]
+/// The recipient accepts a share (and its terms) with a receipt made under the share DEK,
+/// which the Vault stores for the sender to check.
+#[utoipa::path(put, path = "/v1/shares/{id}/accept", request_body = AcceptShare,
+    responses((status = 200, body = Share), (status = 404)), security(("bearer" = [])))]
 pub async fn accept(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    ApiJson(req): ApiJson<AcceptShare>,
 ) -> ApiResult<Json<Share>> {
     let row = find(&state, &caller, &id).await?;
     if row.try_get::<String, _>("recipient_id")? != caller.user_id {
@@ -243,18 +247,23 @@ pub async fn accept(
             "only the recipient can accept a share",
         ));
     }
-    sqlx::query("UPDATE shares SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
-        .bind(now_ms())
-        .bind(&id)
-        .execute(&state.db.pool)
-        .await?;
+    validate::envelope("receipt", &req.receipt, Algorithm::A256Gcm)?;
+    sqlx::query(
+        "UPDATE shares SET accepted_at = $1, acceptance = $2 WHERE id = $3 AND accepted_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(&req.receipt)
+    .bind(&id)
+    .execute(&state.db.pool)
+    .await?;
     let row = find(&state, &caller, &id).await?;
     Ok(Json(share(&row, &caller)?))
 }
 
-/// The sender replaces the shared copy (re-encrypted under the same share DEK).
+/// The sender replaces the shared copy (re-encrypted under the same share DEK) as its next
+/// version: any other version answers 409 `StaleVersion` and changes nothing.
 #[utoipa::path(put, path = "/v1/shares/{id}", request_body = ShareUpdate,
-    responses((status = 200, body = Share), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, body = Share), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn update(
     State(state): State<AppState>,
     caller: Caller,
@@ -269,13 +278,25 @@ pub async fn update(
             "only the sender can update a share",
         ));
     }
-    sqlx::query("UPDATE shares SET label = $1, slots = $2, updated_at = $3 WHERE id = $4")
-        .bind(&req.label)
-        .bind(slots_to_json(&req.slots)?)
-        .bind(now_ms())
-        .bind(&id)
-        .execute(&state.db.pool)
-        .await?;
+    let version = validate::version("version", req.version)?;
+    let stored: i64 = row.try_get("version")?;
+    if version != stored.saturating_add(1) {
+        return Err(validate::stale("shared copy", stored));
+    }
+    let done = sqlx::query(
+        "UPDATE shares SET label = $1, slots = $2, updated_at = $3, version = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(&req.label)
+    .bind(slots_to_json(&req.slots)?)
+    .bind(now_ms())
+    .bind(version)
+    .bind(&id)
+    .bind(stored)
+    .execute(&state.db.pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(validate::stale("shared copy", version));
+    }
     let row = find(&state, &caller, &id).await?;
     Ok(Json(share(&row, &caller)?))
 }

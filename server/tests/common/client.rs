@@ -13,11 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Floor parameters: real Argon2id, cheap enough for tests.
-pub const FLOOR: KdfParams = KdfParams {
-    memory_kib: 19 * 1024,
-    iterations: 2,
-    parallelism: 1,
-};
+pub const FLOOR: KdfParams = KdfParams::FLOOR;
 
 /// A signed-up, logged-in user with their keys.
 pub struct User {
@@ -155,6 +151,7 @@ impl User {
     pub fn item(&self, label: &str, slots: &[(&str, &str)]) -> ItemInput {
         let id = new_id().expect("id");
         ItemInput {
+            version: 0,
             label: self
                 .dek
                 .encrypt(label.as_bytes(), &Context::item_label(&id))
@@ -255,6 +252,7 @@ pub fn share_request(
         expires_at: None,
         terms: None,
         acceptance_required: false,
+        version: 0,
         id,
     };
     (req, dek)

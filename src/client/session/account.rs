@@ -6,25 +6,25 @@
 //! swap a key after the fact). The Vault can withhold or roll it back; the device state
 //! remembers its version, so a device that has seen it refuses an older one.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-
 use super::device::DeviceState;
 use super::{Session, env};
 use crate::api::{AccountState, Connection, Direction, NewDek, User};
 use crate::client::api::Api;
 use crate::client::error::ClientError;
 use crate::client::transport::Transport;
+use crate::crypto::codec::{Reader, Writer};
 use crate::crypto::context::LABEL_ACCOUNT;
 use crate::crypto::{Dek, Kek};
 
 /// How often a write that lost a race with another device is retried.
 const WRITE_ATTEMPTS: usize = 4;
 
+/// The account record's encoding (see `crypto::codec`): tag 1, the version, the user id, the
+/// default DEK id, then each pin's seven fields.
+const RECORD_TAG: u8 = 1;
+
 /// The sealed account record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRecord {
     /// The write's version (the Vault's `AccountState.version` must say the same).
     pub version: u64,
@@ -32,15 +32,16 @@ pub struct AccountRecord {
     pub user_id: String,
     /// The DEK new items are encrypted under.
     pub default_dek_id: String,
-    /// Connection id → what was pinned when the connection was first seen.
-    pub connections: BTreeMap<String, PinnedConnection>,
+    /// What was pinned of each connection when it was first seen.
+    pub connections: Vec<PinnedConnection>,
 }
 
 /// A connection's parties and keys, pinned when first seen (trust on first use) and marked
 /// verified once the user compared the fingerprints.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PinnedConnection {
+    /// The connection.
+    pub connection_id: String,
     /// The peer's user id.
     pub peer_user_id: String,
     /// The peer's email.
@@ -59,6 +60,7 @@ impl PinnedConnection {
     /// Pins what the Vault shows for a connection.
     pub fn of(connection: &Connection) -> Self {
         PinnedConnection {
+            connection_id: connection.id.clone(),
             peer_user_id: connection.peer.user_id.clone(),
             peer_email: connection.peer.email.clone(),
             peer_public_key: connection.peer.public_key.clone(),
@@ -86,10 +88,60 @@ impl PinnedConnection {
 }
 
 impl AccountRecord {
+    /// The pin of a connection.
+    pub fn pin(&self, connection_id: &str) -> Option<&PinnedConnection> {
+        self.connections
+            .iter()
+            .find(|p| p.connection_id == connection_id)
+    }
+
+    /// The record's bytes, before sealing.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new(RECORD_TAG);
+        w.u64(self.version)
+            .str(&self.user_id)
+            .str(&self.default_dek_id)
+            .count(self.connections.len());
+        for pin in &self.connections {
+            w.str(&pin.connection_id)
+                .str(&pin.peer_user_id)
+                .str(&pin.peer_email)
+                .str(&pin.peer_public_key)
+                .str(&pin.keypair_id)
+                .str(&pin.public_key)
+                .bool(pin.verified);
+        }
+        w.finish()
+    }
+
+    /// Reads a record's bytes (after opening), refusing any other encoding.
+    pub fn decode(bytes: &[u8]) -> Result<Self, ClientError> {
+        let mut r = Reader::new(bytes, RECORD_TAG)?;
+        let (version, user_id, default_dek_id) = (r.u64()?, r.str()?, r.str()?);
+        let n = r.count(6 * 4 + 1)?;
+        let mut connections = Vec::with_capacity(n);
+        for _ in 0..n {
+            connections.push(PinnedConnection {
+                connection_id: r.str()?,
+                peer_user_id: r.str()?,
+                peer_email: r.str()?,
+                peer_public_key: r.str()?,
+                keypair_id: r.str()?,
+                public_key: r.str()?,
+                verified: r.bool()?,
+            });
+        }
+        r.finish()?;
+        Ok(AccountRecord {
+            version,
+            user_id,
+            default_dek_id,
+            connections,
+        })
+    }
+
     fn seal(&self, kek: &Kek) -> Result<AccountState, ClientError> {
-        let bytes = zeroize::Zeroizing::new(
-            serde_json::to_vec(self).map_err(|e| ClientError::InvalidInput(e.to_string()))?,
-        );
+        let bytes = zeroize::Zeroizing::new(self.encode());
         Ok(AccountState {
             version: self.version,
             sealed: kek.seal_record(LABEL_ACCOUNT, &bytes)?.to_string(),
@@ -98,8 +150,7 @@ impl AccountRecord {
 
     fn open(kek: &Kek, user: &User, state: &AccountState) -> Result<Self, ClientError> {
         let bytes = kek.open_record(LABEL_ACCOUNT, &env(&state.sealed)?)?;
-        let record: AccountRecord = serde_json::from_slice(&bytes)
-            .map_err(|e| ClientError::Protocol(format!("account record: {e}")))?;
+        let record = AccountRecord::decode(&bytes)?;
         if record.version != state.version || record.user_id != user.id {
             return Err(ClientError::Integrity(
                 "the account record's version or owner is not what was sealed".into(),
@@ -173,7 +224,7 @@ async fn first_record<T: Transport>(
         version: 1,
         user_id: user.id.clone(),
         default_dek_id,
-        connections: BTreeMap::new(),
+        connections: Vec::new(),
     })
 }
 

@@ -129,7 +129,8 @@ impl<T: Transport + Clone> Session<T> {
         self.update_account(|record| {
             let pin = record
                 .connections
-                .get_mut(id)
+                .iter_mut()
+                .find(|p| p.connection_id == id)
                 .ok_or_else(|| ClientError::Protocol("the connection is not pinned".into()))?;
             pin.verified = true;
             Ok(())
@@ -158,8 +159,7 @@ impl<T: Transport + Clone> Session<T> {
     pub(super) fn pin_of(&self, id: &str) -> Result<PinnedConnection, ClientError> {
         self.account
             .borrow()
-            .connections
-            .get(id)
+            .pin(id)
             .cloned()
             .ok_or_else(|| ClientError::Protocol(format!("connection {id} is not pinned")))
     }
@@ -189,7 +189,7 @@ impl<T: Transport + Clone> Session<T> {
                 Err(_) => {
                     let pin = PinnedConnection::of(connection);
                     self.my_keypair(&pin).await?;
-                    new.push((connection.id.clone(), pin));
+                    new.push(pin);
                 }
             }
         }
@@ -197,18 +197,17 @@ impl<T: Transport + Clone> Session<T> {
             return Ok(());
         }
         self.update_account(|record| {
-            for (id, pin) in &new {
-                match record.connections.get(id) {
+            for pin in &new {
+                match record.pin(&pin.connection_id) {
                     // Another device pinned it meanwhile: its pin must agree.
                     Some(existing) if existing.peer_public_key != pin.peer_public_key => {
                         return Err(ClientError::KeyMismatch(format!(
-                            "connection {id} was pinned with another key"
+                            "connection {} was pinned with another key",
+                            pin.connection_id
                         )));
                     }
                     Some(_) => {}
-                    None => {
-                        record.connections.insert(id.clone(), pin.clone());
-                    }
+                    None => record.connections.push(pin.clone()),
                 }
             }
             Ok(())

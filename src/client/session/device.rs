@@ -2,23 +2,29 @@
 //! the newest version of each item and shared copy it has seen, the items it deleted, and the
 //! account record's version. Sealed under the KEK when exported; the Vault never sees it.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use super::env;
 use crate::client::error::ClientError;
 use crate::crypto::Kek;
+use crate::crypto::codec::{Reader, Writer};
 use crate::crypto::context::LABEL_DEVICE_STATE;
 
+/// In `items`, the version of an item this device deleted: newer than any real version.
+const DELETED: u64 = u64::MAX;
+
+/// The device state's encoding (see `crypto::codec`): tag 1, the user id, the account record's
+/// version, then (id, version) pairs for items and for shared copies.
+const STATE_TAG: u8 = 1;
+
 /// The device state.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceState {
     user_id: String,
     account_version: u64,
+    /// Item id → newest version seen, or [`DELETED`].
     items: BTreeMap<String, u64>,
-    deleted_items: BTreeSet<String>,
+    /// Share id → newest version of its copy seen.
     shares: BTreeMap<String, u64>,
 }
 
@@ -36,19 +42,47 @@ impl DeviceState {
         &self.user_id
     }
 
+    fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new(STATE_TAG);
+        w.str(&self.user_id).u64(self.account_version);
+        for map in [&self.items, &self.shares] {
+            w.count(map.len());
+            for (id, version) in map {
+                w.str(id).u64(*version);
+            }
+        }
+        w.finish()
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Self, ClientError> {
+        let mut r = Reader::new(bytes, STATE_TAG)?;
+        let (user_id, account_version) = (r.str()?, r.u64()?);
+        let mut maps = [BTreeMap::new(), BTreeMap::new()];
+        for map in &mut maps {
+            for _ in 0..r.count(4 + 8)? {
+                map.insert(r.str()?, r.u64()?);
+            }
+        }
+        r.finish()?;
+        let [items, shares] = maps;
+        Ok(DeviceState {
+            user_id,
+            account_version,
+            items,
+            shares,
+        })
+    }
+
     /// Seals it for storage on the device.
     pub fn seal(&self, kek: &Kek) -> Result<String, ClientError> {
-        let bytes = zeroize::Zeroizing::new(
-            serde_json::to_vec(self).map_err(|e| ClientError::InvalidInput(e.to_string()))?,
-        );
+        let bytes = zeroize::Zeroizing::new(self.encode());
         Ok(kek.seal_record(LABEL_DEVICE_STATE, &bytes)?.to_string())
     }
 
     /// Opens a sealed state (only under the KEK of the user who sealed it).
     pub fn open(kek: &Kek, sealed: &str) -> Result<Self, ClientError> {
         let bytes = kek.open_record(LABEL_DEVICE_STATE, &env(sealed.trim())?)?;
-        let state: DeviceState = serde_json::from_slice(&bytes)
-            .map_err(|e| ClientError::InvalidInput(format!("device state: {e}")))?;
+        let state = DeviceState::decode(&bytes)?;
         if state.user_id != kek.owner() {
             return Err(ClientError::InvalidInput(
                 "this device state belongs to another user".into(),
@@ -65,11 +99,6 @@ impl DeviceState {
         }
         for (id, version) in &other.shares {
             self.saw_share(id, *version);
-        }
-        self.deleted_items
-            .extend(other.deleted_items.iter().cloned());
-        for id in &self.deleted_items {
-            self.items.remove(id);
         }
     }
 
@@ -91,7 +120,7 @@ impl DeviceState {
 
     /// `Rollback` if the Vault shows a deleted item, or an older version than one seen.
     pub fn check_item(&self, id: &str, version: u64) -> Result<(), ClientError> {
-        if self.deleted_items.contains(id) {
+        if self.items.get(id) == Some(&DELETED) {
             return Err(ClientError::Rollback(format!(
                 "the Vault shows item {id}, which was deleted"
             )));
@@ -107,8 +136,7 @@ impl DeviceState {
 
     /// Remembers a deletion.
     pub fn deleted_item(&mut self, id: &str) {
-        self.items.remove(id);
-        self.deleted_items.insert(id.to_owned());
+        self.items.insert(id.to_owned(), DELETED);
     }
 
     /// `Rollback` if the Vault shows an older version of a shared copy than one seen.

@@ -98,7 +98,7 @@ impl<T: Transport + Clone> Session<T> {
             .version
             .checked_add(1)
             .ok_or_else(|| ClientError::InvalidInput("item version overflow".into()))?;
-        self.device.borrow().check_item(&item.id, version)?;
+        // A stale `item.version` is the Vault's to refuse (409): it knows the stored version.
         self.api
             .update_item(&self.seal_item(&item.id, version, &item.label, &item.slots)?)
             .await?;

@@ -3,7 +3,7 @@
 //! copy of the DEK; the copy is a versioned sealed record; an acceptance is a receipt only the
 //! recipient can make. So both sides see exactly what the sender sealed, or an error.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Session, env};
 use crate::api::{AcceptShare, Direction, NewDek, NewShare, Share, ShareUpdate};
@@ -88,7 +88,8 @@ fn failed(share: Share, error: &ClientError) -> ShareView {
 #[derive(Default)]
 struct ListKeys {
     kept: BTreeMap<String, String>,
-    connections: BTreeMap<String, (KeyPair, PublicKey)>,
+    /// Connection id → our keypair and the pinned peer key (few: a list, not a map).
+    connections: Vec<(String, (KeyPair, PublicKey))>,
 }
 
 impl<T: Transport + Clone> Session<T> {
@@ -99,12 +100,15 @@ impl<T: Transport + Clone> Session<T> {
     ) -> Result<Vec<Share>, ClientError> {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
-        let mut seen = BTreeSet::new();
+        let mut seen: Vec<String> = Vec::new();
         for _ in 0..MAX_PAGES {
             let page = self.api.shares(direction, PAGE, cursor.as_deref()).await?;
             out.extend(page.shares);
             match page.next_cursor {
-                Some(next) if seen.insert(next.clone()) => cursor = Some(next),
+                Some(next) if !seen.contains(&next) => {
+                    seen.push(next.clone());
+                    cursor = Some(next);
+                }
                 Some(_) => {
                     return Err(ClientError::Protocol(
                         "the Vault repeated a page cursor".into(),
@@ -282,9 +286,12 @@ impl<T: Transport + Clone> Session<T> {
             };
             self.open_as_sender(&share, &wrapped)?
         } else {
-            let cached = keys.connections.get(&share.connection_id);
+            let cached = keys
+                .connections
+                .iter()
+                .position(|(id, _)| *id == share.connection_id);
             let found = match cached {
-                Some(found) => {
+                Some(index) => {
                     // The sender check still applies to every share on the connection.
                     let pin = self.pin_of(&share.connection_id)?;
                     if share.sender_id != pin.peer_user_id
@@ -295,15 +302,18 @@ impl<T: Transport + Clone> Session<T> {
                             "the share's sender is not this connection's pinned peer".into(),
                         ));
                     }
-                    found
+                    index
                 }
                 None => {
                     let found = self.recipient_keys(&share).await?;
-                    keys.connections
-                        .entry(share.connection_id.clone())
-                        .or_insert(found)
+                    keys.connections.push((share.connection_id.clone(), found));
+                    keys.connections.len() - 1
                 }
             };
+            let (_, found) = keys
+                .connections
+                .get(found)
+                .ok_or_else(|| ClientError::Protocol("connection keys vanished".into()))?;
             Self::open_as_recipient(&share, found)?
         };
         let accepted = proven_acceptance(&share, &dek, legacy)?;

@@ -1,0 +1,745 @@
+//! The hostile-Vault suite: the real client (native transport) against the real server behind
+//! `covault-tamper-proxy`, one test per attack of `docs/security.md`. Each test first shows the
+//! attack taking effect (the tampered answer is what a careless client would have used), then
+//! that the client refuses it with the typed error named in `docs/security.md`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Server;
+use covault::api::Direction;
+use covault::client::{ClientError, ReqwestTransport, Session, ShareOptions};
+use covault::crypto::KdfParams;
+use serde_json::Value;
+
+const FLOOR: KdfParams = KdfParams::FLOOR;
+
+type Client = Session<ReqwestTransport>;
+
+/// A user: the session made at sign-up (an honest device) and what it takes to log in again.
+struct User {
+    session: Client,
+    email: String,
+    passphrase: String,
+    secret: String,
+}
+
+/// The Vault, the proxy in front of it, and Alice, Bob and Carol: Alice connected to Bob and
+/// to Carol, each connection seen (so pinned) by both sides.
+struct World {
+    _server: Server,
+    proxy: String,
+    alice: User,
+    bob: User,
+    carol: User,
+    ab: String,
+    ac: String,
+}
+
+fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+fn code<T>(result: Result<T, ClientError>) -> String {
+    match result {
+        Ok(_) => "Ok".into(),
+        Err(e) => e.code().to_owned(),
+    }
+}
+
+async fn signup(base: &str, name: &str) -> User {
+    let email = format!(
+        "{name}-{}@example.com",
+        &covault::crypto::new_id().expect("id")[..8]
+    );
+    let passphrase = format!("{name} passphrase");
+    let (session, kit) = Session::signup_with(
+        ReqwestTransport::new(base),
+        &email,
+        &passphrase,
+        FLOOR,
+        &|_| {},
+    )
+    .await
+    .expect("signup");
+    User {
+        session,
+        email,
+        passphrase,
+        secret: kit.secret_key.clone(),
+    }
+}
+
+async fn connect(a: &Client, b: &Client) -> String {
+    let inv = a.invite(&b.user().email).await.expect("invite");
+    let id = b
+        .accept_invitation(&inv.id, &inv.token)
+        .await
+        .expect("accept")
+        .connection
+        .id;
+    a.connection(&id).await.expect("the inviter pins it");
+    id
+}
+
+async fn world() -> World {
+    let server = Server::start(&common::sqlite(), &[]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(covault_testkit::serve(server.base.clone(), listener));
+    let (alice, bob, carol) = (
+        signup(&server.base, "alice").await,
+        signup(&server.base, "bob").await,
+        signup(&server.base, "carol").await,
+    );
+    let ab = connect(&alice.session, &bob.session).await;
+    let ac = connect(&alice.session, &carol.session).await;
+    World {
+        _server: server,
+        proxy: format!("http://{addr}"),
+        alice,
+        bob,
+        carol,
+        ab,
+        ac,
+    }
+}
+
+impl World {
+    /// `user` logging in on a fresh device through the proxy's `mode`.
+    async fn via(&self, mode: &str, user: &User) -> Result<Client, ClientError> {
+        Session::login(
+            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
+            &user.email,
+            &user.passphrase,
+            &user.secret,
+            &|_| {},
+        )
+        .await
+    }
+
+    /// `user`'s honest device, resumed through the proxy's `mode` with what it has seen.
+    async fn device_via(&self, mode: &str, user: &User) -> Result<Client, ClientError> {
+        let state = user.session.export_device_state().expect("state");
+        Session::resume(
+            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
+            &user.session.save(),
+            Some(&state),
+        )
+        .await
+    }
+
+    /// The raw JSON the proxy's `mode` answers to `GET path` for `user`: what a careless client
+    /// would have taken at face value.
+    async fn raw(&self, mode: &str, user: &Client, path: &str) -> Value {
+        reqwest::Client::new()
+            .get(format!("{}/{mode}{path}", self.proxy))
+            .bearer_auth(user.token().expect("token"))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    async fn control(&self, mode: &str, action: &str) {
+        let status = reqwest::Client::new()
+            .post(format!("{}/{mode}/{action}", self.proxy))
+            .send()
+            .await
+            .expect("send")
+            .status();
+        assert!(status.is_success(), "{mode}/{action}: {status}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dek_list_reordered_does_not_choose_the_default_dek() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = a
+        .create_item("Bank", &slots(&[("pin", "1")]))
+        .await
+        .expect("item");
+    let share = a
+        .share_item(&item.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    // The attack: the kept share DEK (which Bob holds too) is listed first, where a client
+    // that takes the first DEK as its default would pick it.
+    let listed = w.raw("reorder-deks", a, "/v1/keystore/deks").await;
+    assert_eq!(listed[0]["id"], share.id.as_str());
+    // The client takes the default DEK from its sealed account record instead.
+    let tampered = w.via("reorder-deks", &w.alice).await.expect("login");
+    assert_eq!(
+        tampered.account().default_dek_id,
+        a.account().default_dek_id
+    );
+    let new = tampered
+        .create_item("New", &slots(&[("secret", "x")]))
+        .await
+        .expect("item");
+    let stored = a.api().item(&new.id).await.expect("stored");
+    assert_eq!(stored.dek_id, a.account().default_dek_id);
+    assert_ne!(stored.dek_id, share.id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connection_redirected_to_another_peer_is_refused() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let raw = w
+        .raw(
+            "redirect-connection",
+            a,
+            &format!("/v1/connections/{}", w.ab),
+        )
+        .await;
+    assert_eq!(
+        raw["id"],
+        w.ac.as_str(),
+        "the attack answers with the Carol connection"
+    );
+    let tampered = w.via("redirect-connection", &w.alice).await.expect("login");
+    assert_eq!(code(tampered.connection(&w.ab).await), "Integrity");
+    assert_eq!(code(tampered.connections().await), "KeyMismatch");
+    // Sharing goes by the pin, so the share still reaches Bob and only Bob.
+    let item = a
+        .create_item("Bank", &slots(&[("pin", "1")]))
+        .await
+        .expect("item");
+    let share = tampered
+        .share_item(&item.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share by the pin");
+    assert_eq!(share.recipient_id, w.bob.session.user().id);
+    let read = w
+        .bob
+        .session
+        .read_share(&share.id)
+        .await
+        .expect("Bob reads");
+    assert_eq!(read.item.expect("item").slots, item.slots);
+    assert_eq!(
+        code(w.carol.session.read_share(&share.id).await),
+        "NotFound"
+    );
+
+    // A connection this device has not pinned yet is fetched, and the redirect is caught.
+    let dave = signup(w.alice.session.api().base_url(), "dave").await;
+    let inv = a.invite(&dave.email).await.expect("invite");
+    let ad = dave
+        .session
+        .accept_invitation(&inv.id, &inv.token)
+        .await
+        .expect("accept")
+        .connection
+        .id;
+    let fresh = w.via("redirect-connection", &w.alice).await.expect("login");
+    assert_eq!(
+        code(
+            fresh
+                .share_item(&item.id, &ad, &ShareOptions::default())
+                .await
+        ),
+        "Integrity"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn peer_key_swapped_after_verification_is_a_key_mismatch() {
+    let w = world().await;
+    let (a, b) = (&w.alice.session, &w.bob.session);
+    let bobs = b.connection(&w.ab).await.expect("conn").fingerprint;
+    a.verify_connection(&w.ab, Some(&bobs))
+        .await
+        .expect("verified");
+    let raw = w
+        .raw("substitute-key", a, &format!("/v1/connections/{}", w.ab))
+        .await;
+    assert_eq!(raw["peer"]["public_key"], covault_testkit::SUBSTITUTE_KEY);
+    let tampered = w.via("substitute-key", &w.alice).await.expect("login");
+    assert_eq!(code(tampered.connection(&w.ab).await), "KeyMismatch");
+    assert_eq!(code(tampered.connections().await), "KeyMismatch");
+    // A share made meanwhile is sealed to the pinned (real) key: Bob reads it.
+    let item = a
+        .create_item("Bank", &slots(&[("pin", "1")]))
+        .await
+        .expect("item");
+    let share = tampered
+        .share_item(&item.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    assert!(b.read_share(&share.id).await.expect("read").item.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_substituted_before_first_use_shows_in_the_fingerprints() {
+    let w = world().await;
+    let dave = signup(w.alice.session.api().base_url(), "dave").await;
+    let inv = w.alice.session.invite(&dave.email).await.expect("invite");
+    let ad = dave
+        .session
+        .accept_invitation(&inv.id, &inv.token)
+        .await
+        .expect("accept");
+    // Alice first sees the connection through a Vault that substitutes Dave's key: she pins
+    // it (trust on first use), but the safety numbers now differ from Dave's ...
+    let tampered = w.via("substitute-key", &w.alice).await.expect("login");
+    let alices = tampered
+        .connection(&ad.connection.id)
+        .await
+        .expect("pinned");
+    assert_ne!(alices.fingerprint, ad.fingerprint);
+    // ... in Dave's half only: Alice's half of the code is the same on both sides.
+    let halves = |f: &str| (f[..35].to_owned(), f[36..].to_owned());
+    let (mine, theirs) = (halves(&alices.fingerprint), halves(&ad.fingerprint));
+    assert!(
+        (mine.0 == theirs.0) != (mine.1 == theirs.1),
+        "exactly one half differs"
+    );
+    // Verifying with the code Dave reads out is refused.
+    assert_eq!(
+        code(
+            tampered
+                .verify_connection(&ad.connection.id, Some(&ad.fingerprint))
+                .await
+        ),
+        "KeyMismatch"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn item_id_swapped_is_integrity() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let x = a
+        .create_item("X", &slots(&[("pin", "1")]))
+        .await
+        .expect("item");
+    let y = a
+        .create_item("Y", &slots(&[("pin", "2")]))
+        .await
+        .expect("item");
+    let raw = w.raw("swap-item", a, &format!("/v1/items/{}", x.id)).await;
+    assert_eq!(raw["id"], y.id.as_str(), "the attack answers X with Y");
+    let tampered = w.via("swap-item", &w.alice).await.expect("login");
+    assert_eq!(code(tampered.get_item(&x.id).await), "Integrity");
+    assert_eq!(code(tampered.list_items().await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn item_rolled_back_one_version_is_a_rollback() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let v1 = a
+        .create_item("Bank", &slots(&[("password", "old")]))
+        .await
+        .expect("item");
+    w.control("rollback", "__record").await;
+    let first = w.via("rollback", &w.alice).await.expect("login");
+    first.get_item(&v1.id).await.expect("v1 recorded");
+    let mut next = v1.clone();
+    next.slots.insert("password".into(), "new".into());
+    a.update_item(&next).await.expect("v2");
+    w.control("rollback", "__replay").await;
+    // A careless client (a fresh device) takes the old version, an old password, at face value.
+    let fresh = w.via("rollback", &w.alice).await.expect("login");
+    let old = fresh.get_item(&v1.id).await.expect("served v1");
+    assert_eq!((old.version, old.slots["password"].as_str()), (1, "old"));
+    // The device that saw version 2 refuses it.
+    let device = w.device_via("rollback", &w.alice).await.expect("resume");
+    assert_eq!(code(device.get_item(&v1.id).await), "Rollback");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleted_item_brought_back_is_a_rollback() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = a
+        .create_item("Old", &slots(&[("k", "v")]))
+        .await
+        .expect("item");
+    w.control("rollback", "__record").await;
+    let first = w.via("rollback", &w.alice).await.expect("login");
+    first.list_items().await.expect("recorded");
+    a.delete_item(&item.id).await.expect("delete");
+    w.control("rollback", "__replay").await;
+    let device = w.device_via("rollback", &w.alice).await.expect("resume");
+    assert_eq!(code(device.get_item(&item.id).await), "Rollback");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slot_dropped_is_integrity() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = a
+        .create_item("Bank", &slots(&[("a", "1"), ("b", "2")]))
+        .await
+        .expect("item");
+    let raw = w
+        .raw("drop-slot", a, &format!("/v1/items/{}", item.id))
+        .await;
+    assert_eq!(raw["slots"].as_object().expect("slots").len(), 1);
+    let tampered = w.via("drop-slot", &w.alice).await.expect("login");
+    assert_eq!(code(tampered.get_item(&item.id).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slot_moved_from_another_item_is_integrity() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let x = a
+        .create_item("X", &slots(&[("password", "x")]))
+        .await
+        .expect("item");
+    let y = a
+        .create_item("Y", &slots(&[("password", "y")]))
+        .await
+        .expect("item");
+    let stored_y = a.api().item(&y.id).await.expect("y");
+    let raw = w.raw("move-slot", a, &format!("/v1/items/{}", x.id)).await;
+    assert_eq!(
+        raw["slots"]["password"],
+        stored_y.slots["password"].as_str()
+    );
+    let tampered = w.via("move-slot", &w.alice).await.expect("login");
+    assert_eq!(code(tampered.get_item(&x.id).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
+    let w = world().await;
+    let (a, b) = (&w.alice.session, &w.bob.session);
+    let item = a
+        .create_item("Bank", &slots(&[("password", "old")]))
+        .await
+        .expect("item");
+    let share = a
+        .share_item(&item.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    w.control("rollback", "__record").await;
+    let first = w.via("rollback", &w.bob).await.expect("login");
+    first.read_share(&share.id).await.expect("v1 recorded");
+    let mut next = item.clone();
+    next.slots.insert("password".into(), "new".into());
+    a.update_item(&next).await.expect("item v2");
+    a.update_share(&share.id, &item.id).await.expect("copy v2");
+    assert_eq!(
+        b.read_share(&share.id)
+            .await
+            .expect("v2")
+            .item
+            .expect("item")
+            .version,
+        2
+    );
+    w.control("rollback", "__replay").await;
+    let fresh = w.via("rollback", &w.bob).await.expect("login");
+    let old = fresh
+        .read_share(&share.id)
+        .await
+        .expect("served v1")
+        .item
+        .expect("item");
+    assert_eq!(
+        old.slots["password"], "old",
+        "a careless client shows the stale copy"
+    );
+    let device = w.device_via("rollback", &w.bob).await.expect("resume");
+    assert_eq!(code(device.read_share(&share.id).await), "Rollback");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_shares_contents_swapped_is_integrity_per_share() {
+    let w = world().await;
+    let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
+    // Carol's share is the oldest, so the proxy swaps Alice's two (the newest) in the list.
+    let cb = connect(c, b).await;
+    let ci = c
+        .create_item("Carol", &slots(&[("k", "c")]))
+        .await
+        .expect("item");
+    let from_carol = c
+        .share_item(&ci.id, &cb, &ShareOptions::default())
+        .await
+        .expect("share");
+    let x = a
+        .create_item("X", &slots(&[("k", "x")]))
+        .await
+        .expect("item");
+    let y = a
+        .create_item("Y", &slots(&[("k", "y")]))
+        .await
+        .expect("item");
+    let sx = a
+        .share_item(&x.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    let sy = a
+        .share_item(&y.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    let raw = w
+        .raw("swap-shares", b, &format!("/v1/shares/{}", sx.id))
+        .await;
+    let honest_y = b.api().share(&sy.id).await.expect("sy");
+    assert_eq!(
+        raw["sealed_dek"],
+        honest_y.sealed_dek.expect("sealed").as_str()
+    );
+    let tampered = w.via("swap-shares", &w.bob).await.expect("login");
+    assert_eq!(code(tampered.read_share(&sx.id).await), "Integrity");
+    let all = tampered
+        .read_all_incoming()
+        .await
+        .expect("the list still comes");
+    assert_eq!(all.len(), 3);
+    let by_id = |id: &str| all.iter().find(|v| v.share.id == id).expect("listed");
+    for id in [&sx.id, &sy.id] {
+        let error = by_id(id).error.as_ref().expect("this share fails");
+        assert_eq!(error.code, "Integrity");
+    }
+    assert_eq!(
+        by_id(&from_carol.id)
+            .item
+            .as_ref()
+            .expect("Carol's opens")
+            .slots,
+        ci.slots,
+        "one bad share does not block the others"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terms_rewritten_are_integrity_for_both_parties() {
+    let w = world().await;
+    let (a, b) = (&w.alice.session, &w.bob.session);
+    let item = a
+        .create_item("Bank", &slots(&[("k", "v")]))
+        .await
+        .expect("item");
+    let opts = ShareOptions {
+        terms: Some("Read only.".into()),
+        acceptance_required: true,
+        expires_at: None,
+    };
+    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
+    let raw = w
+        .raw("rewrite-terms", b, &format!("/v1/shares/{}", share.id))
+        .await;
+    assert_eq!(raw["terms"], "The sender may sell your data.");
+    let tb = w.via("rewrite-terms", &w.bob).await.expect("login");
+    assert_eq!(code(tb.accept_share(&share.id).await), "Integrity");
+    assert!(
+        b.api()
+            .share(&share.id)
+            .await
+            .expect("share")
+            .accepted_at
+            .is_none(),
+        "nothing was accepted on rewritten terms"
+    );
+    let listed = tb.list_shares(Direction::Incoming).await.expect("list");
+    assert_eq!(listed[0].error.as_ref().expect("flagged").code, "Integrity");
+    let ta = w.via("rewrite-terms", &w.alice).await.expect("login");
+    assert_eq!(code(ta.read_share(&share.id).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expiry_removed_is_integrity() {
+    let w = world().await;
+    let (a, b) = (&w.alice.session, &w.bob.session);
+    let item = a
+        .create_item("Bank", &slots(&[("k", "v")]))
+        .await
+        .expect("item");
+    let opts = ShareOptions {
+        expires_at: Some("2099-01-01T00:00:00Z".into()),
+        ..ShareOptions::default()
+    };
+    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
+    let raw = w
+        .raw("drop-expiry", b, &format!("/v1/shares/{}", share.id))
+        .await;
+    assert!(raw["expires_at"].is_null());
+    let tampered = w.via("drop-expiry", &w.bob).await.expect("login");
+    assert_eq!(code(tampered.read_share(&share.id).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_share_served_anyway_is_refused_by_the_client() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = a
+        .create_item("Bank", &slots(&[("k", "v")]))
+        .await
+        .expect("item");
+    let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let opts = ShareOptions {
+        expires_at: Some(
+            soon.format(&time::format_description::well_known::Rfc3339)
+                .expect("format"),
+        ),
+        ..ShareOptions::default()
+    };
+    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
+    w.control("rollback", "__record").await;
+    let b = w.via("rollback", &w.bob).await.expect("login");
+    b.read_share(&share.id)
+        .await
+        .expect("readable before expiry");
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(
+        code(w.bob.session.read_share(&share.id).await),
+        "NotFound",
+        "the honest Vault no longer serves it"
+    );
+    w.control("rollback", "__replay").await;
+    assert_eq!(code(b.read_share(&share.id).await), "Expired");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acceptance_forged_is_integrity_for_the_sender() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = a
+        .create_item("Bank", &slots(&[("k", "v")]))
+        .await
+        .expect("item");
+    let opts = ShareOptions {
+        terms: Some("Read only.".into()),
+        acceptance_required: true,
+        expires_at: None,
+    };
+    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
+    let raw = w
+        .raw("forge-acceptance", a, &format!("/v1/shares/{}", share.id))
+        .await;
+    assert!(
+        raw["accepted_at"].is_string(),
+        "the attack claims acceptance"
+    );
+    for mode in ["forge-acceptance", "forge-receipt"] {
+        let ta = w.via(mode, &w.alice).await.expect("login");
+        assert_eq!(code(ta.read_share(&share.id).await), "Integrity", "{mode}");
+        let listed = ta.list_shares(Direction::Outgoing).await.expect("list");
+        let view = listed
+            .iter()
+            .find(|v| v.share.id == share.id)
+            .expect("listed");
+        assert!(!view.accepted, "{mode}");
+        assert_eq!(
+            view.error.as_ref().expect("flagged").code,
+            "Integrity",
+            "{mode}"
+        );
+    }
+    // A genuine acceptance is proven.
+    w.bob.session.accept_share(&share.id).await.expect("accept");
+    assert!(a.read_share(&share.id).await.expect("read").accepted);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_users_kek_is_integrity() {
+    let w = world().await;
+    // The proxy learns Bob's wrapped KEK when Bob logs in through it ...
+    w.via("other-kek", &w.bob).await.expect("Bob logs in");
+    let honest_bob = w.bob.session.api().kek().await.expect("kek").wrapped_kek;
+    let raw = w
+        .raw("other-kek", &w.alice.session, "/v1/keystore/kek")
+        .await;
+    assert_eq!(
+        raw["wrapped_kek"],
+        honest_bob.as_str(),
+        "... and serves it to Alice"
+    );
+    assert_eq!(code(w.via("other-kek", &w.alice).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_record_withheld_is_caught() {
+    let w = world().await;
+    let raw = reqwest::Client::new()
+        .get(format!("{}/drop-state/v1/keystore/state", w.proxy))
+        .bearer_auth(w.alice.session.token().expect("token"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(raw.status(), 404, "the attack hides the account record");
+    // The device that has seen the record: Rollback.
+    assert_eq!(code(w.device_via("drop-state", &w.alice).await), "Rollback");
+    // A fresh device: the record it would write already exists, so the lie shows.
+    assert_eq!(code(w.via("drop-state", &w.alice).await), "Protocol");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logged_in_as_another_user_id_is_integrity() {
+    let w = world().await;
+    let raw: Value = reqwest::Client::new()
+        .get(format!("{}/other-user/v1/users/me", w.proxy))
+        .bearer_auth(w.alice.session.token().expect("token"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert_ne!(raw["id"], w.alice.session.user().id.as_str());
+    assert_eq!(code(w.via("other-user", &w.alice).await), "Integrity");
+    assert_eq!(
+        code(w.device_via("other-user", &w.alice).await),
+        "Integrity"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
+    let w = world().await;
+    let (a, b) = (&w.alice.session, &w.bob.session);
+    let item = a
+        .create_item(
+            "Bank",
+            &slots(&[("a-password", "hunter2"), ("b-username", "alice")]),
+        )
+        .await
+        .expect("item");
+    let share = a
+        .share_item(&item.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    let honest = w.via("pass", &w.bob).await.expect("login");
+    assert_eq!(
+        honest
+            .read_share(&share.id)
+            .await
+            .expect("read")
+            .item
+            .expect("item")
+            .slots,
+        item.slots
+    );
+    for mode in ["flip-byte", "swap-slots"] {
+        let raw = w.raw(mode, a, &format!("/v1/items/{}", item.id)).await;
+        let stored = a.api().item(&item.id).await.expect("stored");
+        assert_ne!(
+            raw["slots"]["a-password"],
+            stored.slots["a-password"].as_str(),
+            "{mode}"
+        );
+        let ta = w.via(mode, &w.alice).await.expect("login");
+        assert_eq!(code(ta.get_item(&item.id).await), "Integrity", "{mode}");
+        let tb = w.via(mode, &w.bob).await.expect("login");
+        assert_eq!(code(tb.read_share(&share.id).await), "Integrity", "{mode}");
+    }
+    let _ = b;
+    assert_eq!(code(w.via("weak-kdf", &w.alice).await), "KdfTooWeak");
+}
