@@ -362,3 +362,35 @@ pub fn progress() -> impl Fn(Progress) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_untrusted_vault_errors_are_one_line_with_what_they_mean() {
+        let cases = [
+            (
+                ClientError::Rollback("the Vault shows version 1 of item i".into()),
+                "rollback: the Vault shows version 1 of item i (the Vault served older data than this device has seen; it may be compromised)",
+            ),
+            (
+                ClientError::KeyMismatch("the fingerprints differ".into()),
+                "key mismatch: the fingerprints differ (the Vault may have substituted a key",
+            ),
+            (
+                ClientError::Integrity("another record".into()),
+                "integrity check failed: another record (",
+            ),
+            (
+                ClientError::Expired("2020-01-01T00:00:00Z".into()),
+                "this share expired at 2020-01-01T00:00:00Z",
+            ),
+        ];
+        for (error, expect) in cases {
+            let line = describe(error);
+            assert!(line.starts_with(expect), "{line}");
+            assert!(!line.contains('\n'), "{line}");
+        }
+    }
+}
