@@ -22,6 +22,8 @@ fi
 
 say "native tests (crypto core, server on SQLite and PostgreSQL)"
 cargo test --workspace --all-targets
+say "doc tests (the crate guide in src/lib.rs)"
+cargo test --doc -p covault --features native-client
 
 say "schemathesis: every route fuzzed from the OpenAPI document, no 5xx allowed"
 cargo build -q -p covault-server -p covault-cli

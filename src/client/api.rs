@@ -193,13 +193,14 @@ impl<T: Transport> Api<T> {
         same_id("DEK", id, &record.id)?;
         Ok(record)
     }
-    /// `GET /v1/keystore/state`: the sealed account record, or `None` if there is none.
+    /// `GET /v1/keystore/state`: the sealed account record, or `None` if there is none
+    /// (the Vault answers `null`; a 404 is taken the same way).
     pub async fn account_state(&self) -> Result<Option<AccountState>, ClientError> {
         match self
             .call("GET", "/v1/keystore/state".into(), None::<&()>)
             .await
         {
-            Ok(state) => Ok(Some(state)),
+            Ok(state) => Ok(state),
             Err(ClientError::NotFound(_)) => Ok(None),
             Err(other) => Err(other),
         }

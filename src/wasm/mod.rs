@@ -1,5 +1,6 @@
 //! The thin wasm-bindgen layer: JS names, `string`/`Uint8Array` in and out, errors as JS
-//! `Error`s. No logic lives here; every function forwards to [`crate::crypto`].
+//! `Error`s. No logic lives here: the primitives forward to [`crate::crypto`], and the
+//! `Covault` class to [`crate::client::Session`].
 //!
 //! JavaScript only ever holds opaque handles (`Kek`, `Dek`, `KeyPair`, `SecretKey`,
 //! `AccountKeys`) whose secrets stay in wasm memory and are zeroized by `free()`.

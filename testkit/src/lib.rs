@@ -20,7 +20,7 @@
 //! | `/forge-acceptance` | marks a share that needs acceptance as accepted (`accepted_at` = `created_at`), without a receipt |
 //! | `/forge-receipt` | the same, with a well-formed receipt of the proxy's own |
 //! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
-//! | `/drop-state` | answers `GET /v1/keystore/state` with 404, as if there were no account record |
+//! | `/drop-state` | answers `GET /v1/keystore/state` with `null`, as if there were no account record |
 //! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |
 //! | `/rollback` | after `POST /rollback/__record`, remembers the first answer seen for each item and share (by path, and by id in lists); after `POST /rollback/__replay`, serves those remembered answers instead of newer ones, and instead of a 404 for what was deleted or has expired since. Without `__record` it passes everything through |
 
@@ -139,13 +139,8 @@ async fn proxy(State(up): State<Upstream>, req: Request) -> Response {
         headers: &headers,
     };
     if mode == "drop-state" && call.route == "GET /v1/keystore/state" {
-        let body = r#"{"error":{"code":"NotFound","message":"not found"}}"#;
-        return (
-            StatusCode::NOT_FOUND,
-            [("content-type", "application/json")],
-            body,
-        )
-            .into_response();
+        let json = [("content-type", "application/json")];
+        return (StatusCode::OK, json, "null").into_response();
     }
     let (status, text) = match forward(&up, method, &call.path, &headers, body).await {
         Ok(r) => r,

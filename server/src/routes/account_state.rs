@@ -14,19 +14,25 @@ use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use crate::validate;
 
-/// The caller's account record, or 404 if none was ever written.
+/// The caller's account record, or `null` if none was ever written (a 200 rather than a 404:
+/// every new account asks once, and browsers log each 404 as an error).
 #[utoipa::path(get, path = "/v1/keystore/state",
-    responses((status = 200, body = AccountState), (status = 404)), security(("bearer" = [])))]
-pub async fn get(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AccountState>> {
+    responses((status = 200, body = Option<AccountState>)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Option<AccountState>>> {
     let row = sqlx::query("SELECT version, sealed FROM account_states WHERE user_id = $1")
         .bind(&caller.user_id)
         .fetch_optional(&state.db.pool)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(AccountState {
+        .await?;
+    let Some(row) = row else {
+        return Ok(Json(None));
+    };
+    Ok(Json(Some(AccountState {
         version: u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or_default(),
         sealed: row.try_get("sealed")?,
-    }))
+    })))
 }
 
 /// Writes the caller's account record as the next version (1 for the first); any other version
