@@ -9,8 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "covault", version, after_help = WALKTHROUGH)]
 pub struct Cli {
-    /// The Vault's URL. Also COVAULT_VAULT_URL, or COVAULT_VAULT_URL=… in ./.covault.env;
-    /// commands with -a default to the Vault in the auth file.
+    /// The Vault's URL (https://, or http:// for a Vault on this machine). Also
+    /// COVAULT_VAULT_URL, or COVAULT_VAULT_URL=… in ./.covault.env. Commands with an auth file
+    /// use the Vault it was made with, and refuse a different one named here.
     #[arg(long, global = true, env = "COVAULT_VAULT_URL")]
     pub vault: Option<String>,
     /// Print JSON instead of YAML.
@@ -25,6 +26,7 @@ const WALKTHROUGH: &str = "The guide, in short:
   covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml
   covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml
   covault connections:create -c .connection_config.yaml
+  covault connections:verify -a .alice.yaml CONN --fingerprint '12345 …'   # the code Bob reads out
   covault items:create -i item.yaml -a .alice.yaml
   covault shares:create-config --from .alice.yaml --connection-id CONN --item-id ITEM > .share_config.yaml
   covault shares:create -c .share_config.yaml
@@ -67,7 +69,7 @@ pub enum Command {
     /// Create a user and print its auth file.
     #[command(
         name = "users:create",
-        after_help = "Example:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened."
+        after_help = "Example:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened.\nWhat this device has seen is kept beside the auth file, in .alice.yaml.state (0600)."
     )]
     UsersCreate {
         /// The new account's email.
@@ -82,7 +84,7 @@ pub enum Command {
     /// Open a new session for an existing user and print (or refresh) its auth file.
     #[command(
         name = "users:login",
-        after_help = "Examples:\n  covault users:login -a .alice.yaml -p 'alice passphrase'       # refresh an expired session in place\n  covault users:login -e alice@example.com --secret-key CV1-… -p '…' > .alice.yaml"
+        after_help = "Examples:\n  covault users:login -a .alice.yaml -p 'alice passphrase'       # refresh an expired session in place\n  covault users:login -e alice@example.com --secret-key CV1-… -p '…' -o .alice.yaml\n\nThe device state beside the auth file (.alice.yaml.state) is kept and taken up."
     )]
     UsersLogin {
         /// An existing auth file to refresh (its email and secret key are used, and it is rewritten).
@@ -96,6 +98,9 @@ pub enum Command {
         secret_key: Option<String>,
         #[command(flatten)]
         passphrase: Passphrase,
+        /// Write the auth file here (mode 0600) instead of to standard output (without -a).
+        #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "auth")]
+        output: Option<PathBuf>,
     },
     /// Show the user of an auth file.
     #[command(
@@ -141,7 +146,7 @@ pub enum Command {
     /// Replace an item's label and slots from a file of kind Item.
     #[command(
         name = "items:update",
-        after_help = "Example:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n\nThen `covault shares:update` re-shares the new version."
+        after_help = "Examples:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n  covault items:get -a .alice.yaml ITEM_ID > item.yaml   # edit, then:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n\nIf item.yaml has the version items:get printed, exactly that version is replaced: when the item\nwas changed since, the update is refused (read it again). Without one, the current version is replaced.\nThen `covault shares:update` re-shares the new version."
     )]
     ItemsUpdate {
         /// The item id.
@@ -213,12 +218,26 @@ pub enum Command {
         #[arg(long)]
         token: String,
     },
-    /// List your connections with their fingerprints.
+    /// List your connections with their fingerprints and whether you verified them.
     #[command(
         name = "connections:list",
-        after_help = "Example:\n  covault connections:list -a .alice.yaml\n\nCompare each fingerprint with your peer's over another channel: if they differ, the Vault substituted a key."
+        after_help = "Example:\n  covault connections:list -a .alice.yaml\n\nCompare each fingerprint with your peer's over another channel: if they differ, the Vault substituted a key.\nWhen they match, mark the connection verified with connections:verify."
     )]
     ConnectionsList {
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Mark a connection verified, once you and your peer compared its fingerprint.
+    #[command(
+        name = "connections:verify",
+        after_help = "Examples:\n  covault connections:verify -a .alice.yaml CONNECTION_ID --fingerprint '12345 67890 …'\n  covault connections:verify -a .alice.yaml CONNECTION_ID     # you compared the codes yourself\n\nWith --fingerprint (the 60 digits your peer reads out, spaces optional) the code is checked first:\nif it differs, nothing is marked and the command fails with a key mismatch (the Vault substituted a key)."
+    )]
+    ConnectionsVerify {
+        /// The connection id.
+        id: String,
+        /// The fingerprint your peer sees, to check against yours.
+        #[arg(long, value_name = "DIGITS")]
+        fingerprint: Option<String>,
         #[command(flatten)]
         auth: Auth,
     },

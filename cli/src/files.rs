@@ -1,5 +1,6 @@
 //! The files the CLI reads and writes: the auth file (a credential, written 0600, never
-//! holding the passphrase), item files, and the connection and share configs.
+//! holding the passphrase), the device state beside it, item files, and the connection and
+//! share configs.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -64,6 +65,48 @@ pub fn auth_yaml(session: &SavedSession) -> Result<String, String> {
     ))
 }
 
+/// Where the device state of an auth file lives: beside it, `PATH.state`.
+pub fn state_path(auth: &Path) -> PathBuf {
+    let mut name = auth.file_name().unwrap_or_default().to_owned();
+    name.push(".state");
+    auth.with_file_name(name)
+}
+
+/// The device state saved beside an auth file, if there is one (none: a fresh device).
+pub fn read_state(auth: &Path) -> Result<Option<String>, String> {
+    let path = state_path(auth);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text.trim().to_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Saves the device state beside an auth file (atomically, mode 0600).
+pub fn write_state(auth: &Path, sealed: &str) -> Result<(), String> {
+    write_private(&state_path(auth), &format!("{sealed}\n"))
+}
+
+/// The file standard output was redirected to (`> .alice.yaml`), when it is a regular file
+/// whose path can be told (Linux), so that the device state can be saved beside it.
+pub fn stdout_path() -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+        let open = std::fs::File::from(fd).metadata().ok()?;
+        if !open.is_file() {
+            return None;
+        }
+        let path = std::fs::read_link("/proc/self/fd/1").ok()?;
+        let named = std::fs::metadata(&path).ok()?;
+        (named.dev() == open.dev() && named.ino() == open.ino()).then_some(path)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
 /// Writes a file atomically (temporary file, then rename) with mode 0600, so that a failure
 /// never leaves a half-written credential.
 pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
@@ -114,10 +157,17 @@ pub fn print_private(text: &str) -> Result<(), String> {
 }
 
 /// An item file: `kind: Item`, `spec: {label, slots}`; slots as a map or as a list of
-/// `{name, value}`.
+/// `{name, value}`. The `id` and `version` that `items:get` prints may stay in: `items:update`
+/// then writes over exactly that version (and checks the id), `items:create` ignores them.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemSpec {
+    /// The item id, as `items:get` prints it.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The version the item was read at, as `items:get` prints it.
+    #[serde(default)]
+    pub version: Option<u64>,
     /// The label.
     pub label: String,
     /// The slots.

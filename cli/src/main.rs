@@ -6,11 +6,15 @@ mod cli;
 mod commands;
 mod files;
 mod output;
+mod vault_url;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> std::process::ExitCode {
-    let cli = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let vault_from_flag =
+        matches.value_source("vault") == Some(clap::parser::ValueSource::CommandLine);
+    let cli = cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -21,10 +25,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    match runtime.block_on(commands::run(cli, vault_from_flag)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            // One line, whatever the message holds.
+            let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("error: {line}");
             std::process::ExitCode::FAILURE
         }
     }

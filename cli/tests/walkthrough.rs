@@ -1,12 +1,16 @@
 //! The guide's walkthrough, command for command, with the real `covault` binary against a
 //! fresh covault-server on an ephemeral port; every output is checked. Then the ways a person
-//! gets it wrong, each a one-line error and a non-zero exit.
+//! gets it wrong, each a one-line error and a non-zero exit, and the device state the CLI
+//! keeps beside each auth file.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use clap::Parser;
+use covault::client::{Api, DeviceState, ReqwestTransport, SavedSession};
+use covault::crypto::aead::SymmetricKey;
+use covault::crypto::{Envelope, Kek};
 use serde_json::Value;
 
 async fn vault(extra: &[&str]) -> (String, PathBuf) {
@@ -32,7 +36,8 @@ async fn vault(extra: &[&str]) -> (String, PathBuf) {
     (format!("http://{addr}"), dir)
 }
 
-/// Runs a shell line in `dir` with `covault` on the PATH, as a person would type it.
+/// Runs a shell line in `dir` with `covault` on the PATH, as a person would type it, with
+/// `COVAULT_VAULT_URL` set to `vault` (unset when empty).
 fn sh(dir: &Path, vault: &str, line: &str) -> Output {
     let bin = Path::new(env!("CARGO_BIN_EXE_covault"))
         .parent()
@@ -43,14 +48,18 @@ fn sh(dir: &Path, vault: &str, line: &str) -> Output {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    Command::new("sh")
+    let mut command = Command::new("sh");
+    command
         .args(["-c", line])
         .current_dir(dir)
         .env("PATH", path)
-        .env("COVAULT_VAULT_URL", vault)
-        .env_remove("COVAULT_PASSPHRASE")
-        .output()
-        .expect("run sh")
+        .env_remove("COVAULT_PASSPHRASE");
+    if vault.is_empty() {
+        command.env_remove("COVAULT_VAULT_URL");
+    } else {
+        command.env("COVAULT_VAULT_URL", vault);
+    }
+    command.output().expect("run sh")
 }
 
 /// Runs a line that must succeed; returns stdout.
@@ -84,6 +93,38 @@ fn fails(dir: &Path, vault: &str, line: &str, expect: &str) {
 
 fn yaml(text: &str) -> Value {
     serde_yaml_ng::from_str(text).expect("YAML output")
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// The saved session in an auth file.
+fn saved(path: &Path) -> SavedSession {
+    let doc = yaml(&std::fs::read_to_string(path).unwrap());
+    serde_yaml_ng::from_value(serde_yaml_ng::to_value(&doc["spec"]).unwrap()).unwrap()
+}
+
+/// The KEK of an auth file's user, as the CLI unwraps it (to open or forge device states).
+async fn kek(auth: &Path) -> Kek {
+    let saved = saved(auth);
+    let api = Api::new(ReqwestTransport::new(&saved.vault_url))
+        .with_token(Some(saved.session_token.clone()));
+    let wrapped = Envelope::parse(&api.kek().await.unwrap().wrapped_kek).unwrap();
+    let unlock = SymmetricKey::from_base64url(&saved.unlock_key).unwrap();
+    Kek::unwrap_with_unlock_key(&unlock, &saved.user_id, &wrapped).unwrap()
+}
+
+/// The device state the CLI keeps beside an auth file, opened.
+async fn device_state(auth: &Path) -> DeviceState {
+    let mut state = auth.as_os_str().to_owned();
+    state.push(".state");
+    let text = std::fs::read_to_string(&state).unwrap();
+    DeviceState::open(&kek(auth).await, &text).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -122,6 +163,9 @@ async fn the_walkthrough_as_written() {
                 .unwrap()
                 .starts_with("CV1-")
         );
+        // The device state, beside it from the start (stdout was the file), also 0600.
+        let state = dir.join(format!("{file}.state"));
+        assert_eq!(mode(&state), 0o600, "{file}.state is private");
     }
     let user = yaml(&ok(&dir, &url, "covault users:get -a .alice.yaml"));
     assert_eq!(
@@ -153,12 +197,56 @@ async fn the_walkthrough_as_written() {
     assert_eq!(conn["kind"], "Connection");
     assert_eq!(conn["spec"]["toName"], "Robert");
     assert_eq!(conn["spec"]["fingerprintsMatch"], true);
+    assert_eq!(conn["spec"]["verified"], false);
     let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
+    let fingerprint = conn["spec"]["fingerprint"].as_str().unwrap().to_owned();
+    assert!(
+        fingerprint.split(' ').count() == 12
+            && fingerprint
+                .split(' ')
+                .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())),
+        "a safety number of 12 groups of 5 digits: {fingerprint}"
+    );
     let listed = yaml(&ok(&dir, &url, "covault connections:list -a .bob.yaml"));
     assert_eq!(listed["spec"][0]["id"], conn_id.as_str());
     assert_eq!(
         listed["spec"][0]["fingerprint"], conn["spec"]["fingerprint"],
         "Bob sees the same fingerprint"
+    );
+    assert_eq!(listed["spec"][0]["verified"], false);
+
+    // Alice verifies with the code Bob reads out; a wrong code is a key mismatch and marks
+    // nothing.
+    let mut wrong = fingerprint.clone().into_bytes();
+    wrong[0] = if wrong[0] == b'9' { b'0' } else { wrong[0] + 1 };
+    let wrong = String::from_utf8(wrong).unwrap();
+    fails(
+        &dir,
+        &url,
+        &format!("covault connections:verify -a .alice.yaml {conn_id} --fingerprint '{wrong}'"),
+        "key mismatch",
+    );
+    assert_eq!(
+        yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"))["spec"][0]["verified"],
+        false
+    );
+    let verified = yaml(&ok(
+        &dir,
+        &url,
+        &format!(
+            "covault connections:verify -a .alice.yaml {conn_id} --fingerprint '{fingerprint}'"
+        ),
+    ));
+    assert_eq!(verified["kind"], "Connection");
+    assert_eq!(verified["spec"]["id"], conn_id.as_str());
+    assert_eq!(verified["spec"]["verified"], true);
+    let listed = yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"));
+    assert_eq!(listed["spec"][0]["verified"], true);
+    assert_eq!(listed["spec"][0]["fingerprint"], fingerprint.as_str());
+    assert_eq!(
+        yaml(&ok(&dir, &url, "covault connections:list -a .bob.yaml"))["spec"][0]["verified"],
+        false,
+        "each side verifies for itself"
     );
 
     // An item.
@@ -169,6 +257,7 @@ async fn the_walkthrough_as_written() {
         "covault items:create -i item.yaml -a .alice.yaml",
     ));
     assert_eq!(item["spec"]["slots"]["password"], "hunter2");
+    assert_eq!(item["spec"]["version"], 1);
     let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
     let items = yaml(&ok(&dir, &url, "covault items:list -a .alice.yaml"));
     assert_eq!(items["spec"][0]["label"], "My bank");
@@ -197,12 +286,20 @@ async fn the_walkthrough_as_written() {
     assert_eq!(share["kind"], "Share");
     assert_eq!(share["spec"]["to"], "bob@example.com");
     assert_eq!(share["spec"]["terms"], "Do not forward");
+    assert_eq!(share["spec"]["accepted"], false);
+    assert!(share["spec"].get("accepted_at").is_none());
     let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
 
     // Bob's incoming list, Alice's outgoing list, Bob reads the item.
     let incoming = yaml(&ok(&dir, &url, "covault shares:list -a .bob.yaml"));
     assert_eq!(incoming["spec"][0]["id"], share_id.as_str());
     assert_eq!(incoming["spec"][0]["from"], "alice@example.com");
+    assert_eq!(incoming["spec"][0]["terms"], "Do not forward");
+    assert_eq!(incoming["spec"][0]["accepted"], false);
+    assert!(
+        incoming["spec"][0].get("error").is_none(),
+        "the share passed its checks"
+    );
     let outgoing = yaml(&ok(
         &dir,
         &url,
@@ -217,6 +314,8 @@ async fn the_walkthrough_as_written() {
     assert_eq!(read["kind"], "IncomingShare");
     assert_eq!(read["spec"]["item"]["slots"]["password"], "hunter2");
     assert_eq!(read["spec"]["item"]["label"], "My bank");
+    assert_eq!(read["spec"]["share"]["id"], share_id.as_str());
+    assert_eq!(read["spec"]["share"]["version"], 1);
     let json: Value = serde_json::from_str(&ok(
         &dir,
         &url,
@@ -229,18 +328,38 @@ async fn the_walkthrough_as_written() {
         "kind: Item\nspec:\n  label: My bank\n  slots:\n    username: alice\n    password: correct horse\n",
     )
     .unwrap();
+    let state_before = std::fs::read_to_string(dir.join(".alice.yaml.state")).unwrap();
+    device_state(&dir.join(".alice.yaml"))
+        .await
+        .check_item(&item_id, 1)
+        .expect("version 1 is the newest Alice's device has seen");
     let changed = yaml(&ok(
         &dir,
         &url,
         &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
     ));
     assert_eq!(changed["spec"]["slots"]["password"], "correct horse");
+    assert_eq!(changed["spec"]["version"], 2);
+    // The device state was saved again, and now refuses version 1.
+    assert_ne!(
+        std::fs::read_to_string(dir.join(".alice.yaml.state")).unwrap(),
+        state_before
+    );
+    assert_eq!(mode(&dir.join(".alice.yaml.state")), 0o600);
+    assert!(
+        device_state(&dir.join(".alice.yaml"))
+            .await
+            .check_item(&item_id, 1)
+            .is_err(),
+        "the device state remembers version 2"
+    );
     let updated = yaml(&ok(
         &dir,
         &url,
         &format!("covault shares:update -a .alice.yaml {share_id} --item-id {item_id}"),
     ));
     assert_eq!(updated["spec"]["id"], share_id.as_str());
+    assert_eq!(updated["spec"]["version"], 2);
     let reread = yaml(&ok(
         &dir,
         &url,
@@ -274,16 +393,88 @@ async fn the_walkthrough_as_written() {
         "covault shares:create -c .share_config.yaml --acceptance-required --expires-at 2099-01-01T00:00:00Z",
     ));
     let gated_id = gated["spec"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(gated["spec"]["acceptance_required"], true);
+    assert_eq!(gated["spec"]["accepted"], false);
     fails(
         &dir,
         &url,
         &format!("covault shares:get-incoming -a .bob.yaml {gated_id}"),
         "must be accepted first",
     );
-    ok(
+    let accepted = yaml(&ok(
         &dir,
         &url,
         &format!("covault shares:accept -a .bob.yaml {gated_id}"),
+    ));
+    assert_eq!(accepted["spec"]["accepted"], true);
+    let outgoing = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:list -t outgoing -a .alice.yaml",
+    ));
+    assert_eq!(outgoing["spec"][0]["id"], gated_id.as_str());
+    assert_eq!(
+        outgoing["spec"][0]["accepted"], true,
+        "Alice sees the acceptance, proven by Bob's receipt"
+    );
+
+    // An acceptance without a genuine receipt (here sent straight to the API) fails its checks:
+    // that share is listed with its error, the others as before.
+    let forged = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml --acceptance-required",
+    ));
+    let forged_id = forged["spec"]["id"].as_str().unwrap().to_owned();
+    let bob = saved(&dir.join(".bob.yaml"));
+    let receipt = kek(&dir.join(".bob.yaml"))
+        .await
+        .seal_record("not a receipt", b"accepted")
+        .unwrap()
+        .to_string();
+    Api::new(ReqwestTransport::new(&url))
+        .with_token(Some(bob.session_token.clone()))
+        .accept_share(&forged_id, &covault::api::AcceptShare { receipt })
+        .await
+        .unwrap();
+    for line in [
+        "covault shares:list -t outgoing -a .alice.yaml",
+        "covault shares:list -a .bob.yaml",
+    ] {
+        let out = sh(&dir, &url, line);
+        assert!(out.status.success(), "{line}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("warning: 1 of 2 shares failed their checks"),
+            "{line}"
+        );
+        let listed = yaml(&String::from_utf8(out.stdout).unwrap());
+        let entry = |id: &str| {
+            listed["spec"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["id"] == id)
+                .unwrap_or_else(|| panic!("{line}: {id} not listed"))
+                .clone()
+        };
+        let bad = entry(&forged_id);
+        assert_eq!(bad["accepted"], false, "{line}");
+        assert!(
+            bad["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("Integrity: integrity check failed: the share's acceptance receipt"),
+            "{line}: {bad:?}"
+        );
+        let good = entry(&gated_id);
+        assert_eq!(good["accepted"], true, "{line}");
+        assert!(good.get("error").is_none(), "{line}");
+    }
+    ok(
+        &dir,
+        &url,
+        &format!("covault shares:delete -a .alice.yaml {forged_id}"),
     );
     ok(
         &dir,
@@ -328,6 +519,11 @@ async fn the_walkthrough_as_written() {
         &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
     ));
     assert_eq!(accepted["spec"]["peer"], "carol@example.com");
+    assert_eq!(accepted["spec"]["verified"], false);
+    assert_eq!(
+        accepted["spec"]["fingerprint"].as_str().unwrap().len(),
+        12 * 5 + 11
+    );
     fails(
         &dir,
         &url,
@@ -348,13 +544,25 @@ async fn the_walkthrough_as_written() {
         "not found",
     );
 
-    // Logging in again refreshes the auth file in place.
+    // Logging in again refreshes the auth file in place and keeps what the device has seen.
     ok(
         &dir,
         &url,
         "covault users:login -a .bob.yaml -p 'bob passphrase'",
     );
     ok(&dir, &url, "covault users:get -a .bob.yaml");
+    ok(
+        &dir,
+        &url,
+        "covault users:login -a .alice.yaml -p 'alice passphrase'",
+    );
+    assert!(
+        device_state(&dir.join(".alice.yaml"))
+            .await
+            .check_item(&item_id, 2)
+            .is_err(),
+        "Alice's device still remembers the deleted item after logging in again"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -416,10 +624,47 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         "covault users:create -e alice@example.com -p x",
         "conflict",
     );
+    // The auth file's Vault is the only one its token goes to: another named on the command
+    // line, in the environment or in ./.covault.env is an error naming both.
     fails(
         &dir,
         &url,
         "covault --vault http://127.0.0.1:9 users:get -a .alice.yaml",
+        &format!("belongs to the Vault at {url}, but --vault names http://127.0.0.1:9"),
+    );
+    fails(
+        &dir,
+        "http://127.0.0.1:9",
+        "covault users:get -a .alice.yaml",
+        &format!("belongs to the Vault at {url}, but COVAULT_VAULT_URL names http://127.0.0.1:9"),
+    );
+    std::fs::write(
+        dir.join(".covault.env"),
+        "COVAULT_VAULT_URL=http://127.0.0.1:9\n",
+    )
+    .unwrap();
+    fails(
+        &dir,
+        "",
+        "covault users:get -a .alice.yaml",
+        &format!("belongs to the Vault at {url}, but ./.covault.env names http://127.0.0.1:9"),
+    );
+    std::fs::write(
+        dir.join(".covault.env"),
+        format!("COVAULT_VAULT_URL={url}/\n"),
+    )
+    .unwrap();
+    ok(&dir, "", "covault users:get -a .alice.yaml");
+    std::fs::remove_file(dir.join(".covault.env")).unwrap();
+    // An auth file whose Vault is down.
+    let away = std::fs::read_to_string(dir.join(".alice.yaml"))
+        .unwrap()
+        .replace(&url, "http://127.0.0.1:9");
+    std::fs::write(dir.join(".away.yaml"), away).unwrap();
+    fails(
+        &dir,
+        "",
+        "covault users:get -a .away.yaml",
         "cannot reach the Vault",
     );
     fails(
@@ -446,6 +691,109 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         std::fs::read_to_string(dir.join(".alice.yaml")).unwrap(),
         before,
         "nothing half-written"
+    );
+
+    // A damaged device state, or another account's, is an error naming the file, never skipped.
+    let state = dir.join(".alice.yaml.state");
+    assert_eq!(mode(&state), 0o600);
+    let good = std::fs::read_to_string(&state).unwrap();
+    std::fs::write(&state, "not a device state\n").unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault items:list -a .alice.yaml",
+        ".alice.yaml.state is not a device state of alice@example.com",
+    );
+    std::fs::write(&state, &good[..good.len() / 2]).unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault items:list -a .alice.yaml",
+        ".alice.yaml.state is not a device state",
+    );
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e dave@example.com -p 'dave passphrase' -o .dave.yaml",
+    );
+    std::fs::copy(dir.join(".dave.yaml.state"), &state).unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault items:list -a .alice.yaml",
+        ".alice.yaml.state is not a device state",
+    );
+    fails(
+        &dir,
+        &url,
+        "covault users:login -a .alice.yaml -p 'alice passphrase'",
+        ".alice.yaml.state is not a device state",
+    );
+    std::fs::write(&state, &good).unwrap();
+    ok(&dir, &url, "covault items:list -a .alice.yaml");
+
+    // A Vault that serves older data than the device has seen: here, a device state that has
+    // seen a newer item version and account record than the Vault shows.
+    std::fs::write(
+        dir.join("item.yaml"),
+        "kind: Item\nspec:\n  label: x\n  slots: {}\n",
+    )
+    .unwrap();
+    let item = yaml(&ok(
+        &dir,
+        &url,
+        "covault items:create -i item.yaml -a .alice.yaml",
+    ));
+    let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
+    let alice = saved(&dir.join(".alice.yaml"));
+    let kek = kek(&dir.join(".alice.yaml")).await;
+    let mut ahead = DeviceState::new(&alice.user_id);
+    ahead.saw_item(&item_id, 5);
+    std::fs::write(&state, ahead.seal(&kek).unwrap()).unwrap();
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:get -a .alice.yaml {item_id}"),
+        "rollback: the Vault shows version 1 of item",
+    );
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:get -a .alice.yaml {item_id}"),
+        "the Vault served older data than this device has seen; it may be compromised",
+    );
+    ahead.saw_account(99);
+    std::fs::write(&state, ahead.seal(&kek).unwrap()).unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault users:get -a .alice.yaml",
+        "rollback: the Vault shows version",
+    );
+    std::fs::write(&state, &good).unwrap();
+
+    // An update over a version that is no longer the latest is refused, saying what to do.
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:get -a .alice.yaml {item_id} > read.yaml"),
+    );
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:update -a .alice.yaml {item_id} -i read.yaml"),
+    );
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:update -a .alice.yaml {item_id} -i read.yaml"),
+        "was changed since version 1 was read; read it again",
+    );
+    fails(
+        &dir,
+        &url,
+        "covault items:update -a .alice.yaml 6b0b3b4e-0000-4000-8000-000000000000 -i read.yaml",
+        &format!("read.yaml is item {item_id}, not 6b0b3b4e"),
     );
 
     // An expired session says how to fix it.
@@ -479,6 +827,7 @@ fn every_command_has_help_with_an_example() {
         "connections:create-config",
         "connections:create",
         "connections:list",
+        "connections:verify",
         "connections:invite",
         "connections:accept",
         "shares:create-config",

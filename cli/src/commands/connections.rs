@@ -1,11 +1,12 @@
-//! connections:create-config, connections:create, connections:list.
+//! connections:create-config, connections:create, connections:list, connections:verify,
+//! connections:invite, connections:accept.
 
 use std::path::Path;
 
-use covault::api::Connection;
+use covault::client::ConnectionInfo;
 use serde::Serialize;
 
-use super::{Client, Ctx, describe};
+use super::{Ctx, describe};
 use crate::files::{self, ConnectionMeta, ConnectionSpec, Document};
 
 fn name_from(email: &str) -> String {
@@ -38,43 +39,51 @@ pub fn create_config(ctx: &Ctx, from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A connection as this client pinned it.
 #[derive(Serialize)]
-struct ConnectionView {
-    id: String,
-    me: String,
-    peer: String,
-    my_public_key: String,
-    peer_public_key: String,
-    fingerprint: String,
-    created_at: String,
+struct ConnectionView<'a> {
+    id: &'a str,
+    me: &'a str,
+    peer: &'a str,
+    my_public_key: &'a str,
+    peer_public_key: &'a str,
+    /// The safety number: the same 60 digits on both sides unless a key was substituted.
+    fingerprint: &'a str,
+    /// Marked verified with connections:verify, after comparing fingerprints.
+    verified: bool,
+    created_at: &'a str,
 }
 
-fn view(connection: &Connection) -> Result<ConnectionView, String> {
-    Ok(ConnectionView {
-        id: connection.id.clone(),
-        me: connection.me.email.clone(),
-        peer: connection.peer.email.clone(),
-        my_public_key: connection.me.public_key.clone(),
-        peer_public_key: connection.peer.public_key.clone(),
-        fingerprint: Client::fingerprint(connection).map_err(describe)?,
-        created_at: connection.created_at.clone(),
-    })
+fn view(info: &ConnectionInfo) -> ConnectionView<'_> {
+    let connection = &info.connection;
+    ConnectionView {
+        id: &connection.id,
+        me: &connection.me.email,
+        peer: &connection.peer.email,
+        my_public_key: &connection.me.public_key,
+        peer_public_key: &connection.peer.public_key,
+        fingerprint: &info.fingerprint,
+        verified: info.verified,
+        created_at: &connection.created_at,
+    }
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct CreatedView {
-    id: String,
+struct CreatedView<'a> {
+    id: &'a str,
     from_name: String,
-    from: String,
+    from: &'a str,
     to_name: String,
-    to: String,
-    fingerprint: String,
+    to: &'a str,
+    fingerprint: &'a str,
     fingerprints_match: bool,
-    created_at: String,
+    verified: bool,
+    created_at: &'a str,
 }
 
-/// Invites and accepts for both users of the config, and prints the connection.
+/// Invites and accepts for both users of the config, and prints the connection with the
+/// fingerprint each side computes from the keys it pinned.
 pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), String> {
     let doc = files::read::<ConnectionMeta, ConnectionSpec>(config, "ConnectionConfig")?;
     let from_path = files::resolve(config, &doc.metadata.from);
@@ -86,20 +95,22 @@ pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), String> {
         .accept_invitation(&invitation.id, &invitation.token)
         .await
         .map_err(describe)?;
-    let from_view = alice.connection(&accepted.id).await.map_err(describe)?;
-    let a = Client::fingerprint(&from_view).map_err(describe)?;
-    let b = Client::fingerprint(&accepted).map_err(describe)?;
+    let from_view = alice
+        .connection(&accepted.connection.id)
+        .await
+        .map_err(describe)?;
     ctx.print(
         "Connection",
         CreatedView {
-            id: accepted.id.clone(),
+            id: &accepted.connection.id,
             from_name: doc.spec.from_name,
-            from: alice.user().email.clone(),
+            from: &alice.user().email,
             to_name: doc.spec.to_name,
-            to: bob.user().email.clone(),
-            fingerprints_match: a == b,
-            fingerprint: a,
-            created_at: accepted.created_at,
+            to: &bob.user().email,
+            fingerprint: &from_view.fingerprint,
+            fingerprints_match: from_view.fingerprint == accepted.fingerprint,
+            verified: from_view.verified && accepted.verified,
+            created_at: &accepted.connection.created_at,
         },
     )
 }
@@ -108,10 +119,34 @@ pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), String> {
 pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), String> {
     let session = ctx.session(auth).await?;
     let list = session.connections().await.map_err(describe)?;
-    ctx.print(
-        "Connections",
-        list.iter().map(view).collect::<Result<Vec<_>, _>>()?,
-    )
+    ctx.print("Connections", list.iter().map(view).collect::<Vec<_>>())
+}
+
+/// Marks a connection verified; with the peer's fingerprint, only if it is ours.
+pub async fn verify(
+    ctx: &Ctx,
+    auth: &Path,
+    id: &str,
+    fingerprint: Option<&str>,
+) -> Result<(), String> {
+    if let Some(code) = fingerprint {
+        let digits = code.chars().filter(char::is_ascii_digit).count();
+        if digits != 60
+            || code
+                .chars()
+                .any(|c| !c.is_ascii_digit() && !c.is_whitespace())
+        {
+            return Err(format!(
+                "--fingerprint must be the 60 digits your peer sees (12 groups of 5), got {code:?}"
+            ));
+        }
+    }
+    let session = ctx.session(auth).await?;
+    let info = session
+        .verify_connection(id, fingerprint)
+        .await
+        .map_err(describe)?;
+    ctx.print("Connection", view(&info))
 }
 
 /// Invites someone by email; prints the invitation id and token to pass on.
@@ -128,9 +163,9 @@ pub async fn accept(
     token: &str,
 ) -> Result<(), String> {
     let session = ctx.session(auth).await?;
-    let connection = session
+    let info = session
         .accept_invitation(invitation_id, token)
         .await
         .map_err(describe)?;
-    ctx.print("Connection", view(&connection)?)
+    ctx.print("Connection", view(&info))
 }

@@ -3,30 +3,43 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use covault::client::PlainItem;
+use covault::client::{ClientError, PlainItem};
 
 use super::{Ctx, describe};
 use crate::files;
 
-/// Reads an item file: its label and slots.
-fn read_item(item: &Path) -> Result<(String, BTreeMap<String, String>), String> {
+/// An item file: its id and version (when copied from items:get), label and slots.
+struct ItemFile {
+    id: Option<String>,
+    version: Option<u64>,
+    label: String,
+    slots: BTreeMap<String, String>,
+}
+
+/// Reads an item file.
+fn read_item(item: &Path) -> Result<ItemFile, String> {
     let doc = files::read::<BTreeMap<String, String>, files::ItemSpec>(item, "Item")?;
     let slots = doc
         .spec
         .slots
         .into_map()
         .map_err(|e| format!("{}: {e}", item.display()))?;
-    Ok((doc.spec.label, slots))
+    Ok(ItemFile {
+        id: doc.spec.id,
+        version: doc.spec.version,
+        label: doc.spec.label,
+        slots,
+    })
 }
 
-/// Creates an item from a file of kind Item.
+/// Creates an item from a file of kind Item (an `id` or `version` in it is not used).
 pub async fn create(ctx: &Ctx, item: &Path, auth: &Path) -> Result<(), String> {
-    let (label, slots) = read_item(item)?;
+    let file = read_item(item)?;
     let session = ctx.session(auth).await?;
     ctx.print(
         "Item",
         session
-            .create_item(&label, &slots)
+            .create_item(&file.label, &file.slots)
             .await
             .map_err(describe)?,
     )
@@ -44,20 +57,36 @@ pub async fn get(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
     ctx.print("Item", session.get_item(id).await.map_err(describe)?)
 }
 
-/// Replaces an item's label and slots.
+/// Replaces an item's label and slots: the version the file names (as items:get printed it),
+/// else the current one. The Vault refuses it if the item was written since.
 pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(), String> {
-    let (label, slots) = read_item(item)?;
+    let file = read_item(item)?;
+    if let Some(other) = file.id.as_deref().filter(|other| *other != id) {
+        return Err(format!(
+            "{} is item {other}, not {id}: check the id you are updating",
+            item.display()
+        ));
+    }
     let session = ctx.session(auth).await?;
-    session.get_item(id).await.map_err(describe)?;
+    let version = match file.version {
+        Some(version) => version,
+        None => session.get_item(id).await.map_err(describe)?.version,
+    };
     let updated = PlainItem {
         id: id.to_owned(),
-        label,
-        slots,
+        version,
+        label: file.label,
+        slots: file.slots,
     };
-    ctx.print(
-        "Item",
-        session.update_item(&updated).await.map_err(describe)?,
-    )
+    let written = session.update_item(&updated).await.map_err(|e| match e {
+        ClientError::Conflict(_) => format!(
+            "conflict: item {id} was changed since version {version} was read; read it again \
+             (covault items:get -a {} {id}), redo the change and update again",
+            auth.display()
+        ),
+        other => describe(other),
+    })?;
+    ctx.print("Item", written)
 }
 
 /// Deletes an item.

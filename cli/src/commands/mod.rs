@@ -5,87 +5,115 @@ mod items;
 mod shares;
 mod users;
 
-use std::cell::Cell;
-use std::path::Path;
+use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Instant;
 
-use covault::client::{ClientError, Progress, ReqwestTransport, SavedSession, Session};
+use covault::client::{
+    Api, ClientError, DeviceState, Progress, ReqwestTransport, SavedSession, Session,
+};
+use covault::crypto::aead::SymmetricKey;
+use covault::crypto::{Envelope, Kek};
 
 use crate::cli::{Cli, Command};
 use crate::files;
+use crate::vault_url::VaultUrl;
 
 /// A session on the native transport.
 pub type Client = Session<ReqwestTransport>;
 
-/// Global options every command sees.
+/// The Vault for commands without an auth file, when nothing names one.
+const DEFAULT_VAULT: &str = "http://127.0.0.1:8080";
+
+/// Global options every command sees, and the sessions it opened (whose device state is saved
+/// when the command ends, however it ends).
 pub struct Ctx {
-    /// `--vault` or `COVAULT_VAULT_URL`, else `./.covault.env`.
-    pub vault: Option<String>,
+    /// The Vault named by `--vault`, `COVAULT_VAULT_URL` or `./.covault.env`, and which one
+    /// named it.
+    vault: Option<(String, &'static str)>,
     /// `--json`.
     pub json: bool,
+    /// Auth file → its session, for every session opened.
+    opened: RefCell<Vec<(PathBuf, Rc<Client>)>>,
 }
 
-/// Runs a command.
-pub async fn run(cli: Cli) -> Result<(), String> {
-    let ctx = Ctx {
-        vault: cli.vault.or_else(vault_from_env_file),
-        json: cli.json,
+/// Runs a command, then saves the device state of every session it opened.
+pub async fn run(cli: Cli, vault_from_flag: bool) -> Result<(), String> {
+    let vault = match cli.vault {
+        Some(url) if vault_from_flag => Some((url, "--vault")),
+        Some(url) => Some((url, "COVAULT_VAULT_URL")),
+        None => vault_from_env_file().map(|url| (url, "./.covault.env")),
     };
-    match cli.command {
+    let ctx = Ctx {
+        vault,
+        json: cli.json,
+        opened: RefCell::new(Vec::new()),
+    };
+    let result = dispatch(&ctx, cli.command).await;
+    match (result, ctx.save_states()) {
+        (Ok(()), saved) => saved,
+        (Err(e), Ok(())) => Err(e),
+        (Err(e), Err(saving)) => Err(format!("{e}; and {saving}")),
+    }
+}
+
+async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), String> {
+    match command {
         Command::UsersCreate {
             email,
             passphrase,
             output,
-        } => users::create(&ctx, &email, passphrase.passphrase, output).await,
+        } => users::create(ctx, &email, passphrase.passphrase, output).await,
         Command::UsersLogin {
             auth,
             email,
             secret_key,
             passphrase,
-        } => users::login(&ctx, auth, email, secret_key, passphrase.passphrase).await,
-        Command::UsersGet { auth } => users::get(&ctx, &auth.auth).await,
-        Command::ItemsCreate { item, auth } => items::create(&ctx, &item, &auth.auth).await,
-        Command::ItemsList { auth } => items::list(&ctx, &auth.auth).await,
-        Command::ItemsGet { id, auth } => items::get(&ctx, &id, &auth.auth).await,
-        Command::ItemsUpdate { id, item, auth } => {
-            items::update(&ctx, &id, &item, &auth.auth).await
-        }
-        Command::ItemsDelete { id, auth } => items::delete(&ctx, &id, &auth.auth).await,
+            output,
+        } => users::login(ctx, auth, email, secret_key, passphrase.passphrase, output).await,
+        Command::UsersGet { auth } => users::get(ctx, &auth.auth).await,
+        Command::ItemsCreate { item, auth } => items::create(ctx, &item, &auth.auth).await,
+        Command::ItemsList { auth } => items::list(ctx, &auth.auth).await,
+        Command::ItemsGet { id, auth } => items::get(ctx, &id, &auth.auth).await,
+        Command::ItemsUpdate { id, item, auth } => items::update(ctx, &id, &item, &auth.auth).await,
+        Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
-            connections::create_config(&ctx, &from, &to)
+            connections::create_config(ctx, &from, &to)
         }
-        Command::ConnectionsCreate { config } => connections::create(&ctx, &config).await,
-        Command::ConnectionsList { auth } => connections::list(&ctx, &auth.auth).await,
+        Command::ConnectionsCreate { config } => connections::create(ctx, &config).await,
+        Command::ConnectionsList { auth } => connections::list(ctx, &auth.auth).await,
+        Command::ConnectionsVerify {
+            id,
+            fingerprint,
+            auth,
+        } => connections::verify(ctx, &auth.auth, &id, fingerprint.as_deref()).await,
         Command::ConnectionsInvite { auth, email } => {
-            connections::invite(&ctx, &auth.auth, &email).await
+            connections::invite(ctx, &auth.auth, &email).await
         }
         Command::ConnectionsAccept {
             auth,
             invitation_id,
             token,
-        } => connections::accept(&ctx, &auth.auth, &invitation_id, &token).await,
+        } => connections::accept(ctx, &auth.auth, &invitation_id, &token).await,
         Command::SharesCreateConfig {
             from,
             connection_id,
             item_id,
-        } => shares::create_config(&ctx, &from, &connection_id, &item_id),
+        } => shares::create_config(ctx, &from, &connection_id, &item_id),
         Command::SharesCreate {
             config,
             expires_at,
             terms,
             acceptance_required,
-        } => shares::create(&ctx, &config, expires_at, terms, acceptance_required).await,
-        Command::SharesList { auth, share_type } => {
-            shares::list(&ctx, &auth.auth, share_type).await
-        }
-        Command::SharesGetIncoming { id, auth } => {
-            shares::get_incoming(&ctx, &id, &auth.auth).await
-        }
-        Command::SharesAccept { id, auth } => shares::accept(&ctx, &id, &auth.auth).await,
+        } => shares::create(ctx, &config, expires_at, terms, acceptance_required).await,
+        Command::SharesList { auth, share_type } => shares::list(ctx, &auth.auth, share_type).await,
+        Command::SharesGetIncoming { id, auth } => shares::get_incoming(ctx, &id, &auth.auth).await,
+        Command::SharesAccept { id, auth } => shares::accept(ctx, &id, &auth.auth).await,
         Command::SharesUpdate { id, item_id, auth } => {
-            shares::update(&ctx, &id, &item_id, &auth.auth).await
+            shares::update(ctx, &id, &item_id, &auth.auth).await
         }
-        Command::SharesDelete { id, auth } => shares::delete(&ctx, &id, &auth.auth).await,
+        Command::SharesDelete { id, auth } => shares::delete(ctx, &id, &auth.auth).await,
     }
 }
 
@@ -99,34 +127,97 @@ fn vault_from_env_file() -> Option<String> {
 }
 
 impl Ctx {
-    /// The Vault to talk to when there is no auth file.
-    pub fn vault_url(&self) -> String {
+    /// The Vault named by `--vault`, `COVAULT_VAULT_URL` or `./.covault.env`, checked.
+    fn named_vault(&self) -> Result<Option<(VaultUrl, &'static str)>, String> {
         self.vault
-            .clone()
-            .unwrap_or_else(|| "http://127.0.0.1:8080".into())
+            .as_ref()
+            .map(|(url, source)| Ok((VaultUrl::parse(url, source)?, *source)))
+            .transpose()
     }
 
-    /// Resumes the session in an auth file, with errors that say what to do.
-    pub async fn session(&self, auth: &Path) -> Result<Client, String> {
+    /// The Vault to talk to when there is no auth file: the one named, else the local default.
+    pub fn vault_url(&self) -> Result<VaultUrl, String> {
+        match self.named_vault()? {
+            Some((url, _)) => Ok(url),
+            None => VaultUrl::parse(DEFAULT_VAULT, "the default"),
+        }
+    }
+
+    /// The Vault of an auth file: the one it was made with. Its session token goes nowhere
+    /// else, so a `--vault`, `COVAULT_VAULT_URL` or `./.covault.env` naming another Vault is an
+    /// error rather than a redirection.
+    pub fn vault_for(&self, auth: &Path, saved: &SavedSession) -> Result<VaultUrl, String> {
+        let own = VaultUrl::parse(
+            &saved.vault_url,
+            &format!("the auth file {}", auth.display()),
+        )?;
+        if let Some((named, source)) = self.named_vault()?
+            && !named.same_vault(&own)
+        {
+            let fix = match source {
+                "--vault" => "drop --vault",
+                "COVAULT_VAULT_URL" => "unset COVAULT_VAULT_URL",
+                _ => "edit ./.covault.env",
+            };
+            return Err(format!(
+                "{} belongs to the Vault at {}, but {source} names {}: an auth file is used only \
+                 with its own Vault, so {fix}; for the other Vault, log in into another auth file \
+                 (users:login -e EMAIL --secret-key … -o FILE)",
+                auth.display(),
+                own.as_str(),
+                named.as_str(),
+            ));
+        }
+        Ok(own)
+    }
+
+    /// Resumes the session in an auth file with the device state saved beside it, with errors
+    /// that say what to do. Its device state is saved when the command ends.
+    pub async fn session(&self, auth: &Path) -> Result<Rc<Client>, String> {
         let saved = files::read_auth(auth)?;
-        self.resume(auth, &saved).await
-    }
-
-    async fn resume(&self, auth: &Path, saved: &SavedSession) -> Result<Client, String> {
-        let url = self
-            .vault
-            .clone()
-            .unwrap_or_else(|| saved.vault_url.clone());
-        Session::resume(ReqwestTransport::new(&url), saved)
-            .await
-            .map_err(|e| match e {
-                ClientError::Unauthorized(_) => format!(
+        let url = self.vault_for(auth, &saved)?;
+        let state = files::read_state(auth)?;
+        if let Some(text) = &state {
+            Envelope::parse(text).map_err(|e| state_error(auth, &saved, &e.into()))?;
+        }
+        let resumed = Session::resume(
+            ReqwestTransport::new(url.as_str()),
+            &saved,
+            state.as_deref(),
+        )
+        .await;
+        let session = match resumed {
+            Ok(session) => session,
+            Err(ClientError::Unauthorized(_)) => {
+                return Err(format!(
                     "the session in {} has expired or was ended: run `covault users:login -a {}`",
                     auth.display(),
                     auth.display()
-                ),
-                other => describe(other),
-            })
+                ));
+            }
+            Err(e) => {
+                return Err(match &state {
+                    Some(text) => state_fault(&url, &saved, text, e)
+                        .await
+                        .map_err(|fault| state_error(auth, &saved, &fault))
+                        .unwrap_or_else(|e| e),
+                    None => describe(e),
+                });
+            }
+        };
+        let session = Rc::new(session);
+        self.opened
+            .borrow_mut()
+            .push((auth.to_owned(), Rc::clone(&session)));
+        Ok(session)
+    }
+
+    /// Saves the device state of every session opened, beside its auth file.
+    fn save_states(&self) -> Result<(), String> {
+        for (auth, session) in self.opened.borrow().iter() {
+            save_state(auth, session)?;
+        }
+        Ok(())
     }
 
     /// Prints a document.
@@ -136,7 +227,74 @@ impl Ctx {
     }
 }
 
-/// One line for a client error.
+/// Saves what a session has seen beside its auth file.
+pub fn save_state(auth: &Path, session: &Client) -> Result<(), String> {
+    let sealed = session.export_device_state().map_err(|e| {
+        format!(
+            "cannot save this device's state for {}: {}",
+            auth.display(),
+            describe(e)
+        )
+    })?;
+    files::write_state(auth, &sealed)
+}
+
+/// Takes up the device state saved beside `auth` (if any) into a session just logged in, so
+/// that logging in again forgets nothing this device has seen.
+pub async fn restore_state(auth: &Path, url: &VaultUrl, session: &Client) -> Result<(), String> {
+    let Some(text) = files::read_state(auth)? else {
+        return Ok(());
+    };
+    let saved = session.save();
+    Envelope::parse(&text).map_err(|e| state_error(auth, &saved, &e.into()))?;
+    match session.restore_device_state(&text).await {
+        Ok(()) => Ok(()),
+        Err(e) => Err(state_fault(url, &saved, &text, e)
+            .await
+            .map_err(|fault| state_error(auth, &saved, &fault))
+            .unwrap_or_else(|e| e)),
+    }
+}
+
+/// After a failure with a device state given: `Err(why)` if the state itself does not open for
+/// this account (corrupt, or another account's), else `Ok(the failure described)`. Only a
+/// cryptographic or input error can come from the state, so only those are looked into.
+async fn state_fault(
+    url: &VaultUrl,
+    saved: &SavedSession,
+    text: &str,
+    error: ClientError,
+) -> Result<String, ClientError> {
+    if matches!(error, ClientError::Crypto(_) | ClientError::InvalidInput(_)) {
+        let api = Api::new(ReqwestTransport::new(url.as_str()))
+            .with_token(Some(saved.session_token.clone()));
+        let kek = async {
+            let unlock = SymmetricKey::from_base64url(&saved.unlock_key).ok()?;
+            let wrapped = Envelope::parse(&api.kek().await.ok()?.wrapped_kek).ok()?;
+            Kek::unwrap_with_unlock_key(&unlock, &saved.user_id, &wrapped).ok()
+        };
+        // Without the KEK there is no telling: the original error stands.
+        if let Some(kek) = kek.await
+            && let Err(fault) = DeviceState::open(&kek, text)
+        {
+            return Err(fault);
+        }
+    }
+    Ok(describe(error))
+}
+
+/// The one line for a device state file that does not open.
+fn state_error(auth: &Path, saved: &SavedSession, why: &ClientError) -> String {
+    format!(
+        "{} is not a device state of {} ({why}): it is damaged or another account's. It is how \
+         this device notices a Vault serving older data, so it is never skipped: restore it, or \
+         move it away if you accept starting afresh",
+        files::state_path(auth).display(),
+        saved.email
+    )
+}
+
+/// One line for a client error, with what to do where there is something to do.
 pub fn describe(error: ClientError) -> String {
     match error {
         ClientError::Network(m) => {
@@ -145,6 +303,17 @@ pub fn describe(error: ClientError) -> String {
         ClientError::NotFound(_) => {
             "not found: no such id, or it is not yours, or it was deleted or has expired".into()
         }
+        e @ ClientError::Rollback(_) => format!(
+            "{e} (the Vault served older data than this device has seen; it may be compromised)"
+        ),
+        e @ ClientError::KeyMismatch(_) => format!(
+            "{e} (the Vault may have substituted a key: do not share on this connection until \
+             you and your peer have compared fingerprints over another channel)"
+        ),
+        e @ ClientError::Integrity(_) => format!(
+            "{e} (the Vault's answer does not match what was asked for or sealed; it may be \
+             compromised)"
+        ),
         other => other.to_string(),
     }
 }
@@ -190,6 +359,38 @@ pub fn progress() -> impl Fn(Progress) {
                 .map(|t| t.elapsed().as_secs_f64())
                 .unwrap_or_default();
             eprintln!("done in {secs:.1} s");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_untrusted_vault_errors_are_one_line_with_what_they_mean() {
+        let cases = [
+            (
+                ClientError::Rollback("the Vault shows version 1 of item i".into()),
+                "rollback: the Vault shows version 1 of item i (the Vault served older data than this device has seen; it may be compromised)",
+            ),
+            (
+                ClientError::KeyMismatch("the fingerprints differ".into()),
+                "key mismatch: the fingerprints differ (the Vault may have substituted a key",
+            ),
+            (
+                ClientError::Integrity("another record".into()),
+                "integrity check failed: another record (",
+            ),
+            (
+                ClientError::Expired("2020-01-01T00:00:00Z".into()),
+                "this share expired at 2020-01-01T00:00:00Z",
+            ),
+        ];
+        for (error, expect) in cases {
+            let line = describe(error);
+            assert!(line.starts_with(expect), "{line}");
+            assert!(!line.contains('\n'), "{line}");
         }
     }
 }

@@ -4,40 +4,63 @@
 use std::path::Path;
 
 use covault::api::{Direction, Share};
-use covault::client::{PlainItem, ShareOptions};
+use covault::client::{ClientError, PlainItem, ShareOptions, ShareView as Checked};
 use serde::Serialize;
 
 use super::{Ctx, describe};
 use crate::cli::ShareType;
 use crate::files::{self, Document, ShareMeta, ShareSpec};
 
-/// A share without its ciphertext fields.
+/// A share without its ciphertext fields, as this client checked it.
 #[derive(Serialize)]
 struct ShareView<'a> {
     id: &'a str,
     connection_id: &'a str,
     from: &'a str,
     to: &'a str,
+    /// The version of the shared copy.
+    version: u64,
     expires_at: Option<&'a str>,
     terms: Option<&'a str>,
     acceptance_required: bool,
-    accepted_at: Option<&'a str>,
+    /// Accepted, as proven by the recipient's receipt (not merely claimed by the Vault).
+    accepted: bool,
+    /// Made before covault 0.2: expiry, terms and acceptance setting are the Vault's word.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    legacy: bool,
     created_at: &'a str,
     updated_at: &'a str,
+    /// Why this share failed its checks: the fields above are then only the Vault's word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
-fn view(share: &Share) -> ShareView<'_> {
+fn view(share: &Share, accepted: bool) -> ShareView<'_> {
     ShareView {
         id: &share.id,
         connection_id: &share.connection_id,
         from: &share.sender_email,
         to: &share.recipient_email,
+        version: share.version,
         expires_at: share.expires_at.as_deref(),
         terms: share.terms.as_deref(),
         acceptance_required: share.acceptance_required,
-        accepted_at: share.accepted_at.as_deref(),
+        accepted,
+        legacy: false,
         created_at: &share.created_at,
         updated_at: &share.updated_at,
+        error: None,
+    }
+}
+
+fn checked(share: &Checked) -> ShareView<'_> {
+    ShareView {
+        legacy: share.legacy,
+        error: share
+            .error
+            .as_ref()
+            .map(|e| format!("{}: {}", e.code, e.message)),
+        ..view(&share.share, share.accepted)
     }
 }
 
@@ -87,10 +110,10 @@ pub async fn create(
         .share_item(&doc.spec.item_id, &doc.spec.connection_id, &options)
         .await
         .map_err(describe)?;
-    ctx.print("Share", view(&share))
+    ctx.print("Share", view(&share, false))
 }
 
-/// Lists shares.
+/// Lists shares, each checked; one that fails its checks is listed with its error.
 pub async fn list(ctx: &Ctx, auth: &Path, share_type: ShareType) -> Result<(), String> {
     let session = ctx.session(auth).await?;
     let direction = match share_type {
@@ -98,7 +121,15 @@ pub async fn list(ctx: &Ctx, auth: &Path, share_type: ShareType) -> Result<(), S
         ShareType::Outgoing => Direction::Outgoing,
     };
     let shares = session.list_shares(direction).await.map_err(describe)?;
-    ctx.print("Shares", shares.iter().map(view).collect::<Vec<_>>())
+    let failed = shares.iter().filter(|s| s.error.is_some()).count();
+    ctx.print("Shares", shares.iter().map(checked).collect::<Vec<_>>())?;
+    if failed > 0 {
+        eprintln!(
+            "warning: {failed} of {} shares failed their checks (see their error); the Vault may be compromised",
+            shares.len()
+        );
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -111,7 +142,7 @@ struct Incoming<'a> {
 pub async fn get_incoming(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
     let session = ctx.session(auth).await?;
     let read = session.read_share(id).await.map_err(|e| match e {
-        covault::client::ClientError::NotAccepted => {
+        ClientError::NotAccepted => {
             format!(
                 "share {id} must be accepted first: covault shares:accept -a {} {id}",
                 auth.display()
@@ -119,27 +150,43 @@ pub async fn get_incoming(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String
         }
         other => describe(other),
     })?;
+    let item = read
+        .item
+        .as_ref()
+        .ok_or("the share was read but holds no item")?;
     ctx.print(
         "IncomingShare",
         Incoming {
-            share: view(&read.share),
-            item: &read.item,
+            share: checked(&read),
+            item,
         },
     )
 }
 
-/// Accepts a share.
-pub async fn accept(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
-    let session = ctx.session(auth).await?;
-    let share = session.accept_share(id).await.map_err(describe)?;
-    ctx.print("Share", view(&share))
+/// Reads a share back after a change, to print it as checked.
+async fn read_back(session: &super::Client, id: &str, done: &str) -> Result<Checked, String> {
+    session.read_share(id).await.map_err(|e| {
+        format!(
+            "share {id} was {done}, but reading it back failed: {}",
+            describe(e)
+        )
+    })
 }
 
-/// Updates a share with the latest item.
+/// Accepts a share (sending the receipt), and shows it as checked.
+pub async fn accept(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+    let session = ctx.session(auth).await?;
+    session.accept_share(id).await.map_err(describe)?;
+    let read = read_back(&session, id, "accepted").await?;
+    ctx.print("Share", checked(&read))
+}
+
+/// Updates a share with the latest item, and shows it as checked.
 pub async fn update(ctx: &Ctx, id: &str, item_id: &str, auth: &Path) -> Result<(), String> {
     let session = ctx.session(auth).await?;
-    let share = session.update_share(id, item_id).await.map_err(describe)?;
-    ctx.print("Share", view(&share))
+    session.update_share(id, item_id).await.map_err(describe)?;
+    let read = read_back(&session, id, "updated").await?;
+    ctx.print("Share", checked(&read))
 }
 
 #[derive(Serialize)]

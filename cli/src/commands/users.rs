@@ -5,30 +5,37 @@ use std::path::{Path, PathBuf};
 use covault::client::{ReqwestTransport, Session};
 use serde::Serialize;
 
-use super::{Ctx, describe, passphrase, progress};
+use super::{Ctx, describe, passphrase, progress, restore_state, save_state};
 use crate::files;
 
-/// Creates the account and prints (or writes) its auth file.
+/// Creates the account and prints (or writes) its auth file, with the device state beside it.
 pub async fn create(
     ctx: &Ctx,
     email: &str,
     given: Option<String>,
     output: Option<PathBuf>,
 ) -> Result<(), String> {
+    let url = ctx.vault_url()?;
     let pass = passphrase(given, "New passphrase: ")?;
     let report = progress();
-    let (session, kit) = Session::signup(
-        ReqwestTransport::new(&ctx.vault_url()),
-        email,
-        &pass,
-        &report,
-    )
-    .await
-    .map_err(describe)?;
+    let (session, kit) =
+        Session::signup(ReqwestTransport::new(url.as_str()), email, &pass, &report)
+            .await
+            .map_err(describe)?;
     let yaml = files::auth_yaml(&session.save())?;
-    match output {
-        Some(path) => files::write_private(&path, &yaml)?,
-        None => files::print_private(&yaml)?,
+    // A new account: whatever state lay beside the file was another account's.
+    let written = match output {
+        Some(path) => {
+            files::write_private(&path, &yaml)?;
+            Some(path)
+        }
+        None => {
+            files::print_private(&yaml)?;
+            files::stdout_path()
+        }
+    };
+    if let Some(path) = written {
+        save_state(&path, &session)?;
     }
     eprintln!("Created {}. Secret key: {}", kit.email, kit.secret_key);
     eprintln!("Keep the secret key safe and apart from the passphrase: both are needed to log in.");
@@ -36,44 +43,62 @@ pub async fn create(
 }
 
 /// Opens a new session: from an auth file (rewritten in place) or from email and secret key.
+/// The device state beside the auth file is taken up and saved again.
 pub async fn login(
     ctx: &Ctx,
     auth: Option<PathBuf>,
     email: Option<String>,
     secret: Option<String>,
     given: Option<String>,
+    output: Option<PathBuf>,
 ) -> Result<(), String> {
-    let (email, secret, url) = match &auth {
+    let (email, secret, url, target) = match &auth {
         Some(path) => {
             let saved = files::read_auth(path)?;
+            let url = ctx.vault_for(path, &saved)?;
             (
-                saved.email,
-                saved.secret_key,
-                ctx.vault.clone().unwrap_or(saved.vault_url),
+                saved.email.clone(),
+                saved.secret_key.clone(),
+                url,
+                Some(path.clone()),
             )
         }
         None => (
             email.ok_or("give -a AUTH_FILE, or -e EMAIL with --secret-key")?,
             secret.ok_or("give --secret-key (from the recovery kit) with -e")?,
-            ctx.vault_url(),
+            ctx.vault_url()?,
+            output.clone().or_else(files::stdout_path),
         ),
     };
     let pass = passphrase(given, &format!("Passphrase for {email}: "))?;
     let report = progress();
-    let session = Session::login(ReqwestTransport::new(&url), &email, &pass, &secret, &report)
-        .await
-        .map_err(describe)?;
+    let session = Session::login(
+        ReqwestTransport::new(url.as_str()),
+        &email,
+        &pass,
+        &secret,
+        &report,
+    )
+    .await
+    .map_err(describe)?;
+    if let Some(path) = &target {
+        restore_state(path, &url, &session).await?;
+    }
     let yaml = files::auth_yaml(&session.save())?;
-    match auth {
-        Some(path) => {
-            files::write_private(&path, &yaml)?;
+    match (&auth, &output) {
+        (Some(path), _) => {
+            files::write_private(path, &yaml)?;
             eprintln!(
                 "Logged in; {} refreshed (session until {}).",
                 path.display(),
                 session.expires_at()
             );
         }
-        None => files::print_private(&yaml)?,
+        (None, Some(path)) => files::write_private(path, &yaml)?,
+        (None, None) => files::print_private(&yaml)?,
+    }
+    if let Some(path) = &target {
+        save_state(path, &session)?;
     }
     Ok(())
 }
