@@ -165,9 +165,15 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A transport for the Vault at `base`.
     pub fn new(base: &str) -> Self {
+        // The Vault never redirects; following one could carry the bearer token elsewhere
+        // (for example from https to plain http), so a redirect is an answer like any other.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
         ReqwestTransport {
             base: base.to_owned(),
-            client: reqwest::Client::new(),
+            client,
         }
     }
 }
