@@ -109,7 +109,7 @@ fn swap_first_two_slots(record: &mut Value) {
 
 fn drop_last_slot(record: &mut Value) {
     if let Some(Value::Object(slots)) = record.get_mut("slots")
-        && let Some(last) = slots.keys().last().cloned()
+        && let Some(last) = slots.keys().next_back().cloned()
     {
         slots.remove(&last);
     }
