@@ -79,7 +79,16 @@ async fn invitations_are_emailed_over_smtp_when_configured() {
         "the email carries the token"
     );
     assert!(data.contains(&alice.email), "the email names the inviter");
-    assert!(server.log().contains("invitation email sent"));
+    // The sink prints the message before it answers the server, which logs only then.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.log().contains("invitation email sent") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        server.log().contains("invitation email sent"),
+        "{}",
+        server.log()
+    );
     assert!(
         !server.log().contains(inv["token"].as_str().expect("token")),
         "the token is not logged"
