@@ -212,6 +212,122 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
     assert_eq!(tables, 1, "migrated at start");
 }
 
+/// A database made before the versions (only migration 0001 applied, with an item in it) is
+/// upgraded at start: the item reads as version 0, the original unversioned form, and takes
+/// version 1 next.
+async fn a_database_from_before_the_versions_is_upgraded(backend: common::Backend) {
+    use sqlx::Executor;
+    sqlx::any::install_default_drivers();
+    let url = match &backend {
+        common::Backend::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+        common::Backend::Postgres { url, .. } => url.clone(),
+    };
+    let first_only = std::env::temp_dir().join(format!(
+        "covault-migrations-{}",
+        covault::crypto::new_id().expect("id")
+    ));
+    std::fs::create_dir_all(&first_only).expect("dir");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/0001_initial.sql"),
+        first_only.join("0001_initial.sql"),
+    )
+    .expect("copy");
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    sqlx::migrate::Migrator::new(first_only.as_path())
+        .await
+        .expect("migrations")
+        .run(&pool)
+        .await
+        .expect("migrate to 0001");
+    std::fs::remove_dir_all(&first_only).expect("clean up");
+
+    // A user with a session, a DEK and an item, written as the old server wrote them.
+    let user = covault::crypto::new_id().expect("id");
+    let (dek, item) = (
+        covault::crypto::new_id().expect("id"),
+        covault::crypto::new_id().expect("id"),
+    );
+    let token = "a-session-token-from-before";
+    let envelope = "cv1.a256gcm.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA";
+    let now = 1_700_000_000_000_i64;
+    pool.execute(
+        sqlx::query(
+            "INSERT INTO users (id, email, kdf_memory_kib, kdf_iterations, kdf_parallelism, salt, auth_key_hash, wrapped_kek, created_at)
+             VALUES ($1, 'old@example.com', 19456, 2, 1, 'salt', 'hash', $2, $3)",
+        )
+        .bind(&user)
+        .bind(envelope)
+        .bind(now),
+    )
+    .await
+    .expect("insert user");
+    pool.execute(
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(covault_server::auth::hash_secret(
+            covault_server::auth::SESSION_LABEL,
+            token,
+        ))
+        .bind(&user)
+        .bind(now)
+        .bind(i64::MAX),
+    )
+    .await
+    .expect("insert session");
+    pool.execute(
+        sqlx::query(
+            "INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&dek)
+        .bind(&user)
+        .bind(envelope)
+        .bind(now),
+    )
+    .await
+    .expect("insert dek");
+    pool.execute(
+        sqlx::query(
+            "INSERT INTO items (id, user_id, dek_id, label, slots, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(&item)
+        .bind(&user)
+        .bind(&dek)
+        .bind(envelope)
+        .bind("{}")
+        .bind(now),
+    )
+    .await
+    .expect("insert item");
+    pool.close().await;
+
+    let server = Server::start(&backend, &[]);
+    let path = format!("/v1/items/{item}");
+    let (status, got) = send(&server.base, Method::GET, &path, Some(token), None).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["version"], 0);
+    let mut next = json!({"id": item, "dek_id": dek, "version": 1, "label": envelope, "slots": {}});
+    let (status, got) = send(&server.base, Method::PUT, &path, Some(token), Some(&next)).await;
+    assert_eq!(
+        (status, &got["version"]),
+        (StatusCode::OK, &json!(1)),
+        "{got}"
+    );
+    next["version"] = json!(1);
+    let (status, got) = send(&server.base, Method::PUT, &path, Some(token), Some(&next)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{got}");
+    let (status, _) = send(
+        &server.base,
+        Method::GET,
+        "/v1/keystore/state",
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no account record yet");
+}
+on_both_backends!(a_database_from_before_the_versions_is_upgraded);
+
 #[tokio::test(flavor = "multi_thread")]
 async fn openapi_document_is_served_and_lists_every_route() {
     let server = Server::start(&common::sqlite(), &[]);
