@@ -4,52 +4,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::Server;
+use common::session::{Account, connect, signup, slots};
 use covault::api::Direction;
 use covault::client::{ClientError, PlainItem, ReqwestTransport, Session, ShareOptions, ShareView};
 use covault::crypto::{CryptoError, KdfParams};
 
 const FLOOR: KdfParams = KdfParams::FLOOR;
-
-type Client = Session<ReqwestTransport>;
-
-async fn signup(base: &str, name: &str) -> (Client, String, String) {
-    let email = format!(
-        "{name}-{}@example.com",
-        &covault::crypto::new_id().expect("id")[..8]
-    );
-    let passphrase = format!("{name} passphrase");
-    let (session, kit) = Session::signup_with(
-        ReqwestTransport::new(base),
-        &email,
-        &passphrase,
-        FLOOR,
-        &|_| {},
-    )
-    .await
-    .expect("signup");
-    assert!(kit.secret_key.starts_with("CV1-"));
-    assert_eq!(kit.email, email);
-    (session, passphrase, kit.secret_key.clone())
-}
-
-fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect()
-}
-
-async fn connect(a: &Client, b: &Client) -> String {
-    let inv = a.invite(&b.user().email).await.expect("invite");
-    b.accept_invitation(&inv.id, &inv.token)
-        .await
-        .expect("accept")
-        .connection
-        .id
-}
 
 fn copy(view: ShareView) -> PlainItem {
     assert!(view.error.is_none(), "{:?}", view.error);
@@ -59,9 +20,14 @@ fn copy(view: ShareView) -> PlainItem {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_guide_with_the_client() {
     let server = Server::start(&common::sqlite(), &[]);
-    let (alice, alice_pass, alice_secret) = signup(&server.base, "alice").await;
-    let (bob, _, _) = signup(&server.base, "bob").await;
-    let (carol, _, _) = signup(&server.base, "carol").await;
+    let Account {
+        session: alice,
+        passphrase: alice_pass,
+        secret: alice_secret,
+        ..
+    } = signup(&server.base, "alice").await;
+    let bob = signup(&server.base, "bob").await.session;
+    let carol = signup(&server.base, "carol").await.session;
 
     let item = alice
         .create_item(

@@ -5,43 +5,39 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::Server;
+use common::session::{Account, Client, connect, signup, slots};
 use covault::api::Direction;
-use covault::client::{ClientError, ReqwestTransport, Session, ShareOptions};
-use covault::crypto::KdfParams;
+use covault::client::{ClientError, PlainItem, ReqwestTransport, Session, ShareOptions};
 use serde_json::Value;
-
-const FLOOR: KdfParams = KdfParams::FLOOR;
-
-type Client = Session<ReqwestTransport>;
-
-/// A user: the session made at sign-up (an honest device) and what it takes to log in again.
-struct User {
-    session: Client,
-    email: String,
-    passphrase: String,
-    secret: String,
-}
 
 /// The Vault, the proxy in front of it, and Alice, Bob and Carol: Alice connected to Bob and
 /// to Carol, each connection seen (so pinned) by both sides.
 struct World {
     _server: Server,
     proxy: String,
-    alice: User,
-    bob: User,
-    carol: User,
+    alice: Account,
+    bob: Account,
+    carol: Account,
     ab: String,
     ac: String,
 }
 
-fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).into(), (*v).into()))
-        .collect()
+/// `client` creates an item with these slots.
+async fn new_item(client: &Client, label: &str, pairs: &[(&str, &str)]) -> PlainItem {
+    client
+        .create_item(label, &slots(pairs))
+        .await
+        .expect("item")
+}
+
+/// Terms the recipient must accept.
+fn gated() -> ShareOptions {
+    ShareOptions {
+        terms: Some("Read only.".into()),
+        acceptance_required: true,
+        expires_at: None,
+    }
 }
 
 fn code<T>(result: Result<T, ClientError>) -> String {
@@ -49,41 +45,6 @@ fn code<T>(result: Result<T, ClientError>) -> String {
         Ok(_) => "Ok".into(),
         Err(e) => e.code().to_owned(),
     }
-}
-
-async fn signup(base: &str, name: &str) -> User {
-    let email = format!(
-        "{name}-{}@example.com",
-        &covault::crypto::new_id().expect("id")[..8]
-    );
-    let passphrase = format!("{name} passphrase");
-    let (session, kit) = Session::signup_with(
-        ReqwestTransport::new(base),
-        &email,
-        &passphrase,
-        FLOOR,
-        &|_| {},
-    )
-    .await
-    .expect("signup");
-    User {
-        session,
-        email,
-        passphrase,
-        secret: kit.secret_key.clone(),
-    }
-}
-
-async fn connect(a: &Client, b: &Client) -> String {
-    let inv = a.invite(&b.user().email).await.expect("invite");
-    let id = b
-        .accept_invitation(&inv.id, &inv.token)
-        .await
-        .expect("accept")
-        .connection
-        .id;
-    a.connection(&id).await.expect("the inviter pins it");
-    id
 }
 
 async fn world() -> World {
@@ -113,7 +74,7 @@ async fn world() -> World {
 
 impl World {
     /// `user` logging in on a fresh device through the proxy's `mode`.
-    async fn via(&self, mode: &str, user: &User) -> Result<Client, ClientError> {
+    async fn via(&self, mode: &str, user: &Account) -> Result<Client, ClientError> {
         Session::login(
             ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
             &user.email,
@@ -125,7 +86,7 @@ impl World {
     }
 
     /// `user`'s honest device, resumed through the proxy's `mode` with what it has seen.
-    async fn device_via(&self, mode: &str, user: &User) -> Result<Client, ClientError> {
+    async fn device_via(&self, mode: &str, user: &Account) -> Result<Client, ClientError> {
         let state = user.session.export_device_state().expect("state");
         Session::resume(
             ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
@@ -164,10 +125,7 @@ impl World {
 async fn dek_list_reordered_does_not_choose_the_default_dek() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = a
-        .create_item("Bank", &slots(&[("pin", "1")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("pin", "1")]).await;
     let share = a
         .share_item(&item.id, &w.ab, &ShareOptions::default())
         .await
@@ -182,10 +140,7 @@ async fn dek_list_reordered_does_not_choose_the_default_dek() {
         tampered.account().default_dek_id,
         a.account().default_dek_id
     );
-    let new = tampered
-        .create_item("New", &slots(&[("secret", "x")]))
-        .await
-        .expect("item");
+    let new = new_item(&tampered, "New", &[("secret", "x")]).await;
     let stored = a.api().item(&new.id).await.expect("stored");
     assert_eq!(stored.dek_id, a.account().default_dek_id);
     assert_ne!(stored.dek_id, share.id);
@@ -211,10 +166,7 @@ async fn connection_redirected_to_another_peer_is_refused() {
     assert_eq!(code(tampered.connection(&w.ab).await), "Integrity");
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // Sharing goes by the pin, so the share still reaches Bob and only Bob.
-    let item = a
-        .create_item("Bank", &slots(&[("pin", "1")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("pin", "1")]).await;
     let share = tampered
         .share_item(&item.id, &w.ab, &ShareOptions::default())
         .await
@@ -269,10 +221,7 @@ async fn peer_key_swapped_after_verification_is_a_key_mismatch() {
     assert_eq!(code(tampered.connection(&w.ab).await), "KeyMismatch");
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // A share made meanwhile is sealed to the pinned (real) key: Bob reads it.
-    let item = a
-        .create_item("Bank", &slots(&[("pin", "1")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("pin", "1")]).await;
     let share = tampered
         .share_item(&item.id, &w.ab, &ShareOptions::default())
         .await
@@ -320,14 +269,8 @@ async fn key_substituted_before_first_use_shows_in_the_fingerprints() {
 async fn item_id_swapped_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
-    let x = a
-        .create_item("X", &slots(&[("pin", "1")]))
-        .await
-        .expect("item");
-    let y = a
-        .create_item("Y", &slots(&[("pin", "2")]))
-        .await
-        .expect("item");
+    let x = new_item(a, "X", &[("pin", "1")]).await;
+    let y = new_item(a, "Y", &[("pin", "2")]).await;
     let raw = w.raw("swap-item", a, &format!("/v1/items/{}", x.id)).await;
     assert_eq!(raw["id"], y.id.as_str(), "the attack answers X with Y");
     let tampered = w.via("swap-item", &w.alice).await.expect("login");
@@ -339,10 +282,7 @@ async fn item_id_swapped_is_integrity() {
 async fn item_rolled_back_one_version_is_a_rollback() {
     let w = world().await;
     let a = &w.alice.session;
-    let v1 = a
-        .create_item("Bank", &slots(&[("password", "old")]))
-        .await
-        .expect("item");
+    let v1 = new_item(a, "Bank", &[("password", "old")]).await;
     w.control("rollback", "__record").await;
     let first = w.via("rollback", &w.alice).await.expect("login");
     first.get_item(&v1.id).await.expect("v1 recorded");
@@ -363,10 +303,7 @@ async fn item_rolled_back_one_version_is_a_rollback() {
 async fn deleted_item_brought_back_is_a_rollback() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = a
-        .create_item("Old", &slots(&[("k", "v")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Old", &[("k", "v")]).await;
     w.control("rollback", "__record").await;
     let first = w.via("rollback", &w.alice).await.expect("login");
     first.list_items().await.expect("recorded");
@@ -380,10 +317,7 @@ async fn deleted_item_brought_back_is_a_rollback() {
 async fn slot_dropped_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = a
-        .create_item("Bank", &slots(&[("a", "1"), ("b", "2")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("a", "1"), ("b", "2")]).await;
     let raw = w
         .raw("drop-slot", a, &format!("/v1/items/{}", item.id))
         .await;
@@ -396,14 +330,8 @@ async fn slot_dropped_is_integrity() {
 async fn slot_moved_from_another_item_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
-    let x = a
-        .create_item("X", &slots(&[("password", "x")]))
-        .await
-        .expect("item");
-    let y = a
-        .create_item("Y", &slots(&[("password", "y")]))
-        .await
-        .expect("item");
+    let x = new_item(a, "X", &[("password", "x")]).await;
+    let y = new_item(a, "Y", &[("password", "y")]).await;
     let stored_y = a.api().item(&y.id).await.expect("y");
     let raw = w.raw("move-slot", a, &format!("/v1/items/{}", x.id)).await;
     assert_eq!(
@@ -418,10 +346,7 @@ async fn slot_moved_from_another_item_is_integrity() {
 async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item("Bank", &slots(&[("password", "old")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("password", "old")]).await;
     let share = a
         .share_item(&item.id, &w.ab, &ShareOptions::default())
         .await
@@ -464,22 +389,13 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
     // Carol's share is the oldest, so the proxy swaps Alice's two (the newest) in the list.
     let cb = connect(c, b).await;
-    let ci = c
-        .create_item("Carol", &slots(&[("k", "c")]))
-        .await
-        .expect("item");
+    let ci = new_item(c, "Carol", &[("k", "c")]).await;
     let from_carol = c
         .share_item(&ci.id, &cb, &ShareOptions::default())
         .await
         .expect("share");
-    let x = a
-        .create_item("X", &slots(&[("k", "x")]))
-        .await
-        .expect("item");
-    let y = a
-        .create_item("Y", &slots(&[("k", "y")]))
-        .await
-        .expect("item");
+    let x = new_item(a, "X", &[("k", "x")]).await;
+    let y = new_item(a, "Y", &[("k", "y")]).await;
     let sx = a
         .share_item(&x.id, &w.ab, &ShareOptions::default())
         .await
@@ -523,15 +439,8 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
 async fn terms_rewritten_are_integrity_for_both_parties() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item("Bank", &slots(&[("k", "v")]))
-        .await
-        .expect("item");
-    let opts = ShareOptions {
-        terms: Some("Read only.".into()),
-        acceptance_required: true,
-        expires_at: None,
-    };
+    let item = new_item(a, "Bank", &[("k", "v")]).await;
+    let opts = gated();
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
     let raw = w
         .raw("rewrite-terms", b, &format!("/v1/shares/{}", share.id))
@@ -558,10 +467,7 @@ async fn terms_rewritten_are_integrity_for_both_parties() {
 async fn expiry_removed_is_integrity() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item("Bank", &slots(&[("k", "v")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("k", "v")]).await;
     let opts = ShareOptions {
         expires_at: Some("2099-01-01T00:00:00Z".into()),
         ..ShareOptions::default()
@@ -579,10 +485,7 @@ async fn expiry_removed_is_integrity() {
 async fn expired_share_served_anyway_is_refused_by_the_client() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = a
-        .create_item("Bank", &slots(&[("k", "v")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("k", "v")]).await;
     let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
     let opts = ShareOptions {
         expires_at: Some(
@@ -611,15 +514,8 @@ async fn expired_share_served_anyway_is_refused_by_the_client() {
 async fn acceptance_forged_is_integrity_for_the_sender() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = a
-        .create_item("Bank", &slots(&[("k", "v")]))
-        .await
-        .expect("item");
-    let opts = ShareOptions {
-        terms: Some("Read only.".into()),
-        acceptance_required: true,
-        expires_at: None,
-    };
+    let item = new_item(a, "Bank", &[("k", "v")]).await;
+    let opts = gated();
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
     let raw = w
         .raw("forge-acceptance", a, &format!("/v1/shares/{}", share.id))

@@ -29,8 +29,10 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
                 list.reverse();
             }
         }
-        "redirect-connection" if connections => redirect_connection(call, json).await,
-        "swap-item" if items => swap_item(call, json).await,
+        "redirect-connection" if connections => {
+            answer_with_another(call, json, "GET /v1/connections/", "peer").await;
+        }
+        "swap-item" if items => answer_with_another(call, json, "GET /v1/items/", "id").await,
         "move-slot" if items => move_slot(call, json).await,
         "swap-shares" if shares => swap_shares(call, json).await,
         "rewrite-terms" if shares => for_each_record(json, |share| {
@@ -144,27 +146,24 @@ fn swap_two<T>(list: &mut [Value], f: impl Fn(&mut Value) -> T, put: impl Fn(&mu
     }
 }
 
-async fn redirect_connection(call: &Call<'_>, json: &mut Value) {
-    if let Some(asked) = named_id(call, "GET /v1/connections/") {
-        if let Some(Value::Array(all)) = call.fetch("/v1/connections").await
-            && let Some(other) = all.into_iter().find(|c| c["id"] != asked.as_str())
-        {
-            *json = other;
-        }
-    } else if let Some(list) = records(json) {
-        swap_two(list, |c| c["peer"].take(), |c, peer| c["peer"] = peer);
+/// Another record than `asked` from the caller's list at `list_path`.
+async fn another(call: &Call<'_>, list_path: &str, asked: &str) -> Option<Value> {
+    match call.fetch(list_path).await {
+        Some(Value::Array(all)) => all.into_iter().find(|r| r["id"] != asked),
+        _ => None,
     }
 }
 
-async fn swap_item(call: &Call<'_>, json: &mut Value) {
-    if let Some(asked) = named_id(call, "GET /v1/items/") {
-        if let Some(Value::Array(all)) = call.fetch("/v1/items").await
-            && let Some(other) = all.into_iter().find(|i| i["id"] != asked.as_str())
-        {
+/// Answers `GET {prefix}{X}` with another record of the caller's; in lists, swaps `field`
+/// between the first two records.
+async fn answer_with_another(call: &Call<'_>, json: &mut Value, prefix: &str, field: &str) {
+    let list_path = prefix.trim_start_matches("GET ").trim_end_matches('/');
+    if let Some(asked) = named_id(call, prefix) {
+        if let Some(other) = another(call, list_path, &asked).await {
             *json = other;
         }
     } else if let Some(list) = records(json) {
-        swap_two(list, |i| i["id"].take(), |i, id| i["id"] = id);
+        swap_two(list, |r| r[field].take(), |r, v| r[field] = v);
     }
 }
 
@@ -184,10 +183,8 @@ fn move_slot_from(item: &mut Value, donor: &Value) {
 
 async fn move_slot(call: &Call<'_>, json: &mut Value) {
     if let Some(asked) = named_id(call, "GET /v1/items/") {
-        if let Some(Value::Array(all)) = call.fetch("/v1/items").await
-            && let Some(donor) = all.iter().find(|i| i["id"] != asked.as_str())
-        {
-            move_slot_from(json, donor);
+        if let Some(donor) = another(call, "/v1/items", &asked).await {
+            move_slot_from(json, &donor);
         }
     } else if let Some(list) = records(json)
         && let [first, second, ..] = list.as_mut_slice()

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod session;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;

@@ -1,0 +1,66 @@
+//! The real covault client (native transport) for the tests that run the guide through it:
+//! sign-up at the floor parameters, slots, and a connection both sides have seen.
+
+use std::collections::BTreeMap;
+
+use covault::client::{ReqwestTransport, Session};
+use covault::crypto::KdfParams;
+
+/// A client session.
+pub type Client = Session<ReqwestTransport>;
+
+/// A signed-up user: the session made at sign-up (an honest device) and what it takes to log
+/// in again.
+pub struct Account {
+    pub session: Client,
+    pub email: String,
+    pub passphrase: String,
+    pub secret: String,
+}
+
+/// Signs up `name` (a fresh email) on the Vault at `base`, at the floor KDF parameters.
+pub async fn signup(base: &str, name: &str) -> Account {
+    let email = format!(
+        "{name}-{}@example.com",
+        &covault::crypto::new_id().expect("id")[..8]
+    );
+    let passphrase = format!("{name} passphrase");
+    let (session, kit) = Session::signup_with(
+        ReqwestTransport::new(base),
+        &email,
+        &passphrase,
+        KdfParams::FLOOR,
+        &|_| {},
+    )
+    .await
+    .expect("signup");
+    assert!(kit.secret_key.starts_with("CV1-"));
+    assert_eq!(kit.email, email);
+    Account {
+        session,
+        email,
+        passphrase,
+        secret: kit.secret_key.clone(),
+    }
+}
+
+/// Slot name → value.
+pub fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+/// `a` invites `b`, `b` accepts, and `a` looks at (so pins) the connection too.
+pub async fn connect(a: &Client, b: &Client) -> String {
+    let inv = a.invite(&b.user().email).await.expect("invite");
+    let id = b
+        .accept_invitation(&inv.id, &inv.token)
+        .await
+        .expect("accept")
+        .connection
+        .id;
+    a.connection(&id).await.expect("the inviter pins it");
+    id
+}
