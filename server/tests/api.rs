@@ -3,7 +3,7 @@
 mod common;
 
 use common::Server;
-use common::client::{FLOOR, User, connect, send, share_request, to_json};
+use common::client::{FLOOR, User, connect, login, send, share_request, to_json};
 use covault::api::*;
 use covault::crypto::share::{self as hpke_share, ExpectedSender};
 use covault::crypto::{Context, Envelope, KdfParams};
@@ -325,14 +325,7 @@ async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
     // Me, logout: the token stops working.
     let me = alice.ok(Method::GET, "/v1/users/me", &Value::Null).await;
     assert_eq!(me["email"], alice.email);
-    let (status, _) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
-    )
-    .await;
+    let (status, _) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(status, StatusCode::CREATED);
     alice
         .ok(Method::DELETE, "/v1/sessions/current", &Value::Null)
@@ -344,25 +337,11 @@ async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
     // the right key, and an unknown email is limited the same way.
     let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
     for _ in 0..3 {
-        let (status, body) = send(
-            &server.base,
-            Method::POST,
-            "/v1/sessions",
-            None,
-            Some(&json!({"email": alice.email, "auth_key": wrong})),
-        )
-        .await;
+        let (status, body) = login(&server.base, &alice.email, &wrong).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         assert_eq!(body["error"]["code"], "Unauthorized");
     }
-    let (status, body) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
-    )
-    .await;
+    let (status, body) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["error"]["code"], "RateLimited");
 }
@@ -373,14 +352,7 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     let alice = User::signup(&server.base, "alice").await;
     let item = alice.item("x", &[("k", "v")]);
     alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
-    let (_, second) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
-    )
-    .await;
+    let (_, second) = login(&server.base, &alice.email, &alice.auth_key).await;
     let other_token = second["token"].as_str().expect("token").to_owned();
 
     let salt = covault::crypto::generate_salt().expect("rng");
@@ -407,14 +379,7 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let (status, _) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
-    )
-    .await;
+    let (status, _) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(
         status,
         StatusCode::CREATED,
@@ -433,27 +398,13 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "other sessions end");
-    let (status, _) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": alice.auth_key})),
-    )
-    .await;
+    let (status, _) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(
         status,
         StatusCode::UNAUTHORIZED,
         "the old auth key no longer works"
     );
-    let (status, session) = send(
-        &server.base,
-        Method::POST,
-        "/v1/sessions",
-        None,
-        Some(&json!({"email": alice.email, "auth_key": keys.auth_key_text()})),
-    )
-    .await;
+    let (status, session) = login(&server.base, &alice.email, &keys.auth_key_text()).await;
     assert_eq!(status, StatusCode::CREATED);
     let token = session["token"].as_str().expect("token");
     let (_, kek) = send(

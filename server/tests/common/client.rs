@@ -67,6 +67,18 @@ pub async fn send(
     (status, json)
 }
 
+/// `POST /v1/sessions` with an email and auth key: the status and the answer.
+pub async fn login(base: &str, email: &str, auth_key: &str) -> (StatusCode, Value) {
+    send(
+        base,
+        Method::POST,
+        "/v1/sessions",
+        None,
+        Some(&serde_json::json!({"email": email, "auth_key": auth_key})),
+    )
+    .await
+}
+
 pub fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).expect("json")
 }
