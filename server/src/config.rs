@@ -46,13 +46,20 @@ pub struct Config {
     #[arg(long, env = "COVAULT_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
-    /// Failed logins per account allowed in one window before 429.
+    /// Wrong logins per account, and per client address, before each further wrong one must
+    /// wait (1 s, then doubling up to the window; 429 with Retry-After meanwhile). A correct
+    /// login is never refused.
     #[arg(long, env = "COVAULT_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: i64,
 
-    /// Length of the login rate-limit window in seconds.
+    /// Seconds after the last wrong login that failures are forgotten (and the longest wait).
     #[arg(long, env = "COVAULT_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
     pub login_window_secs: i64,
+
+    /// Take the client address for login limits from the first `X-Forwarded-For` entry (only
+    /// behind a load balancer that sets it; anyone can send the header).
+    #[arg(long, env = "COVAULT_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
 
     /// SMTP server for invitation emails: `smtp://host:port` (plain, for local relays),
     /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`. Unset: the

@@ -333,19 +333,128 @@ async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
     let (status, body) = alice.call(Method::GET, "/v1/users/me", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 
-    // A wrong auth key is 401; after 3 failures the account is rate limited (429), even with
-    // the right key, and an unknown email is limited the same way.
+    // A wrong auth key is 401; past 3 the next wrong one must wait (429), but the right key
+    // still logs in.
     let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
     for _ in 0..3 {
         let (status, body) = login(&server.base, &alice.email, &wrong).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
         assert_eq!(body["error"]["code"], "Unauthorized");
     }
-    let (status, body) = login(&server.base, &alice.email, &alice.auth_key).await;
+    let (status, body) = login(&server.base, &alice.email, &wrong).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["error"]["code"], "RateLimited");
+    let (status, body) = login(&server.base, &alice.email, &alice.auth_key).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a correct key is never refused: {body}"
+    );
 }
 on_both_backends!(sessions_prelogin_and_passphrase_change);
+
+/// A wrong login from `addr` (the server trusts X-Forwarded-For in this test).
+async fn login_from(
+    base: &str,
+    addr: &str,
+    email: &str,
+    auth_key: &str,
+) -> (StatusCode, Option<u64>) {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/v1/sessions"))
+        .header("x-forwarded-for", addr)
+        .json(&json!({"email": email, "auth_key": auth_key}))
+        .send()
+        .await
+        .expect("send");
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    (response.status(), retry)
+}
+
+async fn login_limits_never_lock_out_a_correct_key(backend: common::Backend) {
+    let server = Server::start(
+        &backend,
+        &[
+            "--login-max-failures",
+            "3",
+            "--login-window-secs",
+            "3",
+            "--trust-forwarded-for",
+        ],
+    );
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
+    let base = server.base.as_str();
+
+    // Someone hammers Alice's account from one address: past 3 wrong attempts each further one
+    // must wait, with Retry-After ...
+    for _ in 0..3 {
+        assert_eq!(
+            login_from(base, "192.0.2.1", &alice.email, &wrong).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, retry) = login_from(base, "192.0.2.1", &alice.email, &wrong).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        retry.is_some_and(|s| (1..=3).contains(&s)),
+        "Retry-After {retry:?}"
+    );
+    // ... and from another address the account is backing off too ...
+    let (status, _) = login_from(base, "192.0.2.2", &alice.email, &wrong).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account's own limit"
+    );
+    // ... but Alice, with her key, logs in at once, from anywhere, even the attacker's address.
+    for addr in ["192.0.2.9", "192.0.2.1"] {
+        let (status, _) = login_from(base, addr, &alice.email, &alice.auth_key).await;
+        assert_eq!(status, StatusCode::CREATED, "Alice from {addr}");
+    }
+    // The address keeps its count: it cannot try Bob's account freely either.
+    let (status, _) = login_from(base, "192.0.2.1", &bob.email, &wrong).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "the address's limit");
+    let (status, _) = login_from(base, "192.0.2.3", &bob.email, &bob.auth_key).await;
+    assert_eq!(status, StatusCode::CREATED, "other users log in");
+
+    // An email with no account is limited exactly like a wrong key.
+    for _ in 0..3 {
+        let (status, _) = login_from(base, "192.0.2.4", "nobody@example.com", &wrong).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = login_from(base, "192.0.2.4", "nobody@example.com", &wrong).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // A window after the last failure, it is all forgotten (and the rows are gone).
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    let (status, _) = login_from(base, "192.0.2.1", &bob.email, &wrong).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "forgotten after the window"
+    );
+    if let Some(path) = backend.sqlite_path() {
+        use sqlx::Connection;
+        let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_limits")
+            .fetch_one(&mut db)
+            .await
+            .expect("count");
+        assert_eq!(
+            rows, 2,
+            "only the last failure's account and address rows remain"
+        );
+    }
+}
+on_both_backends!(login_limits_never_lock_out_a_correct_key);
 
 async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) {
     let server = Server::start(&backend, &[]);

@@ -12,6 +12,7 @@ use sqlx::Row;
 use crate::auth::{AUTH_KEY_LABEL, Caller, SESSION_LABEL, check_auth_key, hash_secret, new_token};
 use crate::db::{now_ms, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::limits::{self, ClientAddr};
 use crate::state::AppState;
 use crate::validate;
 
@@ -141,29 +142,18 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
     }))
 }
 
-/// Logs in with the auth key. Failed attempts per email are limited (in the database, so the
-/// limit holds across instances and restarts).
+/// Logs in with the auth key. A correct key always logs in; wrong ones are limited per account
+/// and per client address with an exponential back-off (see `limits`; in the database, so the
+/// limits hold across instances and restarts).
 #[utoipa::path(post, path = "/v1/sessions", request_body = LoginRequest,
     responses((status = 201, body = Session), (status = 401), (status = 429)))]
 pub async fn login(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     let email = validate::email(&req.email)?;
     let now = now_ms();
-    let window_ms = state.config.login_window_secs * 1000;
-    if let Some(row) =
-        sqlx::query("SELECT failures, window_start FROM login_failures WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&state.db.pool)
-            .await?
-    {
-        let failures: i64 = row.try_get("failures")?;
-        let start: i64 = row.try_get("window_start")?;
-        if failures >= state.config.login_max_failures && now < start + window_ms {
-            return Err(ApiError::RateLimited((start + window_ms - now) / 1000 + 1));
-        }
-    }
     let user =
         sqlx::query("SELECT id, email, created_at, auth_key_hash FROM users WHERE email = $1")
             .bind(&email)
@@ -172,15 +162,13 @@ pub async fn login(
     let presented = hash_secret(AUTH_KEY_LABEL, &req.auth_key);
     let user = match user {
         Some(row) if row.try_get::<String, _>("auth_key_hash")? == presented => row,
+        // An unknown email is counted and limited exactly like a wrong key.
         _ => {
-            record_failure(&state, &email, now, window_ms).await?;
+            limits::wrong_attempt(&state, &limits::subjects(&email, addr), now).await?;
             return Err(ApiError::Unauthorized("wrong email or credentials"));
         }
     };
-    sqlx::query("DELETE FROM login_failures WHERE email = $1")
-        .bind(&email)
-        .execute(&state.db.pool)
-        .await?;
+    limits::correct_attempt(&state, &email).await?;
     let token = new_token()?;
     let expires_at = now + state.config.session_ttl_secs * 1000;
     let user_id: String = user.try_get("id")?;
@@ -210,23 +198,6 @@ pub async fn login(
             },
         }),
     ))
-}
-
-async fn record_failure(state: &AppState, email: &str, now: i64, window_ms: i64) -> ApiResult<()> {
-    // A new window starts when the old one has passed; otherwise the count goes up.
-    sqlx::query(
-        "INSERT INTO login_failures (email, failures, window_start) VALUES ($1, 1, $2)
-         ON CONFLICT (email) DO UPDATE SET
-           failures = CASE WHEN login_failures.window_start + $3 <= $2 THEN 1 ELSE login_failures.failures + 1 END,
-           window_start = CASE WHEN login_failures.window_start + $3 <= $2 THEN $2 ELSE login_failures.window_start END",
-    )
-    .bind(email)
-    .bind(now)
-    .bind(window_ms)
-    .execute(&state.db.pool)
-    .await?;
-    tracing::warn!("failed login");
-    Ok(())
 }
 
 /// Ends the current session.

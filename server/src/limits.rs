@@ -1,0 +1,118 @@
+//! Login limits. A correct auth key always logs in: the key has 256 bits, so no limit is
+//! needed to stop guessing, and a limit that blocked the owner would let anyone lock anyone
+//! out. What the limits do is keep floods of wrong attempts cheap and slow: after
+//! `login_max_failures` wrong attempts for one account, or from one client address, each
+//! further wrong attempt waits twice as long as the one before (1 s, 2 s, 4 s, … up to the
+//! window) and is answered 429 with `Retry-After` while it waits. Failures are forgotten a
+//! window after the last one, and the table is kept to the rows of that window.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use sqlx::Row;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The client's address: the peer of the TCP connection, or, with `--trust-forwarded-for`
+/// (behind a load balancer that sets it), the first address in `X-Forwarded-For`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        if state.config.trust_forwarded_for
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok())
+        {
+            return Ok(ClientAddr(Some(first)));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        Ok(ClientAddr(peer))
+    }
+}
+
+/// The subjects a login attempt counts against.
+pub fn subjects(email: &str, addr: ClientAddr) -> Vec<String> {
+    let mut out = vec![format!("account:{email}")];
+    if let ClientAddr(Some(ip)) = addr {
+        out.push(format!("addr:{ip}"));
+    }
+    out
+}
+
+/// Milliseconds a subject with `failures` wrong attempts must wait after its last one.
+fn backoff_ms(state: &AppState, failures: i64) -> i64 {
+    let free = state.config.login_max_failures.max(0);
+    let window_ms = state.config.login_window_secs.saturating_mul(1000);
+    if failures < free {
+        return 0;
+    }
+    let doublings = u32::try_from((failures - free).min(30)).unwrap_or(30);
+    1000_i64.saturating_mul(1_i64 << doublings).min(window_ms)
+}
+
+/// After a wrong attempt: `RateLimited` (seconds to wait) if any subject is still backing off,
+/// else the failure is counted. Old rows are deleted on the way.
+pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> ApiResult<()> {
+    let window_ms = state.config.login_window_secs.saturating_mul(1000);
+    let mut wait_ms = 0;
+    for subject in subjects {
+        let row = sqlx::query("SELECT failures, last_failure FROM login_limits WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if let Some(row) = row {
+            let (failures, last): (i64, i64) =
+                (row.try_get("failures")?, row.try_get("last_failure")?);
+            if now < last.saturating_add(window_ms) {
+                wait_ms = wait_ms.max(last.saturating_add(backoff_ms(state, failures)) - now);
+            }
+        }
+    }
+    if wait_ms > 0 {
+        tracing::warn!("failed login while backing off");
+        return Err(ApiError::RateLimited(wait_ms / 1000 + 1));
+    }
+    for subject in subjects {
+        // A failure a window after the last one starts the count again.
+        sqlx::query(
+            "INSERT INTO login_limits (subject, failures, last_failure) VALUES ($1, 1, $2)
+             ON CONFLICT (subject) DO UPDATE SET
+               failures = CASE WHEN login_limits.last_failure + $3 <= $2 THEN 1 ELSE login_limits.failures + 1 END,
+               last_failure = $2",
+        )
+        .bind(subject)
+        .bind(now)
+        .bind(window_ms)
+        .execute(&state.db.pool)
+        .await?;
+    }
+    sqlx::query("DELETE FROM login_limits WHERE last_failure + $1 <= $2")
+        .bind(window_ms)
+        .bind(now)
+        .execute(&state.db.pool)
+        .await?;
+    tracing::warn!("failed login");
+    Ok(())
+}
+
+/// After a correct login: the account's count starts again (the address's stays: one's own
+/// account must not launder an address's failures against others).
+pub async fn correct_attempt(state: &AppState, email: &str) -> ApiResult<()> {
+    sqlx::query("DELETE FROM login_limits WHERE subject = $1")
+        .bind(format!("account:{email}"))
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
