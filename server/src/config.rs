@@ -56,6 +56,10 @@ pub struct Config {
     #[arg(long, env = "COVAULT_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
     pub login_window_secs: i64,
 
+    /// Invitations one account may send in 24 hours (each emails someone); past it, 429.
+    #[arg(long, env = "COVAULT_INVITATIONS_PER_DAY", default_value_t = 50)]
+    pub invitations_per_day: i64,
+
     /// Take the client address for login limits from the first `X-Forwarded-For` entry (only
     /// behind a load balancer that sets it; anyone can send the header).
     #[arg(long, env = "COVAULT_TRUST_FORWARDED_FOR", default_value_t = false)]

@@ -107,6 +107,36 @@ pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> A
     Ok(())
 }
 
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Counts one invitation email against the inviter's daily limit, or refuses it with
+/// `RateLimited` (seconds until the oldest of the day's invitations leaves the window).
+pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResult<()> {
+    sqlx::query("DELETE FROM invitation_mail WHERE sent_at <= $1")
+        .bind(now - DAY_MS)
+        .execute(&state.db.pool)
+        .await?;
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM invitation_mail WHERE inviter_id = $1",
+    )
+    .bind(inviter_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let sent: i64 = row.try_get("sent")?;
+    if sent >= state.config.invitations_per_day {
+        let oldest: Option<i64> = row.try_get("oldest")?;
+        let wait_ms = oldest.map_or(DAY_MS, |t| t + DAY_MS - now);
+        tracing::warn!(user_id = %inviter_id, "invitation refused: daily limit");
+        return Err(ApiError::RateLimited(wait_ms / 1000 + 1));
+    }
+    sqlx::query("INSERT INTO invitation_mail (inviter_id, sent_at) VALUES ($1, $2)")
+        .bind(inviter_id)
+        .bind(now)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
 /// After a correct login: the account's count starts again (the address's stays: one's own
 /// account must not launder an address's failures against others).
 pub async fn correct_attempt(state: &AppState, email: &str) -> ApiResult<()> {

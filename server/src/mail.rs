@@ -68,7 +68,8 @@ impl Mailer {
         let message = Message::builder()
             .from(self.from.clone())
             .to(mail.to.parse()?)
-            .subject(format!("{} invites you to covault", mail.inviter))
+            // A fixed subject: nothing an inviter chooses goes into it.
+            .subject("You are invited to connect on covault")
             .body(body)?;
         smtp.send(message).await?;
         tracing::info!(invitation_id = mail.id, "invitation email sent");

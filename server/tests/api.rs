@@ -789,3 +789,57 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 on_both_backends!(share_options_expiry_terms_acceptance_and_pagination);
+
+async fn invitations_are_limited_per_account(backend: common::Backend) {
+    let server = Server::start(&backend, &["--invitations-per-day", "2"]);
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let kp = alice.keypair().await;
+    let invite = |to: &str| {
+        to_json(&NewInvitation {
+            email: to.to_owned(),
+            public_key: kp.public_key().to_string(),
+            keypair_id: kp.id().to_owned(),
+        })
+    };
+    let first = alice
+        .ok(Method::POST, "/v1/invitations", &invite("one@example.com"))
+        .await;
+    alice
+        .ok(Method::POST, "/v1/invitations", &invite("two@example.com"))
+        .await;
+    // Cancelling one does not give its email back.
+    alice
+        .ok(
+            Method::DELETE,
+            &format!("/v1/invitations/{}", first["id"].as_str().expect("id")),
+            &Value::Null,
+        )
+        .await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/invitations", server.base))
+        .bearer_auth(&alice.token)
+        .json(&invite("three@example.com"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((86_000..=86_401).contains(&retry), "about a day: {retry}");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "RateLimited");
+    // Another account is not affected.
+    let kb = bob.keypair().await;
+    let from_bob = to_json(&NewInvitation {
+        email: "one@example.com".into(),
+        public_key: kb.public_key().to_string(),
+        keypair_id: kb.id().to_owned(),
+    });
+    bob.ok(Method::POST, "/v1/invitations", &from_bob).await;
+}
+on_both_backends!(invitations_are_limited_per_account);

@@ -66,9 +66,10 @@ pub async fn invite(
     if inviter == email {
         return Err(ApiError::bad("InvalidEmail", "you cannot invite yourself"));
     }
+    let now = now_ms();
+    crate::limits::invitation(&state, &caller.user_id, now).await?;
     let id = covault::crypto::new_id().map_err(|e| ApiError::Internal(e.into()))?;
     let token = new_token()?;
-    let now = now_ms();
     let expires_at = now + state.config.invitation_ttl_secs * 1000;
     sqlx::query(
         "INSERT INTO invitations (id, inviter_id, email, public_key, keypair_id, token_hash, created_at, expires_at)
