@@ -80,7 +80,7 @@ fn weak_or_malformed_kdf_params_are_refused_with_typed_errors() {
         AccountKeys::derive("pw".into(), &salt, &secret, junk)
             .err()
             .unwrap(),
-        "InvalidArgument",
+        "InvalidInput",
     );
     assert_code(
         SecretKey::parse("CV1-0000").err().unwrap(),

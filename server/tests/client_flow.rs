@@ -19,7 +19,7 @@ fn copy(view: ShareView) -> PlainItem {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_guide_with_the_client() {
-    let server = Server::start(&common::sqlite(), &[]);
+    let server = Server::start(&common::sqlite(), &["--login-max-failures", "1"]);
     let Account {
         session: alice,
         passphrase: alice_pass,
@@ -150,6 +150,13 @@ async fn the_guide_with_the_client() {
         matches!(wrong, Err(ClientError::Unauthorized(_))),
         "{:?}",
         wrong.err()
+    );
+    // Past the limit (1 here), the next wrong one waits: the client reads the Retry-After.
+    let again = Session::login(t(), &email, "nope again", &alice_secret, &|_| {}).await;
+    assert!(
+        matches!(again, Err(ClientError::RateLimited(1..=2))),
+        "{:?}",
+        again.err()
     );
     let last = alice_secret.chars().last().expect("char");
     let typo = format!(

@@ -76,12 +76,7 @@ impl<T: Transport> Api<T> {
             404 => ClientError::NotFound(message),
             409 => ClientError::Conflict(message),
             410 => ClientError::Gone(message),
-            429 => ClientError::RateLimited(
-                message
-                    .split_whitespace()
-                    .find_map(|w| w.parse().ok())
-                    .unwrap_or(60),
-            ),
+            429 => ClientError::RateLimited(response.retry_after.unwrap_or(60)),
             400..=499 => ClientError::Rejected { code, message },
             status => ClientError::Server(status),
         })

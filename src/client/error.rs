@@ -5,7 +5,8 @@ use thiserror::Error;
 use crate::crypto::CryptoError;
 
 /// Everything a client flow can fail with.
-#[derive(Debug, Error)]
+#[derive(Debug, Error, strum::IntoStaticStr, strum::VariantNames)]
+#[non_exhaustive]
 pub enum ClientError {
     /// The Vault could not be reached, or did not answer.
     #[error("network error: {0}")]
@@ -22,8 +23,9 @@ pub enum ClientError {
     /// The invitation was used or expired.
     #[error("gone: {0}")]
     Gone(String),
-    /// Too many failed logins; retry after this many seconds.
-    #[error("too many failed logins; try again in {0} s")]
+    /// Too many attempts (wrong logins, invitations); retry after this many seconds (the
+    /// Vault's `Retry-After`).
+    #[error("too many attempts; try again in {0} s")]
     RateLimited(u64),
     /// The Vault refused the request (a 4xx other than the above).
     #[error("the Vault refused the request ({code}): {message}")]
@@ -65,25 +67,11 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The stable code.
+    /// The stable code: the variant's name, or the core's code for a cryptographic refusal.
     pub fn code(&self) -> &'static str {
         match self {
-            ClientError::Network(_) => "Network",
-            ClientError::Unauthorized(_) => "Unauthorized",
-            ClientError::NotFound(_) => "NotFound",
-            ClientError::Conflict(_) => "Conflict",
-            ClientError::Gone(_) => "Gone",
-            ClientError::RateLimited(_) => "RateLimited",
-            ClientError::Rejected { .. } => "Rejected",
-            ClientError::Server(_) => "Server",
-            ClientError::Protocol(_) => "Protocol",
-            ClientError::KeyMismatch(_) => "KeyMismatch",
-            ClientError::NotAccepted => "NotAccepted",
-            ClientError::Integrity(_) => "Integrity",
-            ClientError::Rollback(_) => "Rollback",
-            ClientError::Expired(_) => "Expired",
-            ClientError::InvalidInput(_) => "InvalidInput",
             ClientError::Crypto(e) => e.code(),
+            other => other.into(),
         }
     }
 }

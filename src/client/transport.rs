@@ -22,6 +22,8 @@ pub struct HttpResponse {
     pub status: u16,
     /// Body text (JSON, or empty).
     pub body: String,
+    /// The `Retry-After` header in seconds, when the Vault sent one (with a 429).
+    pub retry_after: Option<u64>,
 }
 
 /// Sends requests to one Vault. Not `Send`: browser futures are single-threaded.
@@ -127,6 +129,10 @@ impl GlooTransport {
             ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
         })?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse().ok());
         let declared = response
             .headers()
             .get("content-length")
@@ -142,7 +148,11 @@ impl GlooTransport {
         if body.len() > MAX_RESPONSE_BYTES {
             return Err(too_large());
         }
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 }
 
@@ -201,6 +211,11 @@ impl Transport for ReqwestTransport {
             ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
         })?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
         let mut response = response;
         let mut bytes = Vec::new();
         while let Some(chunk) = response
@@ -215,6 +230,10 @@ impl Transport for ReqwestTransport {
         }
         let body = String::from_utf8(bytes)
             .map_err(|_| ClientError::Protocol("the Vault's answer is not UTF-8".into()))?;
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse {
+            status,
+            body,
+            retry_after,
+        })
     }
 }

@@ -8,22 +8,27 @@ use thiserror::Error;
 /// AEAD failures (tampering, a wrong key, a ciphertext moved to another context, a share sealed
 /// by someone else) deliberately collapse into one [`CryptoError::Integrity`]: telling them apart
 /// would hand an attacker an oracle.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[derive(Debug, Error, Clone, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
+#[non_exhaustive]
 pub enum CryptoError {
     /// Authentication failed: tampered data, wrong key, wrong context or wrong sender.
     #[error("integrity check failed: the data was altered, moved, or opened with the wrong key")]
     Integrity,
     /// The envelope's version prefix is not one this build understands.
     #[error("unknown envelope version {0:?}")]
+    #[strum(serialize = "EnvelopeVersion")]
     UnknownVersion(String),
     /// The envelope names an algorithm this build does not know.
     #[error("unknown envelope algorithm {0:?}")]
+    #[strum(serialize = "EnvelopeAlgorithm")]
     UnknownAlgorithm(String),
     /// The envelope ends before all of its parts.
     #[error("envelope is truncated: expected 4 dot-separated parts, found {0}")]
+    #[strum(serialize = "EnvelopeTruncated")]
     Truncated(usize),
     /// The envelope has extra parts, empty parts or is too large.
     #[error("malformed envelope: {0}")]
+    #[strum(serialize = "EnvelopeMalformed")]
     Malformed(&'static str),
     /// A base64url field is not canonical unpadded base64url.
     #[error("invalid base64url in {0}")]
@@ -63,24 +68,10 @@ pub enum CryptoError {
 }
 
 impl CryptoError {
-    /// The stable code for this error, identical in Rust, over HTTP and in JavaScript.
+    /// The stable code for this error, identical in Rust, over HTTP and in JavaScript: the
+    /// variant's name, or the name its `strum(serialize)` attribute gives.
     pub fn code(&self) -> &'static str {
-        match self {
-            CryptoError::Integrity => "Integrity",
-            CryptoError::UnknownVersion(_) => "EnvelopeVersion",
-            CryptoError::UnknownAlgorithm(_) => "EnvelopeAlgorithm",
-            CryptoError::Truncated(_) => "EnvelopeTruncated",
-            CryptoError::Malformed(_) => "EnvelopeMalformed",
-            CryptoError::Encoding(_) => "Encoding",
-            CryptoError::WrongLength { .. } => "WrongLength",
-            CryptoError::KdfTooWeak(_) => "KdfTooWeak",
-            CryptoError::KdfOutOfRange(_) => "KdfOutOfRange",
-            CryptoError::SecretKeyFormat(_) => "SecretKeyFormat",
-            CryptoError::SecretKeyChecksum => "SecretKeyChecksum",
-            CryptoError::NotUtf8 => "NotUtf8",
-            CryptoError::InvalidPublicKey => "InvalidPublicKey",
-            CryptoError::Random => "Random",
-        }
+        self.into()
     }
 }
 

@@ -7,13 +7,13 @@ use crate::crypto::CryptoError;
 
 #[wasm_bindgen(typescript_custom_section)]
 const ERROR_TYPES: &str = r#"
-/** The stable code of every error covault throws (see `CryptoError::code` in Rust). */
+/** The stable code of every error covault throws (`CryptoError::code` and `ClientError::code`
+ * in Rust; tests/error_codes.rs checks that this list is exactly theirs). */
 export type CovaultErrorCode =
   | "Integrity" | "EnvelopeVersion" | "EnvelopeAlgorithm" | "EnvelopeTruncated"
   | "EnvelopeMalformed" | "Encoding" | "WrongLength" | "KdfTooWeak" | "KdfOutOfRange"
   | "SecretKeyFormat" | "SecretKeyChecksum" | "NotUtf8" | "InvalidPublicKey" | "Random"
-  | "InvalidArgument"
-  // from the Vault client:
+  // from the Vault client (InvalidInput also for a JS argument of the wrong shape):
   | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
   | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired" | "InvalidInput";
 
@@ -46,7 +46,8 @@ pub fn to_js_error(error: CryptoError) -> JsValue {
     js_error(error.code(), &error.to_string())
 }
 
-/// An argument JS passed that has the wrong shape (for example a malformed `KdfParams`).
+/// An argument JS passed that has the wrong shape (for example a malformed `KdfParams`): the
+/// client's one invalid-input code.
 pub fn invalid_argument(message: &str) -> JsValue {
-    js_error("InvalidArgument", message)
+    js_error("InvalidInput", message)
 }
