@@ -76,15 +76,12 @@ fn options(terms: Option<&str>, acceptance: bool, expires: Option<&str>) -> JsVa
 }
 
 async fn item(a: &Covault, label: &str, pairs: &[(&str, &str)]) -> String {
-    text(
-        &done(a.create_item(label.into(), slots(pairs)).unwrap()).await,
-        "id",
-    )
+    text(&done(a.create_item(label.into(), slots(pairs))).await, "id")
 }
 
 async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
     text(
-        &done(a.share_item(item.into(), conn.into(), opts).unwrap()).await,
+        &done(a.share_item(item.into(), conn.into(), opts)).await,
         "id",
     )
 }
@@ -201,8 +198,7 @@ async fn item_and_shared_copy_rolled_back() {
     let it = done(
         alice
             .client
-            .create_item("Bank".into(), slots(&[("pw", "old")]))
-            .unwrap(),
+            .create_item("Bank".into(), slots(&[("pw", "old")])),
     )
     .await;
     let id = text(&it, "id");
@@ -213,7 +209,7 @@ async fn item_and_shared_copy_rolled_back() {
     let b = via("rollback", &bob).await.expect("login");
     done(b.read_share(sh.clone())).await;
     Reflect::set(&get(&it, "slots"), &"pw".into(), &"new".into()).unwrap();
-    done(alice.client.update_item(it).unwrap()).await;
+    done(alice.client.update_item(it)).await;
     done(alice.client.update_share(sh.clone(), id.clone())).await;
     done(bob.client.read_share(sh.clone())).await;
     control("rollback", "__replay").await;
@@ -246,7 +242,7 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
 
     let swapped = via("swap-shares", &bob).await.expect("login");
     assert_eq!(fails(swapped.read_share(plain.clone())).await, "Integrity");
-    let all = Array::from(&done(swapped.list_shares(None).unwrap()).await);
+    let all = Array::from(&done(swapped.list_shares(None)).await);
     assert_eq!(all.length(), 2, "the list still comes");
     assert!(all.iter().all(|v| text(&v, "error.code") == "Integrity"));
 

@@ -22,14 +22,10 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let (bob, bob_email, _) = signup("bob").await;
     let (carol, _, _) = signup("carol").await;
 
-    let item = done(
-        alice
-            .create_item(
-                "Bank".into(),
-                slots(&[("password", PLAINTEXT), ("username", "alice")]),
-            )
-            .unwrap(),
-    )
+    let item = done(alice.create_item(
+        "Bank".into(),
+        slots(&[("password", PLAINTEXT), ("username", "alice")]),
+    ))
     .await;
     let item_id = text(&item, "id");
     let listed = done(alice.list_items()).await;
@@ -57,12 +53,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
         "a code that differs is refused"
     );
 
-    let share = done(
-        alice
-            .share_item(item_id.clone(), conn.clone(), JsValue::UNDEFINED)
-            .unwrap(),
-    )
-    .await;
+    let share = done(alice.share_item(item_id.clone(), conn.clone(), JsValue::UNDEFINED)).await;
     let share_id = text(&share, "id");
     let read = done(bob.read_share(share_id.clone())).await;
     assert_eq!(
@@ -74,22 +65,11 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 
     // A share from a third user shows up in Bob's incoming list too.
     let conn2 = connect(&carol, &bob, &bob_email).await;
-    let citem = done(
-        carol
-            .create_item("Carol".into(), slots(&[("note", PLAINTEXT)]))
-            .unwrap(),
-    )
-    .await;
-    done(
-        carol
-            .share_item(text(&citem, "id"), conn2, JsValue::UNDEFINED)
-            .unwrap(),
-    )
-    .await;
-    let incoming = js_sys::Array::from(&done(bob.list_shares(None).unwrap()).await);
+    let citem = done(carol.create_item("Carol".into(), slots(&[("note", PLAINTEXT)]))).await;
+    done(carol.share_item(text(&citem, "id"), conn2, JsValue::UNDEFINED)).await;
+    let incoming = js_sys::Array::from(&done(bob.list_shares(None)).await);
     assert_eq!(incoming.length(), 2, "Bob sees Alice's and Carol's shares");
-    let outgoing =
-        js_sys::Array::from(&done(alice.list_shares(Some("outgoing".into())).unwrap()).await);
+    let outgoing = js_sys::Array::from(&done(alice.list_shares(Some("outgoing".into()))).await);
     assert_eq!(outgoing.length(), 1);
     assert_eq!(text(&outgoing.get(0), "share.id"), share_id);
     assert!(get(&outgoing.get(0), "error").is_null());
@@ -102,7 +82,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
         &format!("{PLAINTEXT}-v2").into(),
     )
     .unwrap();
-    changed = done(alice.update_item(changed).unwrap()).await;
+    changed = done(alice.update_item(changed)).await;
     assert_eq!(text(&changed, "slots.password"), format!("{PLAINTEXT}-v2"));
     done(alice.update_share(share_id.clone(), item_id.clone())).await;
     let read = done(bob.read_share(share_id.clone())).await;
@@ -115,12 +95,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let opts = Object::new();
     Reflect::set(&opts, &"acceptanceRequired".into(), &true.into()).unwrap();
     Reflect::set(&opts, &"terms".into(), &"Do not forward".into()).unwrap();
-    let gated = done(
-        alice
-            .share_item(item_id.clone(), conn.clone(), opts.into())
-            .unwrap(),
-    )
-    .await;
+    let gated = done(alice.share_item(item_id.clone(), conn.clone(), opts.into())).await;
     assert_eq!(
         fails(bob.read_share(text(&gated, "id"))).await,
         "NotAccepted"
@@ -150,12 +125,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 #[wasm_bindgen_test]
 async fn login_logout_and_passphrase_change() {
     let (alice, email, secret) = signup("alice").await;
-    done(
-        alice
-            .create_item("x".into(), slots(&[("k", PLAINTEXT)]))
-            .unwrap(),
-    )
-    .await;
+    done(alice.create_item("x".into(), slots(&[("k", PLAINTEXT)]))).await;
     let wrong = Covault::login(
         vault().into(),
         email.clone(),
@@ -178,12 +148,7 @@ async fn login_logout_and_passphrase_change() {
         "SecretKeyFormat"
     );
 
-    done(
-        alice
-            .change_passphrase(PASSPHRASE.into(), format!("{PASSPHRASE} v2"), floor())
-            .unwrap(),
-    )
-    .await;
+    done(alice.change_passphrase(PASSPHRASE.into(), format!("{PASSPHRASE} v2"), floor())).await;
     let old = Covault::login(
         vault().into(),
         email.clone(),

@@ -2,7 +2,6 @@
 //! Promise-returning and camelCase. Every method forwards to [`crate::client::Session`].
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,9 +62,11 @@ export interface VaultView {
 export interface ItemRecord { id: string; dekId: string; version: number; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
 "#;
 
-/// Converts a client error into the JS `Error` apps see.
-fn client_error(error: ClientError) -> JsValue {
-    js_error(error.code(), &error.to_string())
+/// A client error becomes the JS `Error` apps see, so `?` converts it.
+impl From<ClientError> for JsValue {
+    fn from(error: ClientError) -> JsValue {
+        js_error(error.code(), &error.to_string())
+    }
 }
 
 /// snake_case keys become camelCase for JS, except the keys of `slots` maps (user data).
@@ -157,7 +158,7 @@ fn reporter(callback: Option<js_sys::Function>) -> impl Fn(Progress) {
 /// A logged-in covault user in the browser. Keys stay inside; `free()` drops them.
 #[wasm_bindgen]
 pub struct Covault {
-    session: Rc<Session<GlooTransport>>,
+    session: Session<GlooTransport>,
     recovery_kit: Option<RecoveryKit>,
 }
 
@@ -182,10 +183,9 @@ impl Covault {
             opts.kdf.unwrap_or_default(),
             &report,
         )
-        .await
-        .map_err(client_error)?;
+        .await?;
         Ok(Covault {
-            session: Rc::new(session),
+            session,
             recovery_kit: Some(kit),
         })
     }
@@ -211,10 +211,9 @@ impl Covault {
             &secret_key,
             &report,
         )
-        .await
-        .map_err(client_error)?;
+        .await?;
         Ok(Covault {
-            session: Rc::new(session),
+            session,
             recovery_kit: None,
         })
     }
@@ -235,157 +234,125 @@ impl Covault {
     }
 
     /// Ends the session on the Vault.
-    pub fn logout(&self) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.api().logout().await.map_err(client_error)?;
-            Ok(JsValue::UNDEFINED)
-        })
+    pub async fn logout(&self) -> Result<(), JsValue> {
+        let s = &self.session;
+        s.api().logout().await?;
+        Ok(())
     }
 
     /// Changes the passphrase: the current one proves to the Vault that this is the owner (a
     /// stolen session token is not enough); only the KEK is re-wrapped.
-    #[wasm_bindgen(js_name = changePassphrase, unchecked_return_type = "Promise<void>")]
-    pub fn change_passphrase(
+    #[wasm_bindgen(js_name = changePassphrase)]
+    pub async fn change_passphrase(
         &self,
         #[wasm_bindgen(js_name = currentPassphrase)] current_passphrase: String,
         #[wasm_bindgen(js_name = newPassphrase)] new_passphrase: String,
         #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let s = self.session.clone();
+    ) -> Result<(), JsValue> {
+        let s = &self.session;
         let current_passphrase = zeroize::Zeroizing::new(current_passphrase);
         let new_passphrase = zeroize::Zeroizing::new(new_passphrase);
         let opts = options(&options_value)?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let report = reporter(opts.on_progress);
-            s.change_passphrase(&current_passphrase, &new_passphrase, opts.kdf, &report)
-                .await
-                .map_err(client_error)?;
-            Ok(JsValue::UNDEFINED)
-        }))
+        let report = reporter(opts.on_progress);
+        s.change_passphrase(&current_passphrase, &new_passphrase, opts.kdf, &report)
+            .await?;
+        Ok(())
     }
 
     /// Creates an item from a label and slots (`{name: value}`).
-    #[wasm_bindgen(js_name = createItem, unchecked_return_type = "Promise<PlainItem>")]
-    pub fn create_item(
+    #[wasm_bindgen(js_name = createItem, unchecked_return_type = "PlainItem")]
+    pub async fn create_item(
         &self,
         label: String,
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] slots: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let s = self.session.clone();
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
         let slots: BTreeMap<String, String> = from_js(slots, "slots")?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.create_item(&label, &slots).await.map_err(client_error)?)
-        }))
+        to_js(&s.create_item(&label, &slots).await?)
     }
 
     /// All items, decrypted.
-    #[wasm_bindgen(js_name = listItems, unchecked_return_type = "Promise<PlainItem[]>")]
-    pub fn list_items(&self) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.list_items().await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(js_name = listItems, unchecked_return_type = "PlainItem[]")]
+    pub async fn list_items(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.session.list_items().await?)
     }
 
     /// One item, decrypted.
-    #[wasm_bindgen(js_name = getItem, unchecked_return_type = "Promise<PlainItem>")]
-    pub fn get_item(&self, id: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.get_item(&id).await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(js_name = getItem, unchecked_return_type = "PlainItem")]
+    pub async fn get_item(&self, id: String) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.get_item(&id).await?)
     }
 
     /// What the Vault stores for an item: its ciphertext record.
-    #[wasm_bindgen(js_name = getItemRecord, unchecked_return_type = "Promise<ItemRecord>")]
-    pub fn get_item_record(&self, id: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.api().item(&id).await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(js_name = getItemRecord, unchecked_return_type = "ItemRecord")]
+    pub async fn get_item_record(&self, id: String) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.api().item(&id).await?)
     }
 
     /// Replaces an item's label and slots.
-    #[wasm_bindgen(js_name = updateItem, unchecked_return_type = "Promise<PlainItem>")]
-    pub fn update_item(
+    #[wasm_bindgen(js_name = updateItem, unchecked_return_type = "PlainItem")]
+    pub async fn update_item(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PlainItem")] item: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let s = self.session.clone();
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
         let item: PlainItem = from_js(item, "item")?;
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.update_item(&item).await.map_err(client_error)?)
-        }))
+        to_js(&s.update_item(&item).await?)
     }
 
     /// Deletes an item.
-    #[wasm_bindgen(js_name = deleteItem, unchecked_return_type = "Promise<void>")]
-    pub fn delete_item(&self, id: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.delete_item(&id).await.map_err(client_error)?;
-            Ok(JsValue::UNDEFINED)
-        })
+    #[wasm_bindgen(js_name = deleteItem)]
+    pub async fn delete_item(&self, id: String) -> Result<(), JsValue> {
+        let s = &self.session;
+        s.delete_item(&id).await?;
+        Ok(())
     }
 
     /// Invites someone by email with a fresh connection keypair. Returns the invitation id and
     /// the single-use token to pass on (the Vault emails it too when it has SMTP).
-    #[wasm_bindgen(unchecked_return_type = "Promise<CreatedInvitation>")]
-    pub fn invite(&self, email: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.invite(&email).await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(unchecked_return_type = "CreatedInvitation")]
+    pub async fn invite(&self, email: String) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.invite(&email).await?)
     }
 
     /// Accepts an invitation with a fresh keypair of our own.
-    #[wasm_bindgen(js_name = acceptInvitation, unchecked_return_type = "Promise<Connection>")]
-    pub fn accept_invitation(
+    #[wasm_bindgen(js_name = acceptInvitation, unchecked_return_type = "Connection")]
+    pub async fn accept_invitation(
         &self,
         #[wasm_bindgen(js_name = invitationId)] invitation_id: String,
         token: String,
-    ) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(
-                &s.accept_invitation(&invitation_id, &token)
-                    .await
-                    .map_err(client_error)?,
-            )
-        })
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.accept_invitation(&invitation_id, &token).await?)
     }
 
     /// All connections, each with its fingerprint.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Connection[]>")]
-    pub fn connections(&self) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.connections().await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(unchecked_return_type = "Connection[]")]
+    pub async fn connections(&self) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.connections().await?)
     }
 
     /// One connection, with its fingerprint.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Connection>")]
-    pub fn connection(&self, id: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.connection(&id).await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(unchecked_return_type = "Connection")]
+    pub async fn connection(&self, id: String) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.connection(&id).await?)
     }
 
     /// Marks a connection verified once the user compared fingerprints with the peer. Pass
     /// what the peer read out as `fingerprint` to have it checked (`KeyMismatch` if it differs).
-    #[wasm_bindgen(js_name = verifyConnection, unchecked_return_type = "Promise<Connection>")]
-    pub fn verify_connection(&self, id: String, fingerprint: Option<String>) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(
-                &s.verify_connection(&id, fingerprint.as_deref())
-                    .await
-                    .map_err(client_error)?,
-            )
-        })
+    #[wasm_bindgen(js_name = verifyConnection, unchecked_return_type = "Connection")]
+    pub async fn verify_connection(
+        &self,
+        id: String,
+        fingerprint: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.verify_connection(&id, fingerprint.as_deref()).await?)
     }
 
     /// What this device has seen (versions, deletions), sealed under the KEK. Store it (for
@@ -393,54 +360,46 @@ impl Covault {
     /// the Vault cannot serve anything older than what this device saw.
     #[wasm_bindgen(js_name = exportDeviceState)]
     pub fn export_device_state(&self) -> Result<String, JsValue> {
-        self.session.export_device_state().map_err(client_error)
+        Ok(self.session.export_device_state()?)
     }
 
     /// Takes up a state from `exportDeviceState` and checks the Vault's account record
     /// against it (`Rollback` if older).
-    #[wasm_bindgen(js_name = restoreDeviceState, unchecked_return_type = "Promise<void>")]
-    pub fn restore_device_state(&self, state: String) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.restore_device_state(&state).await.map_err(client_error)?;
-            Ok(JsValue::UNDEFINED)
-        })
+    #[wasm_bindgen(js_name = restoreDeviceState)]
+    pub async fn restore_device_state(&self, state: String) -> Result<(), JsValue> {
+        let s = &self.session;
+        s.restore_device_state(&state).await?;
+        Ok(())
     }
 
     /// Shares an item with a connection's peer (HPKE Auth mode), with optional `expiresAt`,
     /// `terms` and `acceptanceRequired`.
-    #[wasm_bindgen(js_name = shareItem, unchecked_return_type = "Promise<Share>")]
-    pub fn share_item(
+    #[wasm_bindgen(js_name = shareItem, unchecked_return_type = "Share")]
+    pub async fn share_item(
         &self,
         #[wasm_bindgen(js_name = itemId)] item_id: String,
         #[wasm_bindgen(js_name = connectionId)] connection_id: String,
         #[wasm_bindgen(unchecked_param_type = "ShareOptions")] options_value: JsValue,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let s = self.session.clone();
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
         let options: ShareOptions = if options_value.is_undefined() || options_value.is_null() {
             ShareOptions::default()
         } else {
             from_js(options_value, "share options")?
         };
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            to_js(
-                &s.share_item(&item_id, &connection_id, &options)
-                    .await
-                    .map_err(client_error)?,
-            )
-        }))
+        to_js(&s.share_item(&item_id, &connection_id, &options).await?)
     }
 
     /// Live shares, newest first: `"incoming"` (default, from every user) or `"outgoing"`,
     /// each checked against what its sender sealed (a failed one carries `error`).
-    #[wasm_bindgen(js_name = listShares, unchecked_return_type = "Promise<ShareView[]>")]
-    pub fn list_shares(
+    #[wasm_bindgen(js_name = listShares, unchecked_return_type = "ShareView[]")]
+    pub async fn list_shares(
         &self,
         #[wasm_bindgen(unchecked_param_type = "\"incoming\" | \"outgoing\"")] direction: Option<
             String,
         >,
-    ) -> Result<js_sys::Promise, JsValue> {
-        let s = self.session.clone();
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
         let direction = match direction.as_deref() {
             None | Some("incoming") => Direction::Incoming,
             Some("outgoing") => Direction::Outgoing,
@@ -450,83 +409,65 @@ impl Covault {
                 )));
             }
         };
-        Ok(wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.list_shares(direction).await.map_err(client_error)?)
-        }))
+        to_js(&s.list_shares(direction).await?)
     }
 
     /// Reads a share: opens the sealed DEK (only if the connection's peer sealed it) and
     /// decrypts the copy.
-    #[wasm_bindgen(js_name = readShare, unchecked_return_type = "Promise<ShareView>")]
-    pub fn read_share(
+    #[wasm_bindgen(js_name = readShare, unchecked_return_type = "ShareView")]
+    pub async fn read_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
-    ) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.read_share(&share_id).await.map_err(client_error)?)
-        })
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.read_share(&share_id).await?)
     }
 
     /// Every live incoming share, decrypted, in a few requests (see `readShare` for one). A share
     /// that fails to open carries `error` instead of failing the whole call.
-    #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "Promise<ShareView[]>")]
-    pub fn read_all_incoming(&self) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.read_all_incoming().await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(js_name = readAllIncoming, unchecked_return_type = "ShareView[]")]
+    pub async fn read_all_incoming(&self) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.read_all_incoming().await?)
     }
 
     /// Accepts a share that requires acceptance.
-    #[wasm_bindgen(js_name = acceptShare, unchecked_return_type = "Promise<Share>")]
-    pub fn accept_share(
+    #[wasm_bindgen(js_name = acceptShare, unchecked_return_type = "Share")]
+    pub async fn accept_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
-    ) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.accept_share(&share_id).await.map_err(client_error)?)
-        })
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.accept_share(&share_id).await?)
     }
 
     /// Re-encrypts the latest version of an item under the share's DEK (sender only).
-    #[wasm_bindgen(js_name = updateShare, unchecked_return_type = "Promise<Share>")]
-    pub fn update_share(
+    #[wasm_bindgen(js_name = updateShare, unchecked_return_type = "Share")]
+    pub async fn update_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
         #[wasm_bindgen(js_name = itemId)] item_id: String,
-    ) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(
-                &s.update_share(&share_id, &item_id)
-                    .await
-                    .map_err(client_error)?,
-            )
-        })
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.update_share(&share_id, &item_id).await?)
     }
 
     /// What the Vault holds for this user, undecrypted: wrapped keys, public keys, ciphertexts.
-    #[wasm_bindgen(js_name = vaultView, unchecked_return_type = "Promise<VaultView>")]
-    pub fn vault_view(&self) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            to_js(&s.vault_view().await.map_err(client_error)?)
-        })
+    #[wasm_bindgen(js_name = vaultView, unchecked_return_type = "VaultView")]
+    pub async fn vault_view(&self) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.vault_view().await?)
     }
 
     /// Deletes a share; either side may.
-    #[wasm_bindgen(js_name = deleteShare, unchecked_return_type = "Promise<void>")]
-    pub fn delete_share(
+    #[wasm_bindgen(js_name = deleteShare)]
+    pub async fn delete_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
-    ) -> js_sys::Promise {
-        let s = self.session.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            s.delete_share(&share_id).await.map_err(client_error)?;
-            Ok(JsValue::UNDEFINED)
-        })
+    ) -> Result<(), JsValue> {
+        let s = &self.session;
+        s.delete_share(&share_id).await?;
+        Ok(())
     }
 }
 

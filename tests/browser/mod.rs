@@ -4,7 +4,6 @@
 use covault::wasm::Covault;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 pub const PLAINTEXT: &str = "covault-e2e-plaintext-7f3a9c";
 pub const PASSPHRASE: &str = "covault e2e passphrase 4b1d";
@@ -73,14 +72,17 @@ extern "C" {
     fn web_sys_console_log(s: &str);
 }
 
-pub async fn done(promise: js_sys::Promise) -> JsValue {
-    JsFuture::from(promise)
-        .await
-        .unwrap_or_else(|e| panic!("promise rejected: {}", error_code(&e)))
+/// Awaits a `Covault` call that must succeed.
+pub async fn done<T>(call: impl std::future::IntoFuture<Output = Result<T, JsValue>>) -> T {
+    call.await
+        .unwrap_or_else(|e| panic!("the call failed: {}", error_code(&e)))
 }
 
-pub async fn fails(promise: js_sys::Promise) -> String {
-    match JsFuture::from(promise).await {
+/// Awaits a `Covault` call that must fail; its error code.
+pub async fn fails<T: std::fmt::Debug>(
+    call: impl std::future::IntoFuture<Output = Result<T, JsValue>>,
+) -> String {
+    match call.await {
         Ok(v) => panic!("expected an error, got {v:?}"),
         Err(e) => error_code(&e),
     }
