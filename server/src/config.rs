@@ -60,6 +60,18 @@ pub struct Config {
     #[arg(long, env = "COVAULT_INVITATIONS_PER_DAY", default_value_t = 50)]
     pub invitations_per_day: i64,
 
+    /// Connections open at once; more are closed as they arrive.
+    #[arg(long, env = "COVAULT_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's head (a slow client is cut off after it).
+    #[arg(long, env = "COVAULT_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a whole request (its body and the answer) may take; past it, 408.
+    #[arg(long, env = "COVAULT_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
     /// Take the client address for login limits from the first `X-Forwarded-For` entry (only
     /// behind a load balancer that sets it; anyone can send the header).
     #[arg(long, env = "COVAULT_TRUST_FORWARDED_FOR", default_value_t = false)]

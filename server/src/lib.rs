@@ -10,6 +10,7 @@ pub mod limits;
 pub mod mail;
 pub mod openapi;
 pub mod routes;
+pub mod serve;
 pub mod state;
 pub mod validate;
 
@@ -26,6 +27,7 @@ use sqlx::Row;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
@@ -70,8 +72,15 @@ pub fn app(state: AppState) -> Router {
         Some(www) => router.fallback_service(ServeDir::new(www).fallback(get(not_found))),
         None => router.fallback(not_found),
     };
+    let request_timeout = Duration::from_secs(config.request_timeout_secs.max(1));
     router
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        // A request whose body trickles in, or that takes too long, ends with 408.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(request_timeout))
         .layer(cors(&config.cors_origins))
         .layer(
             TraceLayer::new_for_http()
@@ -127,20 +136,24 @@ async fn load_decoy_key(db: &Db) -> anyhow::Result<[u8; 32]> {
     )?)
 }
 
+fn connection_limits(config: &Config) -> serve::ConnectionLimits {
+    serve::ConnectionLimits {
+        max_connections: config.max_connections,
+        header_timeout: Duration::from_secs(config.header_timeout_secs.max(1)),
+    }
+}
+
 /// Starts the server on `config.listen` in the background (for embedding and tests) and
 /// returns the bound address.
 pub async fn spawn(config: Config) -> anyhow::Result<std::net::SocketAddr> {
     let listen = config.listen;
+    let limits = connection_limits(&config);
     let app = build(config).await?;
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .await
-        {
+        let forever = std::future::pending::<()>();
+        if let Err(error) = serve::serve(listener, app, limits, forever).await {
             tracing::error!(%error, "server stopped");
         }
     });
@@ -151,6 +164,7 @@ pub async fn spawn(config: Config) -> anyhow::Result<std::net::SocketAddr> {
 /// address (`covault-server listening on http://…`) on standard output once it accepts.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
+    let limits = connection_limits(&config);
     let app = build(config).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -158,12 +172,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     println!("covault-server listening on http://{addr}");
     tracing::info!(%addr, "listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    serve::serve(listener, app, limits, shutdown_signal()).await?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
