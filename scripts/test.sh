@@ -24,6 +24,8 @@ say "native tests (crypto core, server on SQLite and PostgreSQL)"
 cargo test --workspace --all-targets
 say "doc tests (the crate guide in src/lib.rs)"
 cargo test --doc -p covault --features native-client
+say "crash safety, short: SIGKILL during a write storm, every acknowledged write kept (scripts/crash-test.sh)"
+CRASH_PROFILE=debug scripts/crash-test.sh 3
 
 say "schemathesis: every route fuzzed from the OpenAPI document, no 5xx allowed"
 cargo build -q -p covault-server -p covault-cli
