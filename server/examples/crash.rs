@@ -242,10 +242,10 @@ async fn main() {
         .iter()
         .filter(|i| {
             let id = i["id"].as_str().unwrap_or_default();
-            !i["slots"]["v"]
+            i["slots"]["v"]
                 .as_str()
                 .and_then(|s| Envelope::parse(s).ok())
-                .is_some_and(|e| dek.decrypt(&e, &Context::slot(id, "v")).is_ok())
+                .is_none_or(|e| dek.decrypt(&e, &Context::slot(id, "v")).is_err())
         })
         .count();
     println!("\ncovault crash safety — {backend}, {writers} writers, SIGKILL at a random moment");
