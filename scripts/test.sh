@@ -26,6 +26,8 @@ say "doc tests (the crate guide in src/lib.rs)"
 cargo test --doc -p covault --features native-client
 say "crash safety, short: SIGKILL during a write storm, every acknowledged write kept (scripts/crash-test.sh)"
 CRASH_PROFILE=debug scripts/crash-test.sh 3
+say "soak, short: 16 clients for 30 s, no errors, memory bounded (scripts/soak.sh)"
+SOAK_PROFILE=debug scripts/soak.sh 16 30 10
 
 say "schemathesis: every route fuzzed from the OpenAPI document, no 5xx allowed"
 cargo build -q -p covault-server -p covault-cli

@@ -1,7 +1,10 @@
 //! The load benchmark (not a test): starts `covault-server`, drives N concurrent clients
 //! through sign-up, login, item create, share create and share list for T seconds, then the
 //! no-op `/v1/health` route for T seconds on the same server, and prints throughput, p50, p99
-//! and errors per route. Run it with `scripts/loadtest.sh`.
+//! and errors per route. Run it with `scripts/loadtest.sh`. With `--report-every S` it is the
+//! soak test (`scripts/soak.sh`): every S seconds of the mixed phase it prints that interval's
+//! p50 and p99 and the server's resident memory, and it fails if the memory at the end is more
+//! than three times what it was after the first interval (a leak), or on any error.
 //!
 //! Payloads are real covault envelopes made once up front; the server cannot tell them from
 //! fresh ones, and the clients' CPU then goes to HTTP rather than to Argon2.
@@ -24,6 +27,22 @@ const FLOOR: KdfParams = KdfParams::FLOOR;
 struct Stats {
     latencies_us: BTreeMap<&'static str, Vec<u64>>,
     errors: BTreeMap<&'static str, u64>,
+    /// Every latency of the mixed phase in order, for per-interval soak figures.
+    mixed_us: Vec<u64>,
+}
+
+/// The server's resident memory in MiB (Linux), for the soak figures.
+fn rss_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 struct Fixture {
@@ -89,6 +108,9 @@ async fn timed(
     match result {
         Ok(v) => {
             s.latencies_us.entry(route).or_default().push(us);
+            if !route.contains("no-op") {
+                s.mixed_us.push(us);
+            }
             Some(v)
         }
         Err(e) => {
@@ -274,7 +296,40 @@ async fn main() {
     }
 
     eprintln!("{backend}: mixed workload for {seconds} s …");
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let report_every: u64 = arg("--report-every", "0")
+        .parse()
+        .expect("--report-every S");
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let reporter = (report_every > 0).then(|| {
+        let (stats, pid) = (stats.clone(), child.id());
+        tokio::spawn(async move {
+            println!(
+                "\nsoak — {backend}, {clients} clients, the mixed workload, every {report_every} s"
+            );
+            println!("| t (s) | requests | p50 ms | p99 ms | errors | server RSS MiB |");
+            println!("|---|---|---|---|---|---|");
+            let (mut seen, mut rss) = (0, Vec::new());
+            while Instant::now() + Duration::from_secs(report_every) <= deadline {
+                tokio::time::sleep(Duration::from_secs(report_every)).await;
+                let s = stats.lock().await;
+                let mut window = s.mixed_us[seen..].to_vec();
+                seen = s.mixed_us.len();
+                window.sort_unstable();
+                rss.push(rss_mib(pid));
+                println!(
+                    "| {} | {} | {:.2} | {:.2} | {} | {:.1} |",
+                    started.elapsed().as_secs(),
+                    window.len(),
+                    percentile(&window, 0.5),
+                    percentile(&window, 0.99),
+                    s.errors.values().sum::<u64>(),
+                    rss.last().copied().unwrap_or_default()
+                );
+            }
+            rss
+        })
+    });
     let mut tasks = Vec::new();
     for (a, b, dek_id, conn) in pairs {
         let (http, base, fx, stats) = (http.clone(), base.clone(), fx.clone(), stats.clone());
@@ -299,9 +354,22 @@ async fn main() {
         t.await.expect("client task");
     }
     let mixed_elapsed = seconds as f64;
+    let mut leaked = false;
+    if let Some(reporter) = reporter {
+        let rss = reporter.await.expect("reporter");
+        if let (Some(first), Some(last)) = (rss.first(), rss.last()) {
+            leaked = *last > 3.0 * first;
+            println!(
+                "server RSS: {first:.1} MiB after the first interval, {last:.1} MiB at the end"
+            );
+        }
+    }
 
-    eprintln!("{backend}: no-op route for {seconds} s …");
-    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let noop_seconds: u64 = arg("--noop-seconds", &seconds.to_string())
+        .parse()
+        .expect("--noop-seconds T");
+    eprintln!("{backend}: no-op route for {noop_seconds} s …");
+    let deadline = Instant::now() + Duration::from_secs(noop_seconds);
     let mut tasks = Vec::new();
     for _ in 0..clients {
         let (http, base, stats) = (http.clone(), base.clone(), stats.clone());
@@ -335,7 +403,7 @@ async fn main() {
     let noop_rps = s
         .latencies_us
         .get("GET /v1/health (no-op)")
-        .map_or(0.0, |v| v.len() as f64 / seconds as f64);
+        .map_or(0.0, |v| v.len() as f64 / noop_seconds as f64);
     println!(
         "\ncovault-server load benchmark — {backend}, {clients} concurrent clients, {seconds} s per phase"
     );
@@ -370,7 +438,7 @@ async fn main() {
         let errors = s.errors.get(route).copied().unwrap_or(0);
         total_errors += errors;
         let elapsed = if route.contains("no-op") {
-            seconds as f64
+            noop_seconds as f64
         } else {
             mixed_elapsed
         };
@@ -397,7 +465,10 @@ async fn main() {
         100.0 * mixed as f64 / mixed_elapsed / noop_rps.max(1.0)
     );
     println!("errors: {total_errors}");
-    if total_errors > 0 {
+    if leaked {
+        eprintln!("FAILED: the server's memory more than tripled during the run");
+    }
+    if total_errors > 0 || leaked {
         std::process::exit(1);
     }
 }
