@@ -5,9 +5,10 @@
 //! not have landed, but what landed must be whole. Prints the figures and exits non-zero if
 //! anything acknowledged was lost or torn. Run it with `scripts/crash-test.sh`.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
+
+mod common;
 
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::{Context, Dek, Envelope, KdfParams, Kek, SecretKey, derive_keys, new_id};
@@ -20,32 +21,6 @@ fn arg(name: &str, default: &str) -> String {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| default.to_owned())
-}
-
-fn start(server: &str, database: &str) -> (Child, String) {
-    let mut child = Command::new(server)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            database,
-            "--log",
-            "error",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {server}: {e}"));
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut line,
-    )
-    .expect("listening line");
-    let base = line
-        .trim()
-        .trim_start_matches("covault-server listening on ")
-        .to_owned();
-    (child, base)
 }
 
 /// One acknowledged write: the item id and the plaintext its slot holds.
@@ -109,7 +84,7 @@ async fn main() {
 
     // One user with one DEK, made through the API like any client would.
     let http = reqwest::Client::new();
-    let (mut child, mut base) = start(&server, &database);
+    let (mut child, mut base) = common::start(&server, &database, &["--log", "error"]);
     let user = new_id().expect("id");
     let email = format!("{user}@crash.test");
     let salt = covault::crypto::generate_salt().expect("rng");
@@ -206,7 +181,7 @@ async fn main() {
             cut += c;
         }
         // Restart on the same database (the new process answers on a new port).
-        (child, base) = start(&server, &database);
+        (child, base) = common::start(&server, &database, &["--log", "error"]);
     }
     let base_now = base.clone();
 

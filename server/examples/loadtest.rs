@@ -10,9 +10,10 @@
 //! fresh ones, and the clients' CPU then goes to HTTP rather than to Argon2.
 
 use std::collections::BTreeMap;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod common;
 
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::share::{self, Sender};
@@ -228,30 +229,11 @@ async fn main() {
     } else {
         database
     };
-    let mut child = Command::new(&server_bin)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &database,
-            "--login-max-failures",
-            "1000000000",
-            "--log",
-            "warn",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {server_bin}: {e}"));
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut line,
-    )
-    .expect("listening line");
-    let base = line
-        .trim()
-        .trim_start_matches("covault-server listening on ")
-        .to_owned();
+    let (mut child, base) = common::start(
+        &server_bin,
+        &database,
+        &["--login-max-failures", "1000000000", "--log", "warn"],
+    );
     let backend = if database.starts_with("postgres") {
         "PostgreSQL"
     } else {
