@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 n="${1:-1000}"
 say "building a release pkg (target/bench/pkg-vault) and covault-server"
-wasm-pack build --release --target web --out-dir target/bench/pkg-vault --out-name covault --no-pack >/dev/null 2>&1
-wasm_opt target/bench/pkg-vault/covault_bg.wasm
+build_wasm target/bench/pkg-vault
 cargo build -q --release -p covault-server
 source scripts/listen.sh
 start_listening vault target/release/covault-server --listen 127.0.0.1:0 \

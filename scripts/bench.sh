@@ -11,9 +11,7 @@ source scripts/setup.sh
 
 build() { # out-dir, cargo target dir, [RUSTFLAGS], [opt-level]
   CARGO_TARGET_DIR="$2" RUSTFLAGS="${3:-}" CARGO_PROFILE_RELEASE_OPT_LEVEL="${4:-s}" \
-    wasm-pack build --release --target web --out-dir "$1" --out-name covault --no-pack \
-    -- --features bench-raw-keys >/dev/null 2>&1 || { echo "wasm-pack build failed for $1" >&2; exit 1; }
-  wasm_opt "$1/covault_bg.wasm"
+    build_wasm "$1" --features bench-raw-keys
 }
 alt="${BENCH_ALT:-simd}"
 say "building target/bench/pkg and the comparison build ($alt)"

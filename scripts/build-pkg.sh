@@ -5,6 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 say "building pkg/ (release)"
-wasm-pack build --release --target web --out-dir pkg --out-name covault
-wasm_opt pkg/covault_bg.wasm
+build_wasm pkg --pack
 echo "pkg/covault_bg.wasm: $(stat -c %s pkg/covault_bg.wasm) bytes, $(gzip -9c pkg/covault_bg.wasm | wc -c) gzipped"

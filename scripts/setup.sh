@@ -72,4 +72,23 @@ wasm_opt() {
   mv "$1.opt" "$1"
 }
 
+# The one recipe for a release module: wasm-pack (an ES module for browsers and bundlers), then
+# wasm-opt 132. Usage: build_wasm OUT_DIR [--pack] [cargo args…]; CARGO_TARGET_DIR and
+# CARGO_PROFILE_RELEASE_* in the environment pass through to cargo.
+build_wasm() {
+  local out=$1; shift
+  local pack=(--no-pack) cargo=() log
+  if [[ "${1:-}" == --pack ]]; then pack=(); shift; fi
+  if [[ $# -gt 0 ]]; then cargo=(-- "$@"); fi
+  log=$(mktemp)
+  if ! wasm-pack build --release --target web --out-dir "$out" --out-name covault \
+      "${pack[@]}" "${cargo[@]}" >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    echo "wasm-pack build failed for $out" >&2
+    return 1
+  fi
+  rm -f "$log"
+  wasm_opt "$out/covault_bg.wasm"
+}
+
 covault_setup
