@@ -2,6 +2,7 @@
 //! holding the passphrase), the device state beside it, item files, and the connection and
 //! share configs.
 
+use crate::error::CliError;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ pub struct Document<M, S> {
 pub fn read<M: DeserializeOwned + Default, S: DeserializeOwned>(
     path: &Path,
     kind: &str,
-) -> Result<Document<M, S>, String> {
+) -> Result<Document<M, S>, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let doc: Document<M, S> = serde_yaml_ng::from_str(&text)
@@ -37,7 +38,8 @@ pub fn read<M: DeserializeOwned + Default, S: DeserializeOwned>(
             "{} is a {:?} file, expected kind {kind:?}",
             path.display(),
             doc.kind
-        ));
+        )
+        .into());
     }
     Ok(doc)
 }
@@ -46,18 +48,18 @@ pub fn read<M: DeserializeOwned + Default, S: DeserializeOwned>(
 pub type AuthFile = Document<BTreeMap<String, String>, SavedSession>;
 
 /// Reads an auth file.
-pub fn read_auth(path: &Path) -> Result<SavedSession, String> {
+pub fn read_auth(path: &Path) -> Result<SavedSession, CliError> {
     Ok(read::<BTreeMap<String, String>, SavedSession>(path, "Auth")?.spec)
 }
 
 /// The YAML of an auth file, with a comment saying what it is.
-pub fn auth_yaml(session: &SavedSession) -> Result<String, String> {
+pub fn auth_yaml(session: &SavedSession) -> Result<String, CliError> {
     let doc: AuthFile = Document {
         kind: "Auth".into(),
         metadata: BTreeMap::new(),
         spec: session.clone(),
     };
-    let yaml = serde_yaml_ng::to_string(&doc).map_err(|e| e.to_string())?;
+    let yaml = serde_yaml_ng::to_string(&doc).map_err(|e| CliError::from(e.to_string()))?;
     Ok(format!(
         "# covault auth file for {}: a credential. Keep it private (mode 0600).\n\
          # It holds the session token, the secret key and the unlock key, never the passphrase.\n{yaml}",
@@ -73,17 +75,17 @@ pub fn state_path(auth: &Path) -> PathBuf {
 }
 
 /// The device state saved beside an auth file, if there is one (none: a fresh device).
-pub fn read_state(auth: &Path) -> Result<Option<String>, String> {
+pub fn read_state(auth: &Path) -> Result<Option<String>, CliError> {
     let path = state_path(auth);
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some(text.trim().to_owned())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display()).into()),
     }
 }
 
 /// Saves the device state beside an auth file (atomically, mode 0600).
-pub fn write_state(auth: &Path, sealed: &str) -> Result<(), String> {
+pub fn write_state(auth: &Path, sealed: &str) -> Result<(), CliError> {
     write_private(&state_path(auth), &format!("{sealed}\n"))
 }
 
@@ -109,7 +111,7 @@ pub fn stdout_path() -> Option<PathBuf> {
 
 /// Writes a file atomically (temporary file, then rename) with mode 0600, so that a failure
 /// never leaves a half-written credential.
-pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
+pub fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -133,13 +135,13 @@ pub fn write_private(path: &Path, text: &str) -> Result<(), String> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
+        CliError::from(format!("cannot write {}: {e}", path.display()))
     })
 }
 
 /// Prints a credential to standard output; if stdout is a file (`> .alice.yaml`), restricts
 /// it to mode 0600 first.
-pub fn print_private(text: &str) -> Result<(), String> {
+pub fn print_private(text: &str) -> Result<(), CliError> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
@@ -153,7 +155,9 @@ pub fn print_private(text: &str) -> Result<(), String> {
         }
     }
     print!("{text}");
-    std::io::stdout().flush().map_err(|e| e.to_string())
+    std::io::stdout()
+        .flush()
+        .map_err(|e| CliError::from(e.to_string()))
 }
 
 /// An item file: `kind: Item`, `spec: {label, slots}`; slots as a map or as a list of
@@ -196,14 +200,14 @@ pub struct Slot {
 
 impl Slots {
     /// As a map; duplicate names are an error.
-    pub fn into_map(self) -> Result<BTreeMap<String, String>, String> {
+    pub fn into_map(self) -> Result<BTreeMap<String, String>, CliError> {
         match self {
             Slots::Map(map) => Ok(map),
             Slots::List(list) => {
                 let mut map = BTreeMap::new();
                 for slot in list {
                     if map.insert(slot.name.clone(), slot.value).is_some() {
-                        return Err(format!("slot {:?} appears twice", slot.name));
+                        return Err(format!("slot {:?} appears twice", slot.name).into());
                     }
                 }
                 Ok(map)

@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod error;
 mod files;
 mod output;
 mod vault_url;
@@ -27,11 +28,15 @@ fn main() -> std::process::ExitCode {
     };
     match runtime.block_on(commands::run(cli, vault_from_flag)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(message) => {
-            // One line, whatever the message holds.
-            let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+        Err(error) => {
+            // One line, whatever the message holds; the status says the kind (see error.rs).
+            let line = error
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             eprintln!("error: {line}");
-            std::process::ExitCode::FAILURE
+            std::process::ExitCode::from(error.exit_code())
         }
     }
 }

@@ -1,12 +1,13 @@
 //! connections:create-config, connections:create, connections:list, connections:verify,
 //! connections:invite, connections:accept.
 
+use crate::error::CliError;
 use std::path::Path;
 
 use covault::client::ConnectionInfo;
 use serde::Serialize;
 
-use super::{Ctx, describe};
+use super::Ctx;
 use crate::files::{self, ConnectionMeta, ConnectionSpec, Document};
 
 fn name_from(email: &str) -> String {
@@ -19,7 +20,7 @@ fn name_from(email: &str) -> String {
 }
 
 /// Writes the config for connecting two users.
-pub fn create_config(ctx: &Ctx, from: &Path, to: &Path) -> Result<(), String> {
+pub fn create_config(ctx: &Ctx, from: &Path, to: &Path) -> Result<(), CliError> {
     let (a, b) = (files::read_auth(from)?, files::read_auth(to)?);
     if a.user_id == b.user_id {
         return Err("--from and --to are the same user".into());
@@ -84,21 +85,17 @@ struct CreatedView<'a> {
 
 /// Invites and accepts for both users of the config, and prints the connection with the
 /// fingerprint each side computes from the keys it pinned.
-pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), String> {
+pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), CliError> {
     let doc = files::read::<ConnectionMeta, ConnectionSpec>(config, "ConnectionConfig")?;
     let from_path = files::resolve(config, &doc.metadata.from);
     let to_path = files::resolve(config, &doc.metadata.to);
     let alice = ctx.session(&from_path).await?;
     let bob = ctx.session(&to_path).await?;
-    let invitation = alice.invite(&bob.user().email).await.map_err(describe)?;
+    let invitation = alice.invite(&bob.user().email).await?;
     let accepted = bob
         .accept_invitation(&invitation.id, &invitation.token)
-        .await
-        .map_err(describe)?;
-    let from_view = alice
-        .connection(&accepted.connection.id)
-        .await
-        .map_err(describe)?;
+        .await?;
+    let from_view = alice.connection(&accepted.connection.id).await?;
     ctx.print(
         "Connection",
         CreatedView {
@@ -116,9 +113,9 @@ pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), String> {
 }
 
 /// Lists connections with fingerprints.
-pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), String> {
+pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    let list = session.connections().await.map_err(describe)?;
+    let list = session.connections().await?;
     ctx.print("Connections", list.iter().map(view).collect::<Vec<_>>())
 }
 
@@ -128,7 +125,7 @@ pub async fn verify(
     auth: &Path,
     id: &str,
     fingerprint: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     if let Some(code) = fingerprint {
         let digits = code.chars().filter(char::is_ascii_digit).count();
         if digits != 60
@@ -138,21 +135,19 @@ pub async fn verify(
         {
             return Err(format!(
                 "--fingerprint must be the 60 digits your peer sees (12 groups of 5), got {code:?}"
-            ));
+            )
+            .into());
         }
     }
     let session = ctx.session(auth).await?;
-    let info = session
-        .verify_connection(id, fingerprint)
-        .await
-        .map_err(describe)?;
+    let info = session.verify_connection(id, fingerprint).await?;
     ctx.print("Connection", view(&info))
 }
 
 /// Invites someone by email; prints the invitation id and token to pass on.
-pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), String> {
+pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    ctx.print("Invitation", session.invite(email).await.map_err(describe)?)
+    ctx.print("Invitation", session.invite(email).await?)
 }
 
 /// Accepts an invitation; prints the connection with its fingerprint.
@@ -161,11 +156,8 @@ pub async fn accept(
     auth: &Path,
     invitation_id: &str,
     token: &str,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    let info = session
-        .accept_invitation(invitation_id, token)
-        .await
-        .map_err(describe)?;
+    let info = session.accept_invitation(invitation_id, token).await?;
     ctx.print("Connection", view(&info))
 }

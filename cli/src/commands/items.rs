@@ -1,11 +1,12 @@
 //! items:create, items:list, items:get, items:update, items:delete.
 
+use crate::error::CliError;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use covault::client::{ClientError, PlainItem};
 
-use super::{Ctx, describe};
+use super::Ctx;
 use crate::files;
 
 /// An item file: its id and version (when copied from items:get), label and slots.
@@ -17,7 +18,7 @@ struct ItemFile {
 }
 
 /// Reads an item file.
-fn read_item(item: &Path) -> Result<ItemFile, String> {
+fn read_item(item: &Path) -> Result<ItemFile, CliError> {
     let doc = files::read::<BTreeMap<String, String>, files::ItemSpec>(item, "Item")?;
     let slots = doc
         .spec
@@ -33,44 +34,39 @@ fn read_item(item: &Path) -> Result<ItemFile, String> {
 }
 
 /// Creates an item from a file of kind Item (an `id` or `version` in it is not used).
-pub async fn create(ctx: &Ctx, item: &Path, auth: &Path) -> Result<(), String> {
+pub async fn create(ctx: &Ctx, item: &Path, auth: &Path) -> Result<(), CliError> {
     let file = read_item(item)?;
     let session = ctx.session(auth).await?;
-    ctx.print(
-        "Item",
-        session
-            .create_item(&file.label, &file.slots)
-            .await
-            .map_err(describe)?,
-    )
+    ctx.print("Item", session.create_item(&file.label, &file.slots).await?)
 }
 
 /// Lists items, decrypted.
-pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), String> {
+pub async fn list(ctx: &Ctx, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    ctx.print("Items", session.list_items().await.map_err(describe)?)
+    ctx.print("Items", session.list_items().await?)
 }
 
 /// Shows one item, decrypted.
-pub async fn get(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+pub async fn get(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    ctx.print("Item", session.get_item(id).await.map_err(describe)?)
+    ctx.print("Item", session.get_item(id).await?)
 }
 
 /// Replaces an item's label and slots: the version the file names (as items:get printed it),
 /// else the current one. The Vault refuses it if the item was written since.
-pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(), String> {
+pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(), CliError> {
     let file = read_item(item)?;
     if let Some(other) = file.id.as_deref().filter(|other| *other != id) {
         return Err(format!(
             "{} is item {other}, not {id}: check the id you are updating",
             item.display()
-        ));
+        )
+        .into());
     }
     let session = ctx.session(auth).await?;
     let version = match file.version {
         Some(version) => version,
-        None => session.get_item(id).await.map_err(describe)?.version,
+        None => session.get_item(id).await?.version,
     };
     let updated = PlainItem {
         id: id.to_owned(),
@@ -79,19 +75,22 @@ pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(),
         slots: file.slots,
     };
     let written = session.update_item(&updated).await.map_err(|e| match e {
-        ClientError::Conflict(_) => format!(
-            "conflict: item {id} was changed since version {version} was read; read it again \
-             (covault items:get -a {} {id}), redo the change and update again",
-            auth.display()
+        e @ ClientError::Conflict(_) => CliError::Client(
+            e,
+            Some(format!(
+                "item {id} was changed since version {version} was read; read it again \
+                 (covault items:get -a {} {id}), redo the change and update again",
+                auth.display()
+            )),
         ),
-        other => describe(other),
+        other => other.into(),
     })?;
     ctx.print("Item", written)
 }
 
 /// Deletes an item.
-pub async fn delete(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+pub async fn delete(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    session.delete_item(id).await.map_err(describe)?;
+    session.delete_item(id).await?;
     ctx.print("ItemDeleted", serde_json::json!({ "id": id }))
 }

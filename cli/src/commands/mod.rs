@@ -5,6 +5,7 @@ mod items;
 mod shares;
 mod users;
 
+use crate::error::CliError;
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -39,7 +40,7 @@ pub struct Ctx {
 }
 
 /// Runs a command, then saves the device state of every session it opened.
-pub async fn run(cli: Cli, vault_from_flag: bool) -> Result<(), String> {
+pub async fn run(cli: Cli, vault_from_flag: bool) -> Result<(), CliError> {
     let vault = match cli.vault {
         Some(url) if vault_from_flag => Some((url, "--vault")),
         Some(url) => Some((url, "COVAULT_VAULT_URL")),
@@ -54,11 +55,11 @@ pub async fn run(cli: Cli, vault_from_flag: bool) -> Result<(), String> {
     match (result, ctx.save_states()) {
         (Ok(()), saved) => saved,
         (Err(e), Ok(())) => Err(e),
-        (Err(e), Err(saving)) => Err(format!("{e}; and {saving}")),
+        (Err(e), Err(saving)) => Err(format!("{e}; and {saving}").into()),
     }
 }
 
-async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), String> {
+async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     match command {
         Command::UsersCreate {
             email,
@@ -128,7 +129,7 @@ fn vault_from_env_file() -> Option<String> {
 
 impl Ctx {
     /// The Vault named by `--vault`, `COVAULT_VAULT_URL` or `./.covault.env`, checked.
-    fn named_vault(&self) -> Result<Option<(VaultUrl, &'static str)>, String> {
+    fn named_vault(&self) -> Result<Option<(VaultUrl, &'static str)>, CliError> {
         self.vault
             .as_ref()
             .map(|(url, source)| Ok((VaultUrl::parse(url, source)?, *source)))
@@ -136,17 +137,17 @@ impl Ctx {
     }
 
     /// The Vault to talk to when there is no auth file: the one named, else the local default.
-    pub fn vault_url(&self) -> Result<VaultUrl, String> {
+    pub fn vault_url(&self) -> Result<VaultUrl, CliError> {
         match self.named_vault()? {
             Some((url, _)) => Ok(url),
-            None => VaultUrl::parse(DEFAULT_VAULT, "the default"),
+            None => Ok(VaultUrl::parse(DEFAULT_VAULT, "the default")?),
         }
     }
 
     /// The Vault of an auth file: the one it was made with. Its session token goes nowhere
     /// else, so a `--vault`, `COVAULT_VAULT_URL` or `./.covault.env` naming another Vault is an
     /// error rather than a redirection.
-    pub fn vault_for(&self, auth: &Path, saved: &SavedSession) -> Result<VaultUrl, String> {
+    pub fn vault_for(&self, auth: &Path, saved: &SavedSession) -> Result<VaultUrl, CliError> {
         let own = VaultUrl::parse(
             &saved.vault_url,
             &format!("the auth file {}", auth.display()),
@@ -166,14 +167,15 @@ impl Ctx {
                 auth.display(),
                 own.as_str(),
                 named.as_str(),
-            ));
+            )
+            .into());
         }
         Ok(own)
     }
 
     /// Resumes the session in an auth file with the device state saved beside it, with errors
     /// that say what to do. Its device state is saved when the command ends.
-    pub async fn session(&self, auth: &Path) -> Result<Rc<Client>, String> {
+    pub async fn session(&self, auth: &Path) -> Result<Rc<Client>, CliError> {
         let saved = files::read_auth(auth)?;
         let url = self.vault_for(auth, &saved)?;
         let state = files::read_state(auth)?;
@@ -193,7 +195,8 @@ impl Ctx {
                     "the session in {} has expired or was ended: run `covault users:login -a {}`",
                     auth.display(),
                     auth.display()
-                ));
+                )
+                .into());
             }
             Err(e) => {
                 return Err(match &state {
@@ -201,7 +204,7 @@ impl Ctx {
                         .await
                         .map_err(|fault| state_error(auth, &saved, &fault))
                         .unwrap_or_else(|e| e),
-                    None => describe(e),
+                    None => e.into(),
                 });
             }
         };
@@ -213,7 +216,7 @@ impl Ctx {
     }
 
     /// Saves the device state of every session opened, beside its auth file.
-    fn save_states(&self) -> Result<(), String> {
+    fn save_states(&self) -> Result<(), CliError> {
         for (auth, session) in self.opened.borrow().iter() {
             save_state(auth, session)?;
         }
@@ -221,19 +224,21 @@ impl Ctx {
     }
 
     /// Prints a document.
-    pub fn print<T: serde::Serialize>(&self, kind: &str, spec: T) -> Result<(), String> {
+    pub fn print<T: serde::Serialize>(&self, kind: &str, spec: T) -> Result<(), CliError> {
         print!("{}", crate::output::render(kind, spec, self.json)?);
         Ok(())
     }
 }
 
 /// Saves what a session has seen beside its auth file.
-pub fn save_state(auth: &Path, session: &Client) -> Result<(), String> {
+pub fn save_state(auth: &Path, session: &Client) -> Result<(), CliError> {
     let sealed = session.export_device_state().map_err(|e| {
-        format!(
-            "cannot save this device's state for {}: {}",
-            auth.display(),
-            describe(e)
+        CliError::Client(
+            e,
+            Some(format!(
+                "cannot save this device's state for {}",
+                auth.display()
+            )),
         )
     })?;
     files::write_state(auth, &sealed)
@@ -241,7 +246,7 @@ pub fn save_state(auth: &Path, session: &Client) -> Result<(), String> {
 
 /// Takes up the device state saved beside `auth` (if any) into a session just logged in, so
 /// that logging in again forgets nothing this device has seen.
-pub async fn restore_state(auth: &Path, url: &VaultUrl, session: &Client) -> Result<(), String> {
+pub async fn restore_state(auth: &Path, url: &VaultUrl, session: &Client) -> Result<(), CliError> {
     let Some(text) = files::read_state(auth)? else {
         return Ok(());
     };
@@ -264,7 +269,7 @@ async fn state_fault(
     saved: &SavedSession,
     text: &str,
     error: ClientError,
-) -> Result<String, ClientError> {
+) -> Result<CliError, ClientError> {
     if matches!(error, ClientError::Crypto(_) | ClientError::InvalidInput(_)) {
         let api = Api::new(ReqwestTransport::new(url.as_str()))
             .with_token(Some(saved.session_token.clone()));
@@ -280,46 +285,22 @@ async fn state_fault(
             return Err(fault);
         }
     }
-    Ok(describe(error))
+    Ok(error.into())
 }
 
 /// The one line for a device state file that does not open.
-fn state_error(auth: &Path, saved: &SavedSession, why: &ClientError) -> String {
-    format!(
+fn state_error(auth: &Path, saved: &SavedSession, why: &ClientError) -> CliError {
+    CliError::Input(format!(
         "{} is not a device state of {} ({why}): it is damaged or another account's. It is how \
          this device notices a Vault serving older data, so it is never skipped: restore it, or \
          move it away if you accept starting afresh",
         files::state_path(auth).display(),
         saved.email
-    )
-}
-
-/// One line for a client error, with what to do where there is something to do.
-pub fn describe(error: ClientError) -> String {
-    match error {
-        ClientError::Network(m) => {
-            format!("{m} (is covault-server running? set --vault or COVAULT_VAULT_URL)")
-        }
-        ClientError::NotFound(_) => {
-            "not found: no such id, or it is not yours, or it was deleted or has expired".into()
-        }
-        e @ ClientError::Rollback(_) => format!(
-            "{e} (the Vault served older data than this device has seen; it may be compromised)"
-        ),
-        e @ ClientError::KeyMismatch(_) => format!(
-            "{e} (the Vault may have substituted a key: do not share on this connection until \
-             you and your peer have compared fingerprints over another channel)"
-        ),
-        e @ ClientError::Integrity(_) => format!(
-            "{e} (the Vault's answer does not match what was asked for or sealed; it may be \
-             compromised)"
-        ),
-        other => other.to_string(),
-    }
+    ))
 }
 
 /// The passphrase from the flag or environment, else a prompt on the terminal.
-pub fn passphrase(given: Option<String>, prompt: &str) -> Result<String, String> {
+pub fn passphrase(given: Option<String>, prompt: &str) -> Result<String, CliError> {
     match given {
         Some(p) if !p.is_empty() => Ok(p),
         Some(_) => Err("the passphrase is empty".into()),
@@ -388,7 +369,8 @@ mod tests {
             ),
         ];
         for (error, expect) in cases {
-            let line = describe(error);
+            let error = crate::error::CliError::from(error);
+            let line = error.to_string();
             assert!(line.starts_with(expect), "{line}");
             assert!(!line.contains('\n'), "{line}");
         }

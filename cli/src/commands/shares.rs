@@ -1,13 +1,14 @@
 //! shares:create-config, shares:create, shares:list, shares:get-incoming, shares:accept,
 //! shares:update, shares:delete.
 
+use crate::error::CliError;
 use std::path::Path;
 
 use covault::api::{Direction, Share};
 use covault::client::{ClientError, PlainItem, ShareOptions, ShareView as Checked};
 use serde::Serialize;
 
-use super::{Ctx, describe};
+use super::Ctx;
 use crate::cli::ShareType;
 use crate::files::{self, Document, ShareMeta, ShareSpec};
 
@@ -70,7 +71,7 @@ pub fn create_config(
     from: &Path,
     connection_id: &str,
     item_id: &str,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     files::read_auth(from)?;
     let doc = Document {
         kind: "ShareConfig".into(),
@@ -96,7 +97,7 @@ pub async fn create(
     expires_at: Option<String>,
     terms: Option<String>,
     acceptance_required: bool,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let doc = files::read::<ShareMeta, ShareSpec>(config, "ShareConfig")?;
     let session = ctx
         .session(&files::resolve(config, &doc.metadata.from))
@@ -108,19 +109,18 @@ pub async fn create(
     };
     let share = session
         .share_item(&doc.spec.item_id, &doc.spec.connection_id, &options)
-        .await
-        .map_err(describe)?;
+        .await?;
     ctx.print("Share", view(&share, false))
 }
 
 /// Lists shares, each checked; one that fails its checks is listed with its error.
-pub async fn list(ctx: &Ctx, auth: &Path, share_type: ShareType) -> Result<(), String> {
+pub async fn list(ctx: &Ctx, auth: &Path, share_type: ShareType) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let direction = match share_type {
         ShareType::Incoming => Direction::Incoming,
         ShareType::Outgoing => Direction::Outgoing,
     };
-    let shares = session.list_shares(direction).await.map_err(describe)?;
+    let shares = session.list_shares(direction).await?;
     let failed = shares.iter().filter(|s| s.error.is_some()).count();
     ctx.print("Shares", shares.iter().map(checked).collect::<Vec<_>>())?;
     if failed > 0 {
@@ -139,16 +139,14 @@ struct Incoming<'a> {
 }
 
 /// Shows an incoming share and its decrypted item.
-pub async fn get_incoming(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+pub async fn get_incoming(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let read = session.read_share(id).await.map_err(|e| match e {
-        ClientError::NotAccepted => {
-            format!(
-                "share {id} must be accepted first: covault shares:accept -a {} {id}",
-                auth.display()
-            )
-        }
-        other => describe(other),
+        ClientError::NotAccepted => CliError::Input(format!(
+            "share {id} must be accepted first: covault shares:accept -a {} {id}",
+            auth.display()
+        )),
+        other => other.into(),
     })?;
     let item = read
         .item
@@ -164,27 +162,27 @@ pub async fn get_incoming(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String
 }
 
 /// Reads a share back after a change, to print it as checked.
-async fn read_back(session: &super::Client, id: &str, done: &str) -> Result<Checked, String> {
+async fn read_back(session: &super::Client, id: &str, done: &str) -> Result<Checked, CliError> {
     session.read_share(id).await.map_err(|e| {
-        format!(
-            "share {id} was {done}, but reading it back failed: {}",
-            describe(e)
+        CliError::Client(
+            e,
+            Some(format!("share {id} was {done}, but reading it back failed")),
         )
     })
 }
 
 /// Accepts a share (sending the receipt), and shows it as checked.
-pub async fn accept(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+pub async fn accept(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    session.accept_share(id).await.map_err(describe)?;
+    session.accept_share(id).await?;
     let read = read_back(&session, id, "accepted").await?;
     ctx.print("Share", checked(&read))
 }
 
 /// Updates a share with the latest item, and shows it as checked.
-pub async fn update(ctx: &Ctx, id: &str, item_id: &str, auth: &Path) -> Result<(), String> {
+pub async fn update(ctx: &Ctx, id: &str, item_id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    session.update_share(id, item_id).await.map_err(describe)?;
+    session.update_share(id, item_id).await?;
     let read = read_back(&session, id, "updated").await?;
     ctx.print("Share", checked(&read))
 }
@@ -195,8 +193,8 @@ struct Deleted<'a> {
 }
 
 /// Deletes a share.
-pub async fn delete(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), String> {
+pub async fn delete(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    session.delete_share(id).await.map_err(describe)?;
+    session.delete_share(id).await?;
     ctx.print("ShareDeleted", Deleted { id })
 }

@@ -1,11 +1,12 @@
 //! users:create, users:login, users:get.
 
+use crate::error::CliError;
 use std::path::{Path, PathBuf};
 
 use covault::client::{ReqwestTransport, Session};
 use serde::Serialize;
 
-use super::{Ctx, describe, passphrase, progress, restore_state, save_state};
+use super::{Ctx, passphrase, progress, restore_state, save_state};
 use crate::files;
 
 /// Creates the account and prints (or writes) its auth file, with the device state beside it.
@@ -14,14 +15,12 @@ pub async fn create(
     email: &str,
     given: Option<String>,
     output: Option<PathBuf>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let url = ctx.vault_url()?;
     let pass = passphrase(given, "New passphrase: ")?;
     let report = progress();
     let (session, kit) =
-        Session::signup(ReqwestTransport::new(url.as_str()), email, &pass, &report)
-            .await
-            .map_err(describe)?;
+        Session::signup(ReqwestTransport::new(url.as_str()), email, &pass, &report).await?;
     let yaml = files::auth_yaml(&session.save())?;
     // A new account: whatever state lay beside the file was another account's.
     let written = match output {
@@ -51,7 +50,7 @@ pub async fn login(
     secret: Option<String>,
     given: Option<String>,
     output: Option<PathBuf>,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let (email, secret, url, target) = match &auth {
         Some(path) => {
             let saved = files::read_auth(path)?;
@@ -79,8 +78,7 @@ pub async fn login(
         &secret,
         &report,
     )
-    .await
-    .map_err(describe)?;
+    .await?;
     if let Some(path) = &target {
         restore_state(path, &url, &session).await?;
     }
@@ -113,7 +111,7 @@ struct UserView<'a> {
 }
 
 /// Shows the user.
-pub async fn get(ctx: &Ctx, auth: &Path) -> Result<(), String> {
+pub async fn get(ctx: &Ctx, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let user = session.user();
     ctx.print(
