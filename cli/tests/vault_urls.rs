@@ -67,7 +67,11 @@ fn plain_http_is_refused_unless_the_vault_is_on_this_machine() {
         }
         let out = covault(&dir, env, &args);
         let line = error(&out);
-        assert_eq!(out.status.code(), Some(2), "a refused URL is an input error: {line}");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "a refused URL is an input error: {line}"
+        );
         assert!(line.contains(how), "{line}");
         assert!(
             line.contains("use https://") || line.contains("not a valid Vault URL"),
