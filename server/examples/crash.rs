@@ -10,18 +10,11 @@ use std::time::Duration;
 
 mod common;
 
+use common::arg;
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::{Context, Dek, Envelope, KdfParams, Kek, SecretKey, derive_keys, new_id};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_owned())
-}
 
 /// One acknowledged write: the item id and the plaintext its slot holds.
 struct Acked {
@@ -57,18 +50,7 @@ async fn main() {
     let pg_admin = arg("--postgres-admin-url", "");
     let name = format!("covault_crash_{}", new_id().expect("id").replace('-', "_"));
     if !pg_admin.is_empty() {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&pg_admin)
-            .await
-            .expect("connect --postgres-admin-url");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        database = format!(
-            "{}/{name}",
-            pg_admin.rsplit_once('/').expect("a database").0
-        );
+        database = common::create_postgres(&pg_admin, &name).await;
     }
     if database.is_empty() {
         let dir =
@@ -235,12 +217,7 @@ async fn main() {
     let _ = child.kill();
     let _ = child.wait();
     if !pg_admin.is_empty() {
-        use sqlx::Connection;
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await;
-        }
+        common::drop_postgres(&pg_admin, &name).await;
     }
     if lost + torn + unacked_torn > 0 {
         eprintln!("FAILED: acknowledged writes lost or torn");

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
+use common::arg;
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::share::{self, Sender};
 use covault::crypto::{Context, Dek, KdfParams, Kek, KeyPair, SecretKey, derive_keys, new_id};
@@ -52,14 +53,6 @@ struct Fixture {
     label: String,
     slot: String,
     sealed: String,
-}
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_owned())
 }
 
 fn rand_key() -> String {
@@ -207,18 +200,7 @@ async fn main() {
     let pg_admin = arg("--postgres-admin-url", "");
     let pg_db = format!("covault_load_{}", new_id().expect("id").replace('-', "_"));
     if !pg_admin.is_empty() {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&pg_admin)
-            .await
-            .expect("connect --postgres-admin-url");
-        sqlx::query(&format!("CREATE DATABASE {pg_db}"))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        database = format!(
-            "{}/{pg_db}",
-            pg_admin.rsplit_once('/').expect("URL with a database").0
-        );
+        database = common::create_postgres(&pg_admin, &pg_db).await;
     }
     let server_bin = arg("--server", "target/release/covault-server");
 
@@ -373,12 +355,7 @@ async fn main() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
     if !pg_admin.is_empty() {
-        use sqlx::Connection;
-        if let Ok(mut conn) = sqlx::PgConnection::connect(&pg_admin).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await;
-        }
+        common::drop_postgres(&pg_admin, &pg_db).await;
     }
 
     let s = stats.lock().await;

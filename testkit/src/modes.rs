@@ -216,16 +216,21 @@ async fn swap_shares(call: &Call<'_>, json: &mut Value) {
             }
         }
     } else if let Some(list) = records(json) {
-        swap_two(
-            list,
-            |s| SHARE_CONTENT.map(|f| s[f].take()),
-            |s, content| {
-                for (field, value) in SHARE_CONTENT.into_iter().zip(content) {
-                    s[field] = value;
-                }
-            },
-        );
+        swap_share_contents(list);
     }
+}
+
+/// Swaps the label, slots and sealed DEK of the first two shares of a list.
+fn swap_share_contents(list: &mut [Value]) {
+    swap_two(
+        list,
+        |s| SHARE_CONTENT.map(|f| s[f].take()),
+        |s, content| {
+            for (field, value) in SHARE_CONTENT.into_iter().zip(content) {
+                s[field] = value;
+            }
+        },
+    );
 }
 
 fn other_kek(call: &Call<'_>, json: &mut Value) {
@@ -316,15 +321,7 @@ mod tests {
         let mut page = json!({"shares": [{"id": 1, "label": "L1", "slots": {}, "sealed_dek": "D1"},
                                          {"id": 2, "label": "L2", "slots": {}, "sealed_dek": "D2"}]});
         let list = records(&mut page).expect("list");
-        swap_two(
-            list,
-            |s| SHARE_CONTENT.map(|f| s[f].take()),
-            |s, content| {
-                for (field, value) in SHARE_CONTENT.into_iter().zip(content) {
-                    s[field] = value;
-                }
-            },
-        );
+        swap_share_contents(list);
         assert_eq!(
             (
                 page["shares"][0]["id"].clone(),
