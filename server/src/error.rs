@@ -20,6 +20,9 @@ pub enum ApiError {
     /// 404: absent, or not the caller's (the two are indistinguishable by design).
     #[error("not found")]
     NotFound,
+    /// 405: the route exists but does not take this method.
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
     /// 409: the id (or email) is taken.
     #[error("{0}")]
     Conflict(&'static str),
@@ -51,6 +54,7 @@ impl ApiError {
             ApiError::BadRequest(code, _) => (StatusCode::BAD_REQUEST, code),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "Unauthorized"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "NotFound"),
+            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
             ApiError::StaleVersion(_) => (StatusCode::CONFLICT, "StaleVersion"),
             ApiError::Gone(_) => (StatusCode::GONE, "Gone"),

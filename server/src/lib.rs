@@ -56,15 +56,17 @@ pub async fn build(config: Config) -> anyhow::Result<Router> {
 /// never headers or bodies), panics caught as JSON 500s, static files if configured.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
-    let mut router = routes::router()
+    let (router, doc) =
+        utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+            .merge(routes::router())
+            .split_for_parts();
+    let doc = Arc::new(doc);
+    let mut router = router
         .route(
             "/v1/openapi.json",
-            get(|| async { axum::Json(openapi::ApiDoc::openapi()) }),
+            get(move || async move { axum::Json(doc.as_ref().clone()) }),
         )
-        .method_not_allowed_fallback(|| async {
-            ApiError::bad("MethodNotAllowed", "this route does not take that method")
-                .into_response()
-        });
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() });
     if let Some(pkg) = &config.pkg_dir {
         router = router.nest_service("/pkg", ServeDir::new(pkg));
     }

@@ -205,7 +205,7 @@ async fn the_whole_guide_works(backend: common::Backend) {
         assert_eq!(status, StatusCode::CONFLICT, "version {stale}: {body}");
         assert_eq!(body["error"]["code"], "StaleVersion");
     }
-    let (status, _) = bob
+    let (status, body) = bob
         .call(
             Method::PUT,
             &format!("/v1/shares/{}", req.id),
@@ -217,6 +217,15 @@ async fn the_whole_guide_works(backend: common::Backend) {
         StatusCode::BAD_REQUEST,
         "only the sender may update"
     );
+    assert_eq!(body["error"]["code"], "NotSender", "{body}");
+    // Read back before the real update: the refused ones changed nothing.
+    let unchanged: Share = serde_json::from_value(
+        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
+            .await,
+    )
+    .expect("share");
+    assert_eq!(unchanged.version, 0, "refused updates leave the version");
+    assert_eq!(unchanged.slots.expect("slots"), req.slots, "and the slots");
     alice
         .ok(
             Method::PUT,
@@ -428,8 +437,15 @@ async fn login_limits_never_lock_out_a_correct_key(backend: common::Backend) {
         let (status, _) = login_from(base, "192.0.2.4", "nobody@example.com", &wrong).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, _) = login_from(base, "192.0.2.4", "nobody@example.com", &wrong).await;
+    let (status, retry) = login_from(base, "192.0.2.4", "nobody@example.com", &wrong).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry.is_some(), "with Retry-After, as for an account");
+    let (status, _) = login_from(base, "192.0.2.5", "nobody@example.com", &wrong).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the unknown email backs off from a fresh address too, as an account does"
+    );
 
     // A window after the last failure, it is all forgotten (and the rows are gone).
     tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
@@ -702,6 +718,23 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
         StatusCode::BAD_REQUEST,
         "an accept without a receipt: {body}"
     );
+    assert_eq!(body["error"]["code"], "UnsupportedMediaType", "{body}");
+    // The list path keeps the same gate: an unaccepted share is listed without its contents.
+    let listed: SharePage = serde_json::from_value(
+        bob.ok(Method::GET, "/v1/shares?direction=incoming", &Value::Null)
+            .await,
+    )
+    .expect("page");
+    let gated = listed
+        .shares
+        .iter()
+        .find(|s| s.id == req.id)
+        .expect("listed");
+    assert!(
+        gated.slots.is_none() && gated.label.is_none(),
+        "listed before acceptance without contents"
+    );
+    assert_eq!(gated.terms.as_deref(), Some("Do not forward."));
     let still: Share = serde_json::from_value(
         alice
             .ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
@@ -730,6 +763,7 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
 
     // Expiry: a share past its time is not served, listed, updated or accepted.
     let (mut short, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
+    short.acceptance_required = true;
     let soon = time::OffsetDateTime::now_utc() + time::Duration::milliseconds(1500);
     short.expires_at = Some(
         soon.format(&time::format_description::well_known::Rfc3339)
@@ -744,11 +778,57 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     .await;
     tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
     for user in [&alice, &bob] {
-        let (status, _) = user
+        let (status, body) = user
             .call(Method::GET, &format!("/v1/shares/{}", short.id), None)
             .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "expired share served");
+        assert_eq!(body["error"]["code"], "NotFound");
+        for direction in ["incoming", "outgoing"] {
+            let page: SharePage = serde_json::from_value(
+                user.ok(
+                    Method::GET,
+                    &format!("/v1/shares?direction={direction}"),
+                    &Value::Null,
+                )
+                .await,
+            )
+            .expect("page");
+            assert!(
+                page.shares.iter().all(|s| s.id != short.id),
+                "expired share listed ({direction})"
+            );
+        }
     }
+    let (status, body) = alice
+        .call(
+            Method::PUT,
+            &format!("/v1/shares/{}", short.id),
+            Some(&to_json(&ShareUpdate {
+                version: 1,
+                label: short.label.clone(),
+                slots: short.slots.clone(),
+            })),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "expired share updated: {body}"
+    );
+    assert_eq!(body["error"]["code"], "NotFound");
+    let (status, body) = bob
+        .call(
+            Method::PUT,
+            &format!("/v1/shares/{}/accept", short.id),
+            Some(&receipt),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "expired share accepted: {body}"
+    );
+    assert_eq!(body["error"]["code"], "NotFound");
     let (mut past, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
     past.expires_at = Some("2001-01-01T00:00:00Z".into());
     let (status, body) = alice

@@ -213,6 +213,35 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
             .expect("query")
             .get(0);
     assert_eq!(tables, 1, "migrated at start");
+
+    // synchronous and foreign_keys are per connection: read them on the server's own pool,
+    // opened the way the server opens it, on every connection it holds at once (a fresh
+    // connection of ours would show SQLite's defaults, NORMAL and off).
+    let db = covault_server::db::Db::connect(&format!("sqlite://{}", path.display()), 4)
+        .await
+        .expect("the server's pool");
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(db.pool.acquire().await.expect("connection"));
+    }
+    for conn in &mut held {
+        for (pragma, want) in [("synchronous", 2_i64), ("foreign_keys", 1)] {
+            let got: i64 = sqlx::query(&format!("PRAGMA {pragma}"))
+                .fetch_one(&mut **conn)
+                .await
+                .expect("pragma")
+                .get(0);
+            assert_eq!(
+                got, want,
+                "PRAGMA {pragma} on a server connection (2 = FULL)"
+            );
+        }
+    }
+    // And the foreign keys bite: a DEK of a user who does not exist is refused.
+    let refused = sqlx::query("INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ('d', 'no-such-user', 'x', 0)")
+        .execute(&db.pool)
+        .await;
+    assert!(refused.is_err(), "a row pointing at no user is refused");
 }
 
 /// A database made before the versions (only migration 0001 applied, with an item in it) is
@@ -335,29 +364,118 @@ async fn a_database_from_before_the_versions_is_upgraded(backend: common::Backen
 }
 on_both_backends!(a_database_from_before_the_versions_is_upgraded);
 
+/// Every operation the Vault offers, written out by hand: the outside list that both the
+/// OpenAPI document and the live router are compared with.
+const OPERATIONS: &[(&str, &str)] = &[
+    ("GET", "/v1/health"),
+    ("POST", "/v1/prelogin"),
+    ("POST", "/v1/users"),
+    ("GET", "/v1/users/me"),
+    ("POST", "/v1/sessions"),
+    ("DELETE", "/v1/sessions/current"),
+    ("GET", "/v1/keystore/kek"),
+    ("PUT", "/v1/keystore/kek"),
+    ("GET", "/v1/keystore/keypairs"),
+    ("POST", "/v1/keystore/keypairs"),
+    ("GET", "/v1/keystore/keypairs/{id}"),
+    ("GET", "/v1/keystore/deks"),
+    ("POST", "/v1/keystore/deks"),
+    ("GET", "/v1/keystore/deks/{id}"),
+    ("GET", "/v1/keystore/state"),
+    ("PUT", "/v1/keystore/state"),
+    ("GET", "/v1/items"),
+    ("POST", "/v1/items"),
+    ("GET", "/v1/items/{id}"),
+    ("PUT", "/v1/items/{id}"),
+    ("DELETE", "/v1/items/{id}"),
+    ("GET", "/v1/invitations"),
+    ("POST", "/v1/invitations"),
+    ("DELETE", "/v1/invitations/{id}"),
+    ("GET", "/v1/connections"),
+    ("POST", "/v1/connections"),
+    ("GET", "/v1/connections/{id}"),
+    ("DELETE", "/v1/connections/{id}"),
+    ("GET", "/v1/shares"),
+    ("POST", "/v1/shares"),
+    ("GET", "/v1/shares/{id}"),
+    ("PUT", "/v1/shares/{id}"),
+    ("DELETE", "/v1/shares/{id}"),
+    ("PUT", "/v1/shares/{id}/accept"),
+];
+
+/// The operations that answer without a session.
+const ANONYMOUS: &[(&str, &str)] = &[
+    ("GET", "/v1/health"),
+    ("POST", "/v1/prelogin"),
+    ("POST", "/v1/users"),
+    ("POST", "/v1/sessions"),
+];
+
 #[tokio::test(flavor = "multi_thread")]
-async fn openapi_document_is_served_and_lists_every_route() {
+async fn openapi_operations_equal_the_routers_operations() {
+    use std::collections::BTreeSet;
     let server = Server::start(&common::sqlite(), &[]);
     let (status, doc) = send(&server.base, Method::GET, "/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
-    let paths = doc["paths"].as_object().expect("paths");
-    for path in [
-        "/v1/prelogin",
-        "/v1/users",
-        "/v1/sessions",
-        "/v1/keystore/kek",
-        "/v1/keystore/state",
-        "/v1/items/{id}",
-        "/v1/invitations",
-        "/v1/connections/{id}",
-        "/v1/shares",
-        "/v1/shares/{id}/accept",
-    ] {
-        assert!(
-            paths.contains_key(path),
-            "{path} missing from the OpenAPI document"
-        );
+    let expected: BTreeSet<(String, String)> = OPERATIONS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            documented.insert((method.to_uppercase(), path.clone()));
+        }
     }
+    assert_eq!(
+        documented, expected,
+        "the OpenAPI document's (method, path) set"
+    );
+
+    // The live router: each listed operation reaches a handler (anonymous: 401, or a handler's
+    // own answer for the four public ones), never the 404 fallback or 405; every other method
+    // on those paths answers 405.
+    let id = "00000000-0000-4000-8000-000000000000";
+    let paths: BTreeSet<&str> = OPERATIONS.iter().map(|(_, p)| *p).collect();
+    for path in paths {
+        let url = path.replace("{id}", id);
+        for method in ["GET", "POST", "PUT", "DELETE", "PATCH"] {
+            let (status, body) = send(
+                &server.base,
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                &url,
+                None,
+                Some(&json!({})),
+            )
+            .await;
+            let routed = OPERATIONS.contains(&(method, path));
+            if !routed {
+                assert_eq!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path}: {body}"
+                );
+                assert_eq!(body["error"]["code"], "MethodNotAllowed", "{method} {path}");
+            } else if ANONYMOUS.contains(&(method, path)) {
+                assert!(
+                    status == StatusCode::OK || status == StatusCode::BAD_REQUEST,
+                    "{method} {path} answers {status}: {body}"
+                );
+            } else {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: {body}");
+            }
+        }
+    }
+    // And a path the list lacks is the fallback's 404.
+    let (status, _) = send(&server.base, Method::GET, "/v1/itemz", None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openapi_document_is_served_and_every_ref_resolves() {
+    let server = Server::start(&common::sqlite(), &[]);
+    let (status, doc) = send(&server.base, Method::GET, "/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
     assert!(doc["components"]["schemas"]["NewShare"].is_object());
 
     // Every $ref resolves: a client generator must be able to use the document as served.

@@ -489,7 +489,7 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing(backend: common::Backend) {
         w.alice.call(Method::GET, "/v1/nothing-here", None).await,
     );
     expect(
-        StatusCode::BAD_REQUEST,
+        StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
         "wrong method",
         w.alice.call(Method::PATCH, "/v1/items", None).await,
@@ -558,54 +558,100 @@ async fn database_and_log_hold_no_secret() {
         ));
         needles.push(("auth key".into(), user.auth_key.clone().into_bytes()));
         needles.push(("bearer token".into(), user.token.clone().into_bytes()));
+        // The KEK, the default DEK, the secret key's 16 bytes, the unlock key and each
+        // connection keypair's private key, as raw bytes.
         for key in user.raw_keys.lock().expect("keys").iter() {
-            needles.push(("raw key".into(), key.to_vec()));
-            needles.push(("raw key, base64url".into(), to_base64url(key).into_bytes()));
-            needles.push((
-                "raw key, hex".into(),
-                key.iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-                    .into_bytes(),
-            ));
+            needles.push(("raw key".into(), key.clone()));
         }
+    }
+    for dek in common::client::SHARE_DEKS
+        .lock()
+        .expect("share DEKs")
+        .iter()
+    {
+        needles.push(("share DEK".into(), dek.to_vec()));
     }
     needles.push(("slot plaintext".into(), b"hunter2-plaintext".to_vec()));
     needles.push((
         "label plaintext".into(),
         b"Bank-account-label-plaintext".to_vec(),
     ));
-    if !invitation_token.is_empty() {
-        needles.push((
-            "invitation token (in the log)".into(),
-            invitation_token.clone().into_bytes(),
-        ));
-    }
+    assert!(
+        !invitation_token.is_empty(),
+        "the invitation answered a token"
+    );
+    needles.push(("invitation token".into(), invitation_token.into_bytes()));
+    assert!(needles.len() >= 24, "{} needles", needles.len());
 
     let db = common::sqlite_bytes(backend.sqlite_path().expect("sqlite"));
+    // The scan sees the rows: the item's label envelope, as stored, is in the file; and bytes
+    // that are only there inside base64url (its ciphertext, cut at each of the three
+    // alignments) are found by the encoded search, so a needle stored encoded would be too.
+    let stored = w.item.label.as_bytes();
     assert!(
-        db.len() > 10_000,
-        "scanned the database ({} bytes)",
-        db.len()
+        contains(&db, stored),
+        "the stored label envelope is in the scanned file"
     );
+    let body = w.item.label.rsplit('.').next().expect("envelope body");
+    let ciphertext = covault::crypto::encoding::from_base64url(body, "planted").expect("b64");
+    for offset in [4, 5, 6] {
+        let planted = &ciphertext[offset..offset + 20];
+        assert!(
+            !contains(&db, planted),
+            "the planted bytes are not in the file raw"
+        );
+        assert!(
+            find_encoded(&db, planted).is_some(),
+            "the planted needle at alignment {offset} is found"
+        );
+    }
     for (what, needle) in &needles {
-        if what.starts_with("invitation token") {
-            continue; // stored hashed; checked in the log below, and its hash is all the DB has
+        if let Some(form) = find_encoded(&db, needle) {
+            panic!("the database contains a {what} ({form})");
         }
-        assert!(!contains(&db, needle), "the database contains a {what}");
     }
     let log = server.log();
     assert!(log.contains("share created"), "the log was captured");
     for (what, needle) in &needles {
-        assert!(
-            !contains(log.as_bytes(), needle),
-            "the log contains a {what}"
-        );
+        if let Some(form) = find_encoded(log.as_bytes(), needle) {
+            panic!("the log contains a {what} ({form})");
+        }
     }
     assert!(
-        !log.contains("cv1."),
+        !log.contains("cv1.") && !log.contains("cv2."),
         "the log contains a ciphertext envelope"
     );
+}
+
+/// Where `needle` occurs in `haystack`: raw, as lowercase or uppercase hex, or inside base64url
+/// or standard base64 text at any of the three byte alignments. `None` if nowhere.
+fn find_encoded(haystack: &[u8], needle: &[u8]) -> Option<String> {
+    if contains(haystack, needle) {
+        return Some("raw".into());
+    }
+    let hex: String = needle.iter().map(|b| format!("{b:02x}")).collect();
+    if contains(haystack, hex.as_bytes()) || contains(haystack, hex.to_uppercase().as_bytes()) {
+        return Some("hex".into());
+    }
+    for align in 0..3 {
+        let b64url = aligned_base64(needle, align);
+        let standard = b64url.replace('-', "+").replace('_', "/");
+        if contains(haystack, b64url.as_bytes()) || contains(haystack, standard.as_bytes()) {
+            return Some(format!("base64 at alignment {align}"));
+        }
+    }
+    None
+}
+
+/// The base64url characters that `needle` alone determines when it starts `align` bytes into
+/// an encoded string: what any encoding of a longer value containing it must show.
+fn aligned_base64(needle: &[u8], align: usize) -> String {
+    let mut padded = vec![0u8; align];
+    padded.extend_from_slice(needle);
+    let text = to_base64url(&padded);
+    let first = (8 * align).div_ceil(6);
+    let last = 8 * (align + needle.len()) / 6;
+    text[first..last].to_owned()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

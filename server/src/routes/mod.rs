@@ -7,68 +7,36 @@ pub mod items;
 pub mod keystore;
 pub mod shares;
 
-use axum::Router;
-use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-/// Every API route.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/health", get(health))
-        .route("/v1/prelogin", post(account::prelogin))
-        .route("/v1/users", post(account::signup))
-        .route("/v1/users/me", get(account::me))
-        .route("/v1/sessions", post(account::login))
-        .route(
-            "/v1/sessions/current",
-            axum::routing::delete(account::logout),
-        )
-        .route(
-            "/v1/keystore/kek",
-            get(keystore::get_kek).put(keystore::change_passphrase),
-        )
-        .route(
-            "/v1/keystore/keypairs",
-            post(keystore::create_keypair).get(keystore::list_keypairs),
-        )
-        .route("/v1/keystore/keypairs/{id}", get(keystore::get_keypair))
-        .route(
-            "/v1/keystore/deks",
-            post(keystore::create_dek).get(keystore::list_deks),
-        )
-        .route("/v1/keystore/deks/{id}", get(keystore::get_dek))
-        .route(
-            "/v1/keystore/state",
-            get(account_state::get).put(account_state::put),
-        )
-        .route("/v1/items", post(items::create).get(items::list))
-        .route(
-            "/v1/items/{id}",
-            get(items::get).put(items::update).delete(items::delete),
-        )
-        .route(
-            "/v1/invitations",
-            post(connections::invite).get(connections::list_invitations),
-        )
-        .route(
-            "/v1/invitations/{id}",
-            axum::routing::delete(connections::cancel_invitation),
-        )
-        .route(
-            "/v1/connections",
-            post(connections::accept).get(connections::list),
-        )
-        .route(
-            "/v1/connections/{id}",
-            get(connections::get).delete(connections::delete),
-        )
-        .route("/v1/shares", post(shares::create).get(shares::list))
-        .route(
-            "/v1/shares/{id}",
-            get(shares::get).put(shares::update).delete(shares::delete),
-        )
-        .route("/v1/shares/{id}/accept", put(shares::accept))
+/// Every API route, each with its OpenAPI operation: the router and the document are built from
+/// one list (each handler's `#[utoipa::path]`), so neither can gain a route the other lacks.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(account::prelogin))
+        .routes(routes!(account::signup))
+        .routes(routes!(account::me))
+        .routes(routes!(account::login))
+        .routes(routes!(account::logout))
+        .routes(routes!(keystore::get_kek, keystore::change_passphrase))
+        .routes(routes!(keystore::create_keypair, keystore::list_keypairs))
+        .routes(routes!(keystore::get_keypair))
+        .routes(routes!(keystore::create_dek, keystore::list_deks))
+        .routes(routes!(keystore::get_dek))
+        .routes(routes!(account_state::get, account_state::put))
+        .routes(routes!(items::create, items::list))
+        .routes(routes!(items::get, items::update, items::delete))
+        .routes(routes!(connections::invite, connections::list_invitations))
+        .routes(routes!(connections::cancel_invitation))
+        .routes(routes!(connections::accept, connections::list))
+        .routes(routes!(connections::get, connections::delete))
+        .routes(routes!(shares::create, shares::list))
+        .routes(routes!(shares::get, shares::update, shares::delete))
+        .routes(routes!(shares::accept))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

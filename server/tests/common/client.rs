@@ -28,7 +28,7 @@ pub struct User {
     pub http: reqwest::Client,
     pub base: String,
     /// Every raw key this user made (KEK, DEK, private keys), for storage scans.
-    pub raw_keys: std::sync::Mutex<Vec<[u8; 32]>>,
+    pub raw_keys: std::sync::Mutex<Vec<Vec<u8>>>,
 }
 
 fn random32() -> [u8; 32] {
@@ -88,7 +88,9 @@ impl User {
     pub async fn signup(base: &str, name: &str) -> User {
         let email = format!("{name}-{}@example.com", &new_id().expect("id")[..8]);
         let passphrase = format!("{name}'s passphrase 🔑");
-        let secret = SecretKey::generate().expect("rng");
+        let mut secret_bytes = [0u8; 16];
+        getrandom::fill(&mut secret_bytes).expect("rng");
+        let secret = SecretKey::from_bytes(secret_bytes);
         let salt = generate_salt().expect("rng");
         let keys = derive_keys(passphrase.as_bytes(), &salt, &secret, &FLOOR).expect("derive");
         let id = new_id().expect("id");
@@ -116,7 +118,17 @@ impl User {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let token = body["token"].as_str().expect("token").to_owned();
         let dek = Dek::from_bytes(&new_id().expect("id"), dek_bytes);
-        let raw_keys = std::sync::Mutex::new(vec![kek_bytes, dek_bytes]);
+        let unlock_key = covault::crypto::encoding::from_base64url(
+            &keys.unlock_key.to_base64url(),
+            "unlock key",
+        )
+        .expect("unlock key");
+        let raw_keys = std::sync::Mutex::new(vec![
+            kek_bytes.to_vec(),
+            dek_bytes.to_vec(),
+            secret_bytes.to_vec(),
+            unlock_key,
+        ]);
         let user = User {
             raw_keys,
             id,
@@ -189,7 +201,7 @@ impl User {
     /// A stored connection keypair.
     pub async fn keypair(&self) -> KeyPair {
         let secret = random32();
-        self.raw_keys.lock().expect("keys").push(secret);
+        self.raw_keys.lock().expect("keys").push(secret.to_vec());
         let kp = KeyPair::from_secret_bytes(&new_id().expect("id"), secret);
         let body = to_json(&NewKeyPair {
             id: kp.id().to_owned(),
@@ -232,6 +244,9 @@ pub async fn connect(a: &User, b: &User) -> (String, KeyPair, KeyPair) {
     (id, ka, kb)
 }
 
+/// Every share DEK `share_request` made in this test process: needles for the secret scans.
+pub static SHARE_DEKS: std::sync::Mutex<Vec<[u8; 32]>> = std::sync::Mutex::new(Vec::new());
+
 /// A share request from `sender` (holding `sender_kp`) to the peer key, with plaintext slots.
 pub fn share_request(
     connection_id: &str,
@@ -240,7 +255,9 @@ pub fn share_request(
     slots: &[(&str, &str)],
 ) -> (NewShare, Dek) {
     let id = new_id().expect("id");
-    let dek = Dek::generate_with_id(&id).expect("rng");
+    let bytes = random32();
+    SHARE_DEKS.lock().expect("share DEKs").push(bytes);
+    let dek = Dek::from_bytes(&id, bytes);
     let req = NewShare {
         label: dek
             .encrypt(b"shared label", &Context::share_label(&id))
