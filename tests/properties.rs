@@ -85,6 +85,77 @@ proptest! {
         let _ = PublicKey::parse(&text);
     }
 
+    /// Whatever the parsers accept, they print back exactly: one value has one text form, so
+    /// nobody can make a second spelling of a key or envelope that compares unequal as text.
+    #[test]
+    fn an_envelope_that_parses_prints_back_exactly(
+        alg in algorithm(),
+        header in "[A-Za-z0-9_-]{43}",
+        ciphertext in "[A-Za-z0-9_-]{22,90}",
+        noise in r"(|||=|==|\+|/| |A)",
+        at in any::<prop::sample::Index>(),
+    ) {
+        // The header at its algorithm's length (12 or 32 bytes), so that most inputs parse.
+        let header = &header[..if alg.header_len() == 12 { 16 } else { 43 }];
+        let mut text = format!("cv1.{}.{header}.{ciphertext}", alg.name());
+        if !noise.is_empty() {
+            text.insert_str(at.index(text.len() + 1).max(4), &noise);
+        }
+        if let Ok(env) = Envelope::parse(&text) {
+            prop_assert_eq!(env.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn a_public_key_that_parses_prints_back_exactly(
+        text in "[A-Za-z0-9_-]{43}",
+        noise in r"(||=|\+|/|A)",
+    ) {
+        let text = format!("{text}{noise}");
+        if let Ok(key) = PublicKey::parse(&text) {
+            prop_assert_eq!(key.to_string(), text);
+        }
+    }
+
+    /// The secret-key parser forgives case, dashes, spaces and the confusable letters on
+    /// purpose: every such spelling of a printed key is that key, and nothing else parses to it.
+    #[test]
+    fn a_secret_key_parses_from_every_forgiven_spelling_and_only_those(
+        raw in any::<[u8; 16]>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..5), 0..12),
+        typo in any::<prop::sample::Index>(),
+    ) {
+        let key = SecretKey::from_bytes(raw);
+        let printed = key.to_printable().to_string();
+        let mut chars: Vec<char> = printed.chars().collect();
+        for (at, edit) in edits {
+            let i = at.index(chars.len());
+            match (edit, chars[i]) {
+                (0, c) => chars[i] = c.to_ascii_lowercase(),
+                (1, '0') => chars[i] = 'O',
+                (1, '1') => chars[i] = 'L',
+                (2, '1') => chars[i] = 'i',
+                (3, _) if i > 3 => chars.insert(i, ' '),
+                (4, '-') => { chars.remove(i); }
+                _ => {}
+            }
+        }
+        let spelled: String = chars.iter().collect();
+        prop_assert_eq!(SecretKey::parse(&spelled).expect("a forgiven spelling"), key.clone());
+
+        // One symbol of the key changed to another symbol: refused (the CRC-12 catches it).
+        let symbols: Vec<usize> = printed
+            .char_indices()
+            .filter(|(i, c)| *i > 3 && *c != '-')
+            .map(|(i, _)| i)
+            .collect();
+        let i = symbols[typo.index(symbols.len())];
+        let mut wrong: Vec<char> = printed.chars().collect();
+        wrong[i] = if wrong[i] == 'Z' { 'Y' } else { 'Z' };
+        let wrong: String = wrong.into_iter().collect();
+        prop_assert!(SecretKey::parse(&wrong).is_err(), "{} parsed", wrong);
+    }
+
     #[test]
     fn a_sealed_record_opens_as_exactly_what_was_written(
         label in ".{0,40}",

@@ -65,7 +65,12 @@ impl SecretKey {
         cleaned.extend(
             text.chars()
                 .filter(|c| !c.is_whitespace() && *c != '-')
-                .map(|c| c.to_ascii_uppercase()),
+                // The confusables anywhere, the version's `1` included.
+                .map(|c| match c.to_ascii_uppercase() {
+                    'O' => '0',
+                    'I' | 'L' => '1',
+                    other => other,
+                }),
         );
         let Some(body) = cleaned.strip_prefix(PREFIX) else {
             return Err(if cleaned.starts_with("CV") {
