@@ -531,7 +531,18 @@ async fn the_walkthrough_as_written() {
         "gone",
     );
 
-    // Deleting the item leaves the shared copy (a separate copy) alone.
+    // Deleting the item leaves a live shared copy (a separate copy) alone.
+    let live = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml",
+    ));
+    let live_id = live["spec"]["id"].as_str().unwrap().to_owned();
+    let before = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .bob.yaml {live_id}"),
+    ));
     ok(
         &dir,
         &url,
@@ -543,12 +554,47 @@ async fn the_walkthrough_as_written() {
         &format!("covault items:get -a .alice.yaml {item_id}"),
         "not found",
     );
+    let after = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .bob.yaml {live_id}"),
+    ));
+    assert_eq!(after["spec"]["item"], before["spec"]["item"]);
+    assert_eq!(after["spec"]["item"]["label"], "My bank");
 
-    // Logging in again refreshes the auth file in place and keeps what the device has seen.
+    // Logging in again refreshes the auth file in place: a new session in the same file, the
+    // rest of it and its 0600 mode kept, no stray files, and what the device has seen kept.
+    let auth = dir.join(".bob.yaml");
+    let old = saved(&auth);
+    let files_before = std::fs::read_dir(&dir).unwrap().count();
     ok(
         &dir,
         &url,
         "covault users:login -a .bob.yaml -p 'bob passphrase'",
+    );
+    let new = saved(&auth);
+    assert_ne!(new.session_token, old.session_token, "a new session");
+    assert_eq!(
+        (
+            &new.vault_url,
+            &new.user_id,
+            &new.email,
+            &new.secret_key,
+            &new.unlock_key
+        ),
+        (
+            &old.vault_url,
+            &old.user_id,
+            &old.email,
+            &old.secret_key,
+            &old.unlock_key
+        ),
+    );
+    assert_eq!(mode(&auth), 0o600, "still readable by its owner only");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        files_before,
+        "written in place: no temporary or second file left behind"
     );
     ok(&dir, &url, "covault users:get -a .bob.yaml");
     ok(
