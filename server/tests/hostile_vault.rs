@@ -643,3 +643,118 @@ async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
     let _ = b;
     assert_eq!(code(w.via("weak-kdf", &w.alice).await), "KdfTooWeak");
 }
+
+/// `read_all_incoming` on its own: each peer's shares open with that peer's pinned keys (looked
+/// up once per connection, then cached), a share that needs acceptance is left out until it
+/// is accepted, and the sender check runs on every share, the cached ones too.
+#[tokio::test(flavor = "multi_thread")]
+async fn read_all_incoming_caches_keys_per_peer_skips_unaccepted_and_checks_every_sender() {
+    let w = world().await;
+    let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
+    let cb = connect(c, b).await;
+    // Oldest first: the gated one from Alice, one from Alice, two from Carol.
+    let g = new_item(a, "G", &[("k", "gated")]).await;
+    let gated_share = a.share_item(&g.id, &w.ab, &gated()).await.expect("share");
+    let a1 = new_item(a, "A1", &[("k", "from alice")]).await;
+    let sa1 = a
+        .share_item(&a1.id, &w.ab, &ShareOptions::default())
+        .await
+        .expect("share");
+    let c1 = new_item(c, "C1", &[("k", "from carol 1")]).await;
+    let sc1 = c
+        .share_item(&c1.id, &cb, &ShareOptions::default())
+        .await
+        .expect("share");
+    let c2 = new_item(c, "C2", &[("k", "from carol 2")]).await;
+    let sc2 = c
+        .share_item(&c2.id, &cb, &ShareOptions::default())
+        .await
+        .expect("share");
+
+    let all = b.read_all_incoming().await.expect("read all");
+    let ids: Vec<&str> = all.iter().map(|v| v.share.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [&sc2.id, &sc1.id, &sa1.id],
+        "newest first, the gated one left out"
+    );
+    for (view, item, from) in [
+        (&all[0], &c2, &w.carol.email),
+        (&all[1], &c1, &w.carol.email),
+        (&all[2], &a1, &w.alice.email),
+    ] {
+        assert!(view.error.is_none(), "{:?}", view.error);
+        let copy = view.item.as_ref().expect("opened");
+        assert_eq!((&copy.label, &copy.slots), (&item.label, &item.slots));
+        assert_eq!(&view.share.sender_email, from);
+    }
+    b.accept_share(&gated_share.id).await.expect("accept");
+    let all = b.read_all_incoming().await.expect("read all");
+    assert_eq!(all.len(), 4, "listed once accepted");
+    let opened = all
+        .iter()
+        .find(|v| v.share.id == gated_share.id)
+        .and_then(|v| v.item.as_ref())
+        .expect("the accepted one opens");
+    assert_eq!(opened.slots, g.slots);
+
+    // The attack: the Vault says Carol's older share came from Alice. The email is not in the
+    // sealed binding, so the seal cannot notice: a client that trusted the list (or cached the
+    // connection's keys without checking each sender) would show Alice as its sender.
+    let page = w
+        .raw("relabel-sender", b, "/v1/shares?direction=incoming")
+        .await;
+    let listed = page["shares"].as_array().expect("shares");
+    let tampered = listed
+        .iter()
+        .find(|s| s["id"] == sc1.id.as_str())
+        .expect("listed");
+    assert_eq!(
+        tampered["sender_email"],
+        w.alice.email.as_str(),
+        "relabelled"
+    );
+    assert_eq!(
+        tampered["sender_id"],
+        w.carol.session.user().id.as_str(),
+        "only the name moved"
+    );
+    let honest = b.api().share(&sc1.id).await.expect("share");
+    let mut relabelled = honest.clone();
+    relabelled.sender_email = w.alice.email.clone();
+    let bind = |s: &covault::api::Share| {
+        covault::crypto::share::ShareBinding {
+            share_id: &s.id,
+            connection_id: &s.connection_id,
+            sender_id: &s.sender_id,
+            recipient_id: &s.recipient_id,
+            expires_at_ms: None,
+            terms: s.terms.as_deref(),
+            acceptance_required: s.acceptance_required,
+        }
+        .context("any")
+        .as_bytes()
+        .to_vec()
+    };
+    assert_eq!(
+        bind(&relabelled),
+        bind(&honest),
+        "the seal does not cover it"
+    );
+
+    // Caught: Carol's newer share opens (and caches the connection's keys); the relabelled one
+    // on the same connection is refused by the per-share sender check.
+    let tampered = w.device_via("relabel-sender", &w.bob).await.expect("login");
+    let all = tampered
+        .read_all_incoming()
+        .await
+        .expect("the list still comes");
+    let by_id = |id: &str| all.iter().find(|v| v.share.id == id).expect("listed");
+    assert!(
+        by_id(&sc2.id).error.is_none(),
+        "Carol's newest is untouched"
+    );
+    let caught = by_id(&sc1.id).error.as_ref().expect("caught");
+    assert_eq!(caught.code, "KeyMismatch", "{}", caught.message);
+    assert!(by_id(&sc1.id).item.is_none(), "nothing shown from it");
+}

@@ -19,6 +19,7 @@
 //! | `/drop-expiry` | sets every share's `expires_at` to null |
 //! | `/forge-acceptance` | marks a share that needs acceptance as accepted (`accepted_at` = `created_at`), without a receipt |
 //! | `/forge-receipt` | the same, with a well-formed receipt of the proxy's own |
+//! | `/relabel-sender` | in share lists, gives every share between the first and the last the last one's `sender_email` |
 //! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
 //! | `/drop-state` | answers `GET /v1/keystore/state` with `null`, as if there were no account record |
 //! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |

@@ -50,6 +50,7 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
                 }
             }
         }),
+        "relabel-sender" if shares => relabel_sender(json),
         "other-kek" if route == "GET /v1/keystore/kek" => other_kek(call, json),
         "other-user" if route == "POST /v1/sessions" => {
             json["user"]["id"] = OTHER_USER.into();
@@ -80,6 +81,20 @@ fn records(json: &mut Value) -> Option<&mut Vec<Value>> {
         Value::Array(list) => Some(list),
         Value::Object(map) => map.get_mut("shares").and_then(Value::as_array_mut),
         _ => None,
+    }
+}
+
+/// In a list of shares, names the last share's sender as the sender of every share between
+/// the first and the last (the email only: what a person reads, and what the seal does not
+/// cover).
+fn relabel_sender(json: &mut Value) {
+    let Some(list) = records(json) else { return };
+    let Some(email) = list.last().map(|s| s["sender_email"].clone()) else {
+        return;
+    };
+    let n = list.len();
+    for share in list.iter_mut().take(n.saturating_sub(1)).skip(1) {
+        share["sender_email"] = email.clone();
     }
 }
 
