@@ -29,7 +29,7 @@ CRASH_PROFILE=debug scripts/crash-test.sh 3
 say "soak, short: 16 clients for 30 s, no errors, memory bounded (scripts/soak.sh)"
 SOAK_PROFILE=debug scripts/soak.sh 16 30 10
 
-say "schemathesis: every route fuzzed from the OpenAPI document, no 5xx allowed"
+say "schemathesis: every operation fuzzed from the OpenAPI document with seeded ids; no 5xx, statuses and bodies as documented"
 cargo build -q -p covault-server -p covault-cli
 tests/schemathesis.sh target/debug/covault-server target/debug/covault
 

@@ -60,6 +60,8 @@ pub fn app(state: AppState) -> Router {
         utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
             .merge(routes::router())
             .split_for_parts();
+    let mut doc = doc;
+    openapi::document_errors(&mut doc);
     let doc = Arc::new(doc);
     let mut router = router
         .route(
