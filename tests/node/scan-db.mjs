@@ -1,25 +1,76 @@
 // Scans a SQLite database (with its -wal and -shm files) for values that must never be stored:
 // the browser tests' plaintexts and passphrases, and every value they logged as
-// "covault-scan-needle: …" (the secret keys they generated).
+// "covault-scan-needle: …" (the secret keys they generated, also as their 16 raw bytes). Each
+// needle is searched raw, as hex, and inside base64url or standard base64 at all three byte
+// alignments, since anything that reaches the database is inside an encoding. The scan first
+// proves itself: the database must hold envelopes, and bytes that are only there inside one
+// (cut from a stored ciphertext at each alignment) must be found by the encoded search.
 // Usage: node tests/node/scan-db.mjs DB_PATH TEST_OUTPUT_FILE NEEDLE...
 import { readFileSync, existsSync } from "node:fs";
 
 const [db, output, ...fixed] = process.argv.slice(2);
 const bytes = Buffer.concat(["", "-wal", "-shm"].filter((s) => existsSync(db + s)).map((s) => readFileSync(db + s)));
 const logged = [...readFileSync(output, "utf8").matchAll(/covault-scan-needle: (\S+)/g)].map((m) => m[1]);
-const needles = [...fixed, ...logged, ...logged.map((k) => k.replace(/-/g, ""))];
-let passed = 0, failed = 0;
-if (bytes.length < 10000 || logged.length < 3) {
-  console.log(`FAIL the scan has too little to look at (${bytes.length} bytes, ${logged.length} logged needles)`);
-  failed++;
+
+/** The 16 raw bytes of a printable secret key (CV1- then 28 Crockford base32 symbols). */
+function secretKeyBytes(printable) {
+  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const symbols = printable.replace(/^CV1-/, "").replace(/-/g, "");
+  let bits = "";
+  for (const c of symbols) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  return Buffer.from(Array.from({ length: 16 }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
 }
-for (const needle of needles) {
-  if (bytes.includes(Buffer.from(needle))) {
-    console.log(`FAIL the database contains ${needle.slice(0, 12)}…`);
+
+/** The base64url characters `needle` alone determines when it starts `align` bytes into a value. */
+function alignedBase64(needle, align) {
+  const text = Buffer.concat([Buffer.alloc(align), needle]).toString("base64url");
+  return text.slice(Math.ceil((8 * align) / 6), Math.floor((8 * (align + needle.length)) / 6));
+}
+
+/** Where `needle` (a Buffer) is in `haystack`, or null. */
+function find(haystack, needle) {
+  if (haystack.includes(needle)) return "raw";
+  const hex = needle.toString("hex");
+  if (haystack.includes(hex) || haystack.includes(hex.toUpperCase())) return "hex";
+  for (let align = 0; align < 3; align++) {
+    const url = alignedBase64(needle, align);
+    const std = url.replace(/-/g, "+").replace(/_/g, "/");
+    if (haystack.includes(url) || haystack.includes(std)) return `base64 at alignment ${align}`;
+  }
+  return null;
+}
+
+let passed = 0, failed = 0;
+const check = (ok, message) => {
+  if (ok) passed++;
+  else {
     failed++;
-  } else {
-    passed++;
+    console.log(`FAIL ${message}`);
+  }
+};
+
+// The scan sees the rows, and its encoded search works on bytes planted inside an envelope.
+const envelopes = [...bytes.toString("latin1").matchAll(/cv1\.a256gcm\.[A-Za-z0-9_-]{16}\.([A-Za-z0-9_-]{40,})/g)];
+check(envelopes.length >= 10 && logged.length >= 3,
+  `the scan has too little to look at (${envelopes.length} envelopes, ${logged.length} logged needles)`);
+if (envelopes.length) {
+  const ciphertext = Buffer.from(envelopes[0][1], "base64url");
+  for (const offset of [4, 5, 6]) {
+    const planted = ciphertext.subarray(offset, offset + 20);
+    check(!bytes.includes(planted) && find(bytes, planted)?.startsWith("base64"),
+      `the planted needle at offset ${offset} was not found inside its envelope`);
   }
 }
-console.log(`scan: ${passed} passed, ${failed} failed (${bytes.length} bytes, ${needles.length} needles)`);
+
+const needles = [
+  ...fixed.map((n) => [n, Buffer.from(n)]),
+  ...logged.map((n) => [n, Buffer.from(n)]),
+  ...logged.map((n) => [`${n} (no dashes)`, Buffer.from(n.replace(/-/g, ""))]),
+  ...logged.filter((n) => n.startsWith("CV1-")).map((n) => [`${n} (raw bytes)`, secretKeyBytes(n)]),
+];
+for (const [name, needle] of needles) {
+  const where = find(bytes, needle);
+  check(!where, `the database contains ${name.slice(0, 12)}… (${where})`);
+}
+console.log(`scan: ${passed} passed, ${failed} failed (${bytes.length} bytes, ${envelopes.length} envelopes, ${needles.length} needles)`);
 process.exit(failed ? 1 : 0);
