@@ -8,6 +8,7 @@ import { argon2id as nobleArgon2id } from "@noble/hashes/argon2.js";
 import { Aes256Gcm, CipherSuite, HkdfSha256 } from "@hpke/core";
 import { DhkemX25519HkdfSha256 } from "@hpke/dhkem-x25519";
 import { argon2id as hashWasmArgon2id } from "hash-wasm";
+import { outsideChain } from "./chain.mjs";
 
 const q = new URLSearchParams(location.search);
 const out = document.getElementById("out");
@@ -96,6 +97,11 @@ async function main() {
   const perVariant = (label, make) => variants.map(([name, m]) => [name, make(m)]);
 
   // ---- cross-checks: same inputs, outputs compared across implementations ----
+  // Every build's whole chain from the outside (bench/chain.mjs), then the benchmark's inputs.
+  const chains = [];
+  for (const [name, m] of variants) {
+    chains.push(await outsideChain(m, (what, ok) => check(`${name}: ${what}`, ok), { params: cv.defaultKdfParams() }));
+  }
   const aSecret = rand(32), bSecret = rand(32);
   const aPub = x25519.getPublicKey(aSecret), bPub = x25519.getPublicKey(bSecret);
   const alice = cv.KeyPair.fromSecretBytes("alice", aSecret);
@@ -184,15 +190,25 @@ async function main() {
     ["hpke-js", () => suite.open({ recipientKey: hBob, enc: hSealed.enc, senderPublicKey: hAlice.publicKey, info: shareInfo }, hSealed.ct)],
   ]);
 
-  const vKek = variants.map(([, m]) => m.Kek.generate("user"));
+  // The KEKs whose raw bytes the chain recovered, so that all three wrap the same DEK under the
+  // same KEK with the same associated data, and each opens the others' output.
+  const vKek = chains.map((c) => c.kek);
   const vWrapped = variants.map((_, i) => vKek[i].wrapDek(vDek[i]));
-  const kekBytes = rand(32);
-  const wcKek = await crypto.subtle.importKey("raw", kekBytes, "AES-GCM", false, ["wrapKey", "unwrapKey"]);
+  const kekBytes = chains[0].kekBytes;
+  const wcKek = await crypto.subtle.importKey("raw", kekBytes, "AES-GCM", false, ["wrapKey", "unwrapKey", "decrypt"]);
   const wcDek = await crypto.subtle.importKey("raw", key, "AES-GCM", true, ["encrypt"]);
-  const dekAad = context("covault/v1/dek", "user", "share-1");
+  const dekAad = context("covault/v1/dek", chains[0].userId, "share-1");
   const wcIv = rand(12);
   const wcWrapped = await crypto.subtle.wrapKey("raw", wcDek, wcKek, { name: "AES-GCM", iv: wcIv, additionalData: dekAad });
   const nobleWrapped = gcm(kekBytes, wcIv, dekAad).encrypt(key);
+  check("DEK wrap: noble's wrap = WebCrypto's", eq(nobleWrapped, new Uint8Array(wcWrapped)));
+  const probe = vKek[0].unwrapDek("share-1", `cv1.a256gcm.${b64(wcIv)}.${b64(new Uint8Array(wcWrapped))}`)
+    .encrypt(data, "bench").split(".");
+  check("DEK wrap: covault unwraps WebCrypto's wrap to the same key (the rows use covault's associated data)",
+    eq(new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64(probe[2]), additionalData: aad }, wcKey, unb64(probe[3]))), data));
+  const [wIv, wCt] = [unb64(vWrapped[0].split(".")[2]), unb64(vWrapped[0].split(".")[3])];
+  check("DEK wrap: WebCrypto opens covault's wrapDek output",
+    eq(new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: wIv, additionalData: dekAad }, wcKek, wCt)), key));
   await compare("DEK wrap", [
     ...variants.map(([name], i) => [name, () => vKek[i].wrapDek(vDek[i])]),
     ["WebCrypto", () => crypto.subtle.wrapKey("raw", wcDek, wcKek, { name: "AES-GCM", iv: rand(12), additionalData: dekAad })],
@@ -211,6 +227,14 @@ async function main() {
     const vEnv = vDekK.map((d) => d.encrypt(msg, "bench"));
     const parts = vEnv[0].split(".");
     const [nn, cc] = [unb64(parts[2]), unb64(parts[3])];
+    for (const [i, [name]] of variants.entries()) {
+      const [vn, vc] = [unb64(vEnv[i].split(".")[2]), unb64(vEnv[i].split(".")[3])];
+      check(`AES-256-GCM ${label}: WebCrypto opens ${name}'s ciphertext`,
+        eq(new Uint8Array(await crypto.subtle.decrypt({ name: "AES-GCM", iv: vn, additionalData: aad }, wcKey, vc)), msg));
+      const wn = rand(12);
+      const wc = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: wn, additionalData: aad }, wcKey, msg));
+      check(`AES-256-GCM ${label}: ${name} opens WebCrypto's ciphertext`, eq(vDekK[i].decrypt(`cv1.a256gcm.${b64(wn)}.${b64(wc)}`, "bench"), msg));
+    }
     await compare(`AES-256-GCM encrypt ${label}`, [
       ...variants.map(([name], i) => [name, () => vDekK[i].encrypt(msg, "bench")]),
       ["WebCrypto", () => crypto.subtle.encrypt({ name: "AES-GCM", iv: rand(12), additionalData: aad }, wcKey, msg)],

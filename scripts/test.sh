@@ -51,6 +51,8 @@ node tests/node/scan-db.mjs "$e2e_dir/e2e.db" "$e2e_dir/wasm-test.out" \
 
 say "release package"
 scripts/build-pkg.sh
+say "pkg/ checked from the outside: hash-wasm, noble, WebCrypto and hpke-js recompute each step, and open the frozen 0.1 fixture"
+node tests/node/chain.mjs
 say "TypeScript: tsc --strict on a consumer of pkg/covault.d.ts"
 tests/node/node_modules/.bin/tsc -p tests/node
 say "optimized module in Chromium"
