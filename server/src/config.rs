@@ -48,7 +48,8 @@ pub struct Config {
 
     /// Wrong logins per account, and per client address, before each further wrong one must
     /// wait (1 s, then doubling up to the window; 429 with Retry-After meanwhile). A correct
-    /// login is never refused.
+    /// login is never refused. Sign-ups for emails that are taken count the same way, per
+    /// address, and a backing-off address gets 429 for any sign-up.
     #[arg(long, env = "COVAULT_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: i64,
 

@@ -5,6 +5,11 @@
 //! further wrong attempt waits twice as long as the one before (1 s, 2 s, 4 s, … up to the
 //! window) and is answered 429 with `Retry-After` while it waits. Failures are forgotten a
 //! window after the last one, and the table is kept to the rows of that window.
+//!
+//! A sign-up for an email that has an account counts as a wrong attempt of its address (kept
+//! apart from the address's login count), and an address that is backing off gets 429 for
+//! every sign-up before the Vault says whether the email is taken: testing emails by signing up
+//! is as slow as testing them by logging in.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -62,9 +67,26 @@ fn backoff_ms(state: &AppState, failures: i64) -> i64 {
     1000_i64.saturating_mul(1_i64 << doublings).min(window_ms)
 }
 
-/// After a wrong attempt: `RateLimited` (seconds to wait) if any subject is still backing off,
-/// else the failure is counted. Old rows are deleted on the way.
-pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> ApiResult<()> {
+/// The subject a sign-up counts against: its address, counted apart from logins (so that wrong
+/// logins from a shared address do not stop sign-ups there).
+pub fn signup_subject(addr: ClientAddr) -> Vec<String> {
+    match addr {
+        ClientAddr(Some(ip)) => vec![format!("signup:{ip}")],
+        ClientAddr(None) => Vec::new(),
+    }
+}
+
+/// `RateLimited` if any subject is still backing off; counts nothing.
+pub async fn check(state: &AppState, subjects: &[String], now: i64) -> ApiResult<()> {
+    let wait_ms = waiting_ms(state, subjects, now).await?;
+    if wait_ms > 0 {
+        return Err(ApiError::RateLimited(wait_ms / 1000 + 1));
+    }
+    Ok(())
+}
+
+/// How long the longest-waiting subject must still wait.
+async fn waiting_ms(state: &AppState, subjects: &[String], now: i64) -> ApiResult<i64> {
     let window_ms = state.config.login_window_secs.saturating_mul(1000);
     let mut wait_ms = 0;
     for subject in subjects {
@@ -80,6 +102,14 @@ pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> A
             }
         }
     }
+    Ok(wait_ms)
+}
+
+/// After a wrong attempt: `RateLimited` (seconds to wait) if any subject is still backing off,
+/// else the failure is counted. Old rows are deleted on the way.
+pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> ApiResult<()> {
+    let window_ms = state.config.login_window_secs.saturating_mul(1000);
+    let wait_ms = waiting_ms(state, subjects, now).await?;
     if wait_ms > 0 {
         tracing::warn!("failed login while backing off");
         return Err(ApiError::RateLimited(wait_ms / 1000 + 1));

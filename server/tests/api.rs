@@ -923,3 +923,84 @@ async fn invitations_are_limited_per_account(backend: common::Backend) {
     bob.ok(Method::POST, "/v1/invitations", &from_bob).await;
 }
 on_both_backends!(invitations_are_limited_per_account);
+
+/// Testing which emails have accounts by signing up is limited like wrong logins: past the
+/// limit, an address gets 429 for every sign-up (taken or free) before the Vault says which,
+/// other addresses are unaffected, and wrong logins do not count against sign-ups.
+async fn signups_for_taken_emails_are_limited_per_address(backend: common::Backend) {
+    let server = Server::start(
+        &backend,
+        &[
+            "--login-max-failures",
+            "2",
+            "--login-window-secs",
+            "3",
+            "--trust-forwarded-for",
+        ],
+    );
+    let base = server.base.as_str();
+    let taken = User::signup(base, "taken").await;
+    let keys = covault::crypto::derive_keys(b"p", &[1u8; 16], &taken.secret, &FLOOR).expect("keys");
+    let wrapped = taken.kek.wrap(&keys).expect("wrap").to_string();
+    let wrapped = wrapped.as_str();
+    let signup_from = |addr: &'static str, email: String| async move {
+        let salt = covault::crypto::encoding::to_base64url(&[1u8; 16]);
+        let body = json!({
+            "user_id": covault::crypto::new_id().expect("id"),
+            "email": email,
+            "kdf": FLOOR,
+            "salt": salt,
+            "auth_key": covault::crypto::encoding::to_base64url(&[2u8; 32]),
+            "wrapped_kek": wrapped,
+        });
+        let response = reqwest::Client::new()
+            .post(format!("{base}/v1/users"))
+            .header("x-forwarded-for", addr)
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let retry = response.headers().get("retry-after").is_some();
+        (response.status(), retry)
+    };
+    // Wrong logins from the address do not count against its sign-ups.
+    for _ in 0..4 {
+        login_from(base, "198.51.100.1", &taken.email, "AAAA").await;
+    }
+    let fresh = || {
+        format!(
+            "new-{}@example.com",
+            &covault::crypto::new_id().expect("id")[..8]
+        )
+    };
+    assert_eq!(
+        signup_from("198.51.100.1", fresh()).await.0,
+        StatusCode::CREATED
+    );
+    // Two taken emails are answered 409; then the address must wait, for taken and free alike.
+    for _ in 0..2 {
+        assert_eq!(
+            signup_from("198.51.100.1", taken.email.clone()).await.0,
+            StatusCode::CONFLICT
+        );
+    }
+    let (status, retry) = signup_from("198.51.100.1", taken.email.clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "past the limit");
+    assert!(retry, "with Retry-After");
+    assert_eq!(
+        signup_from("198.51.100.1", fresh()).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a free email is not revealed as free either"
+    );
+    // Another address is not affected; after the window the address may try again.
+    assert_eq!(
+        signup_from("198.51.100.2", fresh()).await.0,
+        StatusCode::CREATED
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+    assert_eq!(
+        signup_from("198.51.100.1", fresh()).await.0,
+        StatusCode::CREATED
+    );
+}
+on_both_backends!(signups_for_taken_emails_are_limited_per_address);

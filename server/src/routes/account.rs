@@ -89,16 +89,21 @@ pub(crate) fn check_account_material(
 
 /// Creates an account. Returns the user; log in next.
 #[utoipa::path(post, path = "/v1/users", request_body = SignupRequest,
-    responses((status = 201, body = User), (status = 409, description = "email or id taken")))]
+    responses((status = 201, body = User), (status = 409, description = "email or id taken"),
+        (status = 429, description = "this address tried too many taken emails; `Retry-After` says when to try again")))]
 pub async fn signup(
     State(state): State<AppState>,
+    addr: ClientAddr,
     ApiJson(req): ApiJson<SignupRequest>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     validate::id("user_id", &req.user_id)?;
     let email = validate::email(&req.email)?;
     check_account_material(&req.kdf, &req.salt, &req.auth_key, &req.wrapped_kek)?;
     let now = now_ms();
-    sqlx::query(
+    // An address that keeps hitting taken emails learns nothing more until it has waited.
+    let subjects = limits::signup_subject(addr);
+    limits::check(&state, &subjects, now).await?;
+    let created = sqlx::query(
         "INSERT INTO users (id, email, kdf_memory_kib, kdf_iterations, kdf_parallelism, salt, auth_key_hash, wrapped_kek, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
@@ -112,11 +117,16 @@ pub async fn signup(
     .bind(&req.wrapped_kek)
     .bind(now)
     .execute(&state.db.pool)
-    .await
-    .map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict("an account with this email or id already exists"),
-        other => other,
-    })?;
+    .await;
+    if let Err(e) = created {
+        return Err(match ApiError::from(e) {
+            ApiError::Conflict(_) => {
+                limits::wrong_attempt(&state, &subjects, now).await?;
+                ApiError::Conflict("an account with this email or id already exists")
+            }
+            other => other,
+        });
+    }
     tracing::info!(user_id = %req.user_id, "user created");
     Ok((
         StatusCode::CREATED,

@@ -1,0 +1,50 @@
+//! Replays the fuzzers' committed corpus (`fuzz/seeds/` and `fuzz/corpus/`, see scripts/fuzz.sh)
+//! through the same harness the `api_request` and `client_response` targets run: every input
+//! that was ever interesting still decodes or is refused without a panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../fuzz/harness.rs"]
+mod harness;
+
+use std::path::Path;
+
+/// The inputs of a target: (file name, bytes).
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut out = Vec::new();
+    for dir in ["seeds", "corpus"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir).join(target)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            let name = format!("{dir}/{}", path.file_name().unwrap().to_string_lossy());
+            out.push((name, std::fs::read(&path).expect("read")));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_request_corpus_replays_without_a_panic() {
+    let corpus = inputs("api_request");
+    assert!(corpus.len() >= 10, "{} inputs", corpus.len());
+    for (name, input) in &corpus {
+        harness::vault_request(input);
+        if name.starts_with("seeds/") && !name.ends_with(".txt") {
+            assert!(harness::decoded() > 0, "{name} decodes as no request type");
+        }
+    }
+}
+
+#[test]
+fn the_response_corpus_replays_without_a_panic() {
+    let corpus = inputs("client_response");
+    assert!(corpus.len() >= 10, "{} inputs", corpus.len());
+    for (name, input) in &corpus {
+        harness::client_response(input);
+        if name.starts_with("seeds/") {
+            assert!(harness::decoded() > 0, "{name} decodes as no response type");
+        }
+    }
+}
