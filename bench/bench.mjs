@@ -8,7 +8,7 @@ import { argon2id as nobleArgon2id } from "@noble/hashes/argon2.js";
 import { Aes256Gcm, CipherSuite, HkdfSha256 } from "@hpke/core";
 import { DhkemX25519HkdfSha256 } from "@hpke/dhkem-x25519";
 import { argon2id as hashWasmArgon2id } from "hash-wasm";
-import { outsideChain } from "./chain.mjs";
+import { b64, context, eq, outsideChain, unb64 } from "./chain.mjs";
 
 const q = new URLSearchParams(location.search);
 const out = document.getElementById("out");
@@ -19,19 +19,6 @@ const rand = (n) => {
   for (let i = 0; i < n; i += 65536) crypto.getRandomValues(buf.subarray(i, Math.min(n, i + 65536)));
   return buf;
 };
-const b64 = (u8) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-const eq = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-const u32 = (n) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
-const concat = (...parts) => {
-  const outBuf = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let i = 0;
-  for (const p of parts) (outBuf.set(p, i), (i += p.length));
-  return outBuf;
-};
-/** covault's associated data: label || for each part u32be(len) || part. */
-const context = (label, ...parts) => concat(enc.encode(label), ...parts.flatMap((p) => [u32(enc.encode(p).length), enc.encode(p)]));
-
 async function load(path) {
   const mod = await import(`${path}/covault.js`);
   const bytes = await (await fetch(`${path}/covault_bg.wasm`)).arrayBuffer();

@@ -14,7 +14,11 @@ import { argon2id as hashWasmArgon2id } from "hash-wasm";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-export const b64 = (u8) => btoa(String.fromCharCode(...u8)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export const b64 = (u8) => {
+  let bin = "";
+  for (let i = 0; i < u8.length; i += 32768) bin += String.fromCharCode(...u8.subarray(i, i + 32768));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+};
 export const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 export const eq = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const u32 = (n) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
