@@ -22,15 +22,17 @@ pub(crate) fn decode<R: DeserializeOwned>(text: &str) -> Result<R, ClientError> 
 /// A request body as JSON text.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, ClientError> {
-    let js = value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| ClientError::InvalidInput(e.to_string()))?;
-    stringify(&js)
+    stringify(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()))
 }
 
+/// Out of line, so that the instantiations of `encode` share it.
 #[cfg(target_arch = "wasm32")]
-fn stringify(js: &wasm_bindgen::JsValue) -> Result<String, ClientError> {
-    js_sys::JSON::stringify(js)
+#[inline(never)]
+fn stringify(
+    js: Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error>,
+) -> Result<String, ClientError> {
+    let js = js.map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+    js_sys::JSON::stringify(&js)
         .map(String::from)
         .map_err(|_| ClientError::InvalidInput("the request cannot be written as JSON".into()))
 }
@@ -38,7 +40,14 @@ fn stringify(js: &wasm_bindgen::JsValue) -> Result<String, ClientError> {
 /// The Vault's answer, parsed into `R`.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn decode<R: DeserializeOwned>(text: &str) -> Result<R, ClientError> {
-    serde_wasm_bindgen::from_value(parse(text)?).map_err(|e| ClientError::Protocol(e.to_string()))
+    serde_wasm_bindgen::from_value(parse(text)?).map_err(protocol)
+}
+
+/// Out of line, so that the 20-odd instantiations of `decode` share it.
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn protocol(error: serde_wasm_bindgen::Error) -> ClientError {
+    ClientError::Protocol(error.to_string())
 }
 
 #[cfg(target_arch = "wasm32")]

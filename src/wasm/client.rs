@@ -110,15 +110,22 @@ fn camel_key(key: &str) -> String {
 
 /// A value as a plain JS object with camelCase keys.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    camel(
-        value
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| invalid_argument(&e.to_string()))?,
-    )
+    finish_js(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()))
+}
+
+/// Out of line, so that the instantiations of `to_js` share it.
+#[inline(never)]
+fn finish_js(js: Result<JsValue, serde_wasm_bindgen::Error>) -> Result<JsValue, JsValue> {
+    camel(js.map_err(|e| invalid_argument(&e.to_string()))?)
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| invalid_argument(&format!("{what}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
+}
+
+#[inline(never)]
+fn bad_argument(what: &str, error: serde_wasm_bindgen::Error) -> JsValue {
+    invalid_argument(&format!("{what}: {error}"))
 }
 
 struct Options {
