@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::ClientError;
+use super::json;
 use super::transport::{HttpRequest, Transport};
 use crate::api::*;
 
@@ -67,7 +68,7 @@ impl<T: Transport> Api<T> {
         if (200..300).contains(&response.status) {
             return Ok(response.body);
         }
-        let (code, message) = match serde_json::from_str::<ErrorBody>(&response.body) {
+        let (code, message) = match json::decode::<ErrorBody>(&response.body) {
             Ok(e) => (e.error.code, e.error.message),
             Err(_) => (String::new(), format!("status {}", response.status)),
         };
@@ -88,12 +89,9 @@ impl<T: Transport> Api<T> {
         path: String,
         body: Option<&impl Serialize>,
     ) -> Result<R, ClientError> {
-        let body = body
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        let body = body.map(json::encode).transpose()?;
         let text = self.raw(method, path, body).await?;
-        serde_json::from_str(&text).map_err(|e| ClientError::Protocol(e.to_string()))
+        json::decode(&text)
     }
 
     async fn call_empty(&self, method: &'static str, path: String) -> Result<(), ClientError> {
@@ -138,8 +136,7 @@ impl<T: Transport> Api<T> {
         &self,
         req: &ChangePassphraseRequest,
     ) -> Result<(), ClientError> {
-        let body =
-            serde_json::to_string(req).map_err(|e| ClientError::InvalidInput(e.to_string()))?;
+        let body = json::encode(req)?;
         self.raw("PUT", "/v1/keystore/kek".into(), Some(body))
             .await
             .map(|_| ())

@@ -6,6 +6,7 @@
 mod api;
 mod clock;
 mod error;
+mod json;
 mod models;
 mod session;
 mod transport;

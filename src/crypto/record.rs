@@ -129,17 +129,18 @@ pub fn seal(
     let label = dek
         .encrypt(&bytes, &Context::manifest(kind.manifest_label(), id))?
         .to_string();
-    let slots = slots
-        .iter()
-        .map(|(name, value)| {
-            let context = Context::versioned_slot(kind.slot_label(), id, version, name);
-            Ok((
-                name.clone(),
-                dek.encrypt(value.as_bytes(), &context)?.to_string(),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    Ok(SealedRecord { label, slots })
+    // Inserted one by one rather than collected: each `collect` into a map would instantiate
+    // its own sort in the wasm module.
+    let mut sealed = BTreeMap::new();
+    for (name, value) in slots {
+        let context = Context::versioned_slot(kind.slot_label(), id, version, name);
+        let envelope = dek.encrypt(value.as_bytes(), &context)?.to_string();
+        sealed.insert(name.clone(), envelope);
+    }
+    Ok(SealedRecord {
+        label,
+        slots: sealed,
+    })
 }
 
 /// Opens record `id`, which the Vault says is write `version`. Fails with `Integrity` unless it
@@ -163,15 +164,12 @@ pub fn open(
     if manifest.version != version || !manifest.slots.iter().eq(sealed.slots.keys()) {
         return Err(CryptoError::Integrity);
     }
-    let slots = sealed
-        .slots
-        .iter()
-        .map(|(name, value)| {
-            let context = Context::versioned_slot(kind.slot_label(), id, version, name);
-            let plain = dek.decrypt_string(&Envelope::parse(value)?, &context)?;
-            Ok((name.clone(), plain.to_string()))
-        })
-        .collect::<Result<_>>()?;
+    let mut slots = BTreeMap::new();
+    for (name, value) in &sealed.slots {
+        let context = Context::versioned_slot(kind.slot_label(), id, version, name);
+        let plain = dek.decrypt_string(&Envelope::parse(value)?, &context)?;
+        slots.insert(name.clone(), plain.to_string());
+    }
     Ok(OpenedRecord {
         version,
         label: manifest.label,
@@ -189,17 +187,14 @@ fn open_legacy(
         &Envelope::parse(&sealed.label)?,
         &kind.legacy_label_context(id),
     )?;
-    let slots = sealed
-        .slots
-        .iter()
-        .map(|(name, value)| {
-            let plain = dek.decrypt_string(
-                &Envelope::parse(value)?,
-                &kind.legacy_slot_context(id, name),
-            )?;
-            Ok((name.clone(), plain.to_string()))
-        })
-        .collect::<Result<_>>()?;
+    let mut slots = BTreeMap::new();
+    for (name, value) in &sealed.slots {
+        let plain = dek.decrypt_string(
+            &Envelope::parse(value)?,
+            &kind.legacy_slot_context(id, name),
+        )?;
+        slots.insert(name.clone(), plain.to_string());
+    }
     Ok(OpenedRecord {
         version: 0,
         label: label.to_string(),

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::error::{invalid_argument, js_error};
@@ -70,46 +69,63 @@ impl From<ClientError> for JsValue {
 }
 
 /// snake_case keys become camelCase for JS, except the keys of `slots` maps (user data).
-fn camel(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = if k == "slots" { v } else { camel(v) };
-                    let mut out = String::with_capacity(k.len());
-                    let mut upper = false;
-                    for c in k.chars() {
-                        if c == '_' {
-                            upper = true;
-                        } else if upper {
-                            out.extend(c.to_uppercase());
-                            upper = false;
-                        } else {
-                            out.push(c);
-                        }
-                    }
-                    (out, v)
-                })
-                .collect(),
-        ),
-        Value::Array(list) => Value::Array(list.into_iter().map(camel).collect()),
-        other => other,
+/// `value` is what serde-wasm-bindgen's JSON-compatible serializer made: arrays, plain objects
+/// and primitives.
+fn camel(value: JsValue) -> Result<JsValue, JsValue> {
+    if js_sys::Array::is_array(&value) {
+        let list: js_sys::Array = value.unchecked_into();
+        for i in 0..list.length() {
+            list.set(i, camel(list.get(i))?);
+        }
+        return Ok(list.into());
     }
+    if !value.is_object() {
+        return Ok(value);
+    }
+    let out = js_sys::Object::new();
+    for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
+        let v = js_sys::Reflect::get(&value, &key)?;
+        let k = key.as_string().unwrap_or_default();
+        let v = if k == "slots" { v } else { camel(v)? };
+        js_sys::Reflect::set(&out, &camel_key(&k).into(), &v)?;
+    }
+    Ok(out.into())
 }
 
+fn camel_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A value as a plain JS object with camelCase keys.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    json_to_js(serde_json::to_value(value).map_err(|e| invalid_argument(&e.to_string()))?)
+    finish_js(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()))
 }
 
-/// A JSON value as a plain JS object with camelCase keys.
-fn json_to_js(json: Value) -> Result<JsValue, JsValue> {
-    camel(json)
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid_argument(&e.to_string()))
+/// Out of line, so that the instantiations of `to_js` share it.
+#[inline(never)]
+fn finish_js(js: Result<JsValue, serde_wasm_bindgen::Error>) -> Result<JsValue, JsValue> {
+    camel(js.map_err(|e| invalid_argument(&e.to_string()))?)
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| invalid_argument(&format!("{what}: {e}")))
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
+}
+
+#[inline(never)]
+fn bad_argument(what: &str, error: serde_wasm_bindgen::Error) -> JsValue {
+    invalid_argument(&format!("{what}: {error}"))
 }
 
 struct Options {

@@ -349,13 +349,9 @@ impl<T: Transport + Clone> Session<T> {
         let shares = self.share_pages(direction).await?;
         let mut keys = ListKeys::default();
         if direction == Direction::Outgoing && !shares.is_empty() {
-            keys.kept = self
-                .api
-                .deks()
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d.wrapped_key))
-                .collect();
+            for d in self.api.deks().await? {
+                keys.kept.insert(d.id, d.wrapped_key);
+            }
         }
         let mut out = Vec::with_capacity(shares.len());
         for share in shares {
