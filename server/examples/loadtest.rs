@@ -183,6 +183,46 @@ async fn pair(
     Ok((a, b, dek_id, conn))
 }
 
+/// What the database itself sustains: `clients` connections of the server's own pool (same
+/// settings: SQLite WAL with `synchronous=FULL`, PostgreSQL's default durable commit) each
+/// inserting one 1 KiB row per transaction for `seconds`. No durable write route can beat it.
+async fn raw_commit_rate(database: &str, clients: usize, seconds: u64) -> f64 {
+    let db = covault_server::db::Db::connect(database, clients as u32)
+        .await
+        .expect("the database, opened as the server opens it");
+    sqlx::query("CREATE TABLE load_raw_commit (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .expect("scratch table");
+    let body = "x".repeat(1024);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (pool, body) = (db.pool.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rows = 0_u64;
+            while Instant::now() < deadline {
+                sqlx::query("INSERT INTO load_raw_commit (id, body) VALUES ($1, $2)")
+                    .bind(new_id().expect("id"))
+                    .bind(&body)
+                    .execute(&pool)
+                    .await
+                    .expect("insert");
+                rows += 1;
+            }
+            rows
+        }));
+    }
+    let mut rows = 0;
+    for t in tasks {
+        rows += t.await.expect("insert task");
+    }
+    let _ = sqlx::query("DROP TABLE load_raw_commit")
+        .execute(&db.pool)
+        .await;
+    rows as f64 / seconds as f64
+}
+
 fn percentile(sorted: &[u64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -353,6 +393,8 @@ async fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
+    eprintln!("{backend}: raw single-row committed inserts for {noop_seconds} s …");
+    let raw_rps = raw_commit_rate(&database, clients, noop_seconds).await;
     let _ = std::fs::remove_dir_all(&dir);
     if !pg_admin.is_empty() {
         common::drop_postgres(&pg_admin, &pg_db).await;
@@ -422,6 +464,29 @@ async fn main() {
         mixed as f64 / mixed_elapsed,
         noop_rps,
         100.0 * mixed as f64 / mixed_elapsed / noop_rps.max(1.0)
+    );
+    let write_routes = [
+        "POST /v1/users (sign-up)",
+        "POST /v1/sessions (login)",
+        "POST /v1/items",
+        "POST /v1/shares",
+    ];
+    println!(
+        "\nthe physical reference: {raw_rps:.1} single-row committed inserts/s into this database \
+         from {clients} connections (the server's own pool settings, a 1 KiB row each)"
+    );
+    let mut writes = 0.0;
+    for route in write_routes {
+        let rps = s.latencies_us.get(route).map_or(0, Vec::len) as f64 / mixed_elapsed;
+        writes += rps;
+        println!(
+            "  {route:<28} {rps:>9.1} req/s = {:>5.1}% of it",
+            100.0 * rps / raw_rps.max(1.0)
+        );
+    }
+    println!(
+        "  write routes together        {writes:>9.1} req/s = {:>5.1}% of it",
+        100.0 * writes / raw_rps.max(1.0)
     );
     println!("errors: {total_errors}");
     if leaked {
