@@ -4,6 +4,7 @@
 //! and the web app cannot behave differently.
 
 mod api;
+pub mod casing;
 mod clock;
 mod error;
 mod json;

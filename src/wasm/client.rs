@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::{invalid_argument, js_error};
 use crate::api::Direction;
+use crate::client::casing::{USER_DATA_KEYS, camel_case};
 use crate::client::{
     ClientError, GlooTransport, PlainItem, Progress, RecoveryKit, Session, ShareOptions,
 };
@@ -68,7 +69,8 @@ impl From<ClientError> for JsValue {
     }
 }
 
-/// snake_case keys become camelCase for JS, except the keys of `slots` maps (user data).
+/// snake_case keys become camelCase for JS, except inside `slots` maps (user data); see
+/// [`crate::client::casing`].
 /// `value` is what serde-wasm-bindgen's JSON-compatible serializer made: arrays, plain objects
 /// and primitives.
 fn camel(value: JsValue) -> Result<JsValue, JsValue> {
@@ -86,26 +88,14 @@ fn camel(value: JsValue) -> Result<JsValue, JsValue> {
     for key in js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter() {
         let v = js_sys::Reflect::get(&value, &key)?;
         let k = key.as_string().unwrap_or_default();
-        let v = if k == "slots" { v } else { camel(v)? };
-        js_sys::Reflect::set(&out, &camel_key(&k).into(), &v)?;
+        let v = if USER_DATA_KEYS.contains(&k.as_str()) {
+            v
+        } else {
+            camel(v)?
+        };
+        js_sys::Reflect::set(&out, &camel_case(&k).into(), &v)?;
     }
     Ok(out.into())
-}
-
-fn camel_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A value as a plain JS object with camelCase keys.

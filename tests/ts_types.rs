@@ -1,0 +1,181 @@
+//! The TypeScript declarations of the `Covault` class (`CLIENT_TYPES` in src/wasm/client.rs) are
+//! written by hand; this test keeps them from drifting from the Rust types they describe. Each
+//! interface must list exactly the keys the Rust value has once the JS casing rule
+//! (`client::casing`) is applied, with `?` exactly on the keys serde may leave out. Values come
+//! from real Vault answers (`fuzz/seeds/client_response/`) where the API defines the type.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use covault::api::{Connection, CreatedInvitation, Item, Share, User};
+use covault::client::casing::{USER_DATA_KEYS, camel_case};
+use covault::client::{
+    ConnectionInfo, PlainItem, RecoveryKit, ShareError, ShareOptions, ShareView, VaultView,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A real answer of the Vault, from the fuzz seeds.
+fn seed<T: DeserializeOwned>(name: &str) -> T {
+    let path = root().join("fuzz/seeds/client_response").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("seed")).expect("decodes")
+}
+
+/// The interfaces in CLIENT_TYPES: name → member names (with `?` kept on optional ones).
+fn declared() -> BTreeMap<String, BTreeSet<String>> {
+    let source = std::fs::read_to_string(root().join("src/wasm/client.rs")).expect("source");
+    let start = source
+        .find("const CLIENT_TYPES: &str = r#\"")
+        .expect("CLIENT_TYPES");
+    let text = &source[start..];
+    let text = &text[text.find('"').expect("quote") + 1..text.find("\"#;").expect("end")];
+    let mut out = BTreeMap::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("export interface ") {
+        rest = &rest[at + "export interface ".len()..];
+        let name: String = rest.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let open = rest.find('{').expect("body");
+        let (mut depth, mut members, mut current) = (0, BTreeSet::new(), String::new());
+        let mut in_comment = false;
+        let body = &rest[open..];
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if in_comment {
+                if body[i..].starts_with("*/") {
+                    in_comment = false;
+                    chars.next();
+                }
+                continue;
+            }
+            if body[i..].starts_with("/*") {
+                in_comment = true;
+                continue;
+            }
+            match c {
+                '{' | '(' | '<' | '[' => depth += 1,
+                '}' | ')' | '>' | ']' => depth -= 1,
+                _ => {}
+            }
+            if (depth == 1 && c != '{' && (c == ';' || c == '\n')) || depth == 0 {
+                let member = current.trim().to_owned();
+                if let Some(key) = member.split(':').next().filter(|_| member.contains(':')) {
+                    members.insert(key.trim().to_owned());
+                }
+                current.clear();
+            } else if depth >= 1 && !(depth == 1 && c == '{') {
+                current.push(c);
+            }
+            if depth == 0 {
+                break;
+            }
+        }
+        out.insert(name, members);
+        rest = &rest[open..];
+    }
+    out
+}
+
+/// The keys JS sees for `value`, with `?` on those in `optional`.
+fn keys<T: Serialize>(value: &T, optional: &[&str]) -> BTreeSet<String> {
+    let Value::Object(map) = serde_json::to_value(value).expect("serializes") else {
+        panic!("not an object")
+    };
+    map.keys()
+        .map(|k| {
+            assert!(!USER_DATA_KEYS.contains(&k.as_str()) || k == "slots");
+            let js = camel_case(k);
+            if optional.contains(&js.as_str()) {
+                format!("{js}?")
+            } else {
+                js
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_declared_interface_matches_its_rust_type() {
+    let declared = declared();
+    let share: Share = seed("share.json");
+    let connection: Connection = seed::<Vec<Connection>>("connections.json").remove(0);
+    let item: Item = seed::<Vec<Item>>("items.json").remove(0);
+    let plain = PlainItem {
+        id: item.id.clone(),
+        version: 1,
+        label: "l".into(),
+        slots: BTreeMap::new(),
+    };
+    let view = ShareView {
+        share: share.clone(),
+        accepted: false,
+        legacy: false,
+        item: Some(plain.clone()),
+        error: Some(ShareError {
+            code: "Integrity".into(),
+            message: "m".into(),
+        }),
+    };
+    let info = ConnectionInfo {
+        connection: connection.clone(),
+        fingerprint: "f".into(),
+        verified: false,
+    };
+    let vault = VaultView {
+        wrapped_kek: "k".into(),
+        deks: vec![],
+        keypairs: vec![],
+        items: vec![item.clone()],
+        connections: vec![connection.clone()],
+        outgoing_shares: vec![],
+        incoming_shares: vec![],
+    };
+    let kit = RecoveryKit {
+        vault_url: "u".into(),
+        email: "e".into(),
+        secret_key: "s".into(),
+    };
+    let expected: Vec<(&str, BTreeSet<String>)> = vec![
+        ("RecoveryKit", keys(&kit, &[])),
+        ("User", keys(&seed::<User>("user.json"), &[])),
+        ("PlainItem", keys(&plain, &[])),
+        ("ConnectionSide", keys(&connection.me, &[])),
+        ("Connection", keys(&info, &[])),
+        (
+            "CreatedInvitation",
+            keys(&seed::<CreatedInvitation>("created-invitation.json"), &[]),
+        ),
+        (
+            "ShareOptions",
+            keys(
+                &ShareOptions::default(),
+                &["expiresAt", "terms", "acceptanceRequired"],
+            ),
+        ),
+        ("Share", keys(&share, &[])),
+        ("ShareView", keys(&view, &[])),
+        ("VaultView", keys(&vault, &[])),
+        ("ItemRecord", keys(&item, &[])),
+    ];
+    let checked: BTreeSet<&str> = expected.iter().map(|(n, _)| *n).collect();
+    for (name, want) in &expected {
+        let got = declared
+            .get(*name)
+            .unwrap_or_else(|| panic!("interface {name} is not declared"));
+        assert_eq!(
+            got, want,
+            "interface {name} (declared vs the Rust type, camelCased)"
+        );
+    }
+    // Every declared interface is either checked here or takes no Rust value (options bags).
+    for name in declared.keys() {
+        assert!(
+            checked.contains(name.as_str()) || name == "AuthOptions",
+            "interface {name} has no Rust counterpart checked here"
+        );
+    }
+}
