@@ -91,7 +91,7 @@ const hpkeOpen = async (envelope, recipientSecret, senderPublic, info) => {
  * The whole chain, made by covault (module `cv`) and recomputed from the outside. `check(name,
  * ok)` records each comparison. Returns raw key material other checks can reuse.
  */
-export async function outsideChain(cv, check, { params = { memoryKib: 19456, iterations: 2, parallelism: 1 } } = {}) {
+export async function outsideChain(cv, check, { params = cv.floorKdfParams() } = {}) {
   const passphrase = "correct horse battery staple ✓", userId = "user-7", itemId = "item-1";
   const secret = cv.SecretKey.generate();
   const secretBytes = secretKeyBytes(secret.toPrintable());

@@ -33,7 +33,7 @@ async function phase(name, count, fn, cryptoOnly) {
 
 async function main() {
   await init();
-  const kdf = { memoryKib: 19456, iterations: 2, parallelism: 1 };
+  const kdf = cv.floorKdfParams();
   const rows = [];
   const t0 = performance.now();
   const alice = await cv.Covault.signup(url, `alice-${cv.newId()}@bench.test`, "alice pass", { kdf });

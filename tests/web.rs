@@ -9,11 +9,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn floor_params() -> JsValue {
-    let params = js_sys::Object::new();
-    js_sys::Reflect::set(&params, &"memoryKib".into(), &(19 * 1024).into()).unwrap();
-    js_sys::Reflect::set(&params, &"iterations".into(), &2.into()).unwrap();
-    js_sys::Reflect::set(&params, &"parallelism".into(), &1.into()).unwrap();
-    params.into()
+    covault::wasm::floor_kdf_params().unwrap()
 }
 
 /// Asserts that `err` is a real JS `Error` named `CovaultError` with this `code`.

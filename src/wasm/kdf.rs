@@ -41,6 +41,13 @@ pub fn default_kdf_params() -> Result<JsValue, JsValue> {
         .map_err(|e| invalid_argument(&e.to_string()))
 }
 
+/// The weakest Argon2id parameters covault accepts (m = 19 MiB, t = 2, p = 1, OWASP's floor):
+/// for tests and demos that want real key derivation without the default's cost.
+#[wasm_bindgen(js_name = floorKdfParams, unchecked_return_type = "KdfParams")]
+pub fn floor_kdf_params() -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(&KdfParams::FLOOR).map_err(|e| invalid_argument(&e.to_string()))
+}
+
 /// A fresh random 16-byte salt, base64url.
 #[wasm_bindgen(js_name = generateSalt)]
 pub fn generate_salt() -> Result<String, JsValue> {

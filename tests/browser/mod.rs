@@ -39,10 +39,7 @@ pub fn text(value: &JsValue, path: &str) -> String {
 }
 
 pub fn floor() -> JsValue {
-    let kdf = Object::new();
-    Reflect::set(&kdf, &"memoryKib".into(), &(19 * 1024).into()).unwrap();
-    Reflect::set(&kdf, &"iterations".into(), &2.into()).unwrap();
-    Reflect::set(&kdf, &"parallelism".into(), &1.into()).unwrap();
+    let kdf = covault::wasm::floor_kdf_params().unwrap();
     let opts = Object::new();
     Reflect::set(&opts, &"kdf".into(), &kdf).unwrap();
     opts.into()
