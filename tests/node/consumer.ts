@@ -8,6 +8,7 @@ import init, {
   SecretKey,
   defaultKdfParams,
   fingerprint,
+  floorKdfParams,
   generateSalt,
   newId,
   openAnonymous,
@@ -25,6 +26,8 @@ export async function walkthrough(): Promise<string> {
   const secretKey: SecretKey = SecretKey.generate();
   const recoveryKit: string = secretKey.toPrintable();
   const params: KdfParams = defaultKdfParams();
+  const floor: KdfParams = floorKdfParams();
+  if (floor.memoryKib > params.memoryKib) throw new Error("the floor is below the default");
   const salt: string = generateSalt();
   const keys: AccountKeys = AccountKeys.derive("passphrase", salt, SecretKey.parse(recoveryKit), params);
   const authKey: string = keys.authKey;
