@@ -11,8 +11,8 @@ flag=$([[ "$profile" == release ]] && echo --release || true)
 cargo build -q $flag -p covault-server --bin covault-server --example crash
 run() { "target/$profile/examples/crash" --kills "$kills" --server "target/$profile/covault-server" "$@"; }
 run
-pg="${COVAULT_TEST_POSTGRES_URL:-}"
-if [[ -z "$pg" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then pg=postgres://postgres@127.0.0.1:5432/postgres; fi
+source scripts/postgres.sh
+pg=$(postgres_url "${COVAULT_TEST_POSTGRES_URL:-}")
 if [[ -n "$pg" ]]; then
   run --postgres-admin-url "$pg"
 else

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 clients="${1:-16}" seconds="${2:-10}"
 cargo build --release -p covault-server --bin covault-server --example loadtest
 cargo run -q --release -p covault-server --example loadtest -- --clients "$clients" --seconds "$seconds"
-pg="${COVAULT_LOAD_POSTGRES_URL:-}"
-if [[ -z "$pg" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then pg=postgres://postgres@127.0.0.1:5432/postgres; fi
+source scripts/postgres.sh
+pg=$(postgres_url "${COVAULT_LOAD_POSTGRES_URL:-}")
 if [[ -n "$pg" ]]; then
   cargo run -q --release -p covault-server --example loadtest -- --clients "$clients" --seconds "$seconds" --postgres-admin-url "$pg"
 else

@@ -14,11 +14,15 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown --features bench-raw-keys -- -D warnings
 
-if [[ -z "${COVAULT_TEST_POSTGRES_URL:-}" ]] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then
-  export COVAULT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres
-  say "PostgreSQL answers on 127.0.0.1:5432; its tests use $COVAULT_TEST_POSTGRES_URL"
+source scripts/postgres.sh
+pg=$(postgres_url "${COVAULT_TEST_POSTGRES_URL:-}")
+if [[ -n "$pg" ]]; then
+  export COVAULT_TEST_POSTGRES_URL=$pg
+  say "the PostgreSQL tests use $pg"
+else
+  unset COVAULT_TEST_POSTGRES_URL
+  say "no PostgreSQL (COVAULT_TEST_POSTGRES_URL unset, none on 127.0.0.1:5432): the PostgreSQL tests will say SKIPPED"
 fi
-[[ -n "${COVAULT_TEST_POSTGRES_URL:-}" ]] || say "COVAULT_TEST_POSTGRES_URL is not set: the PostgreSQL tests will say SKIPPED"
 
 say "native tests (crypto core, server on SQLite and PostgreSQL)"
 cargo test --workspace --all-targets
