@@ -87,6 +87,10 @@ async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn reordered_dek_list_and_another_users_kek() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
@@ -117,6 +121,10 @@ async fn reordered_dek_list_and_another_users_kek() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn redirected_connection_and_swapped_peer_key() {
     let (alice, bob, carol) = (
         account("alice").await,
@@ -164,6 +172,10 @@ async fn redirected_connection_and_swapped_peer_key() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn swapped_dropped_and_moved_item_contents() {
     let alice = account("alice").await;
     let x = item(&alice.client, "X", &[("password", "x"), ("user", "a")]).await;
@@ -192,6 +204,10 @@ async fn swapped_dropped_and_moved_item_contents() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn item_and_shared_copy_rolled_back() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
@@ -227,6 +243,10 @@ async fn item_and_shared_copy_rolled_back() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;

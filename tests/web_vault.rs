@@ -17,6 +17,10 @@ mod browser;
 use browser::*;
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let (alice, _, _) = signup("alice").await;
     let (bob, bob_email, _) = signup("bob").await;
@@ -123,6 +127,10 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn login_logout_and_passphrase_change() {
     let (alice, email, secret) = signup("alice").await;
     done(alice.create_item("x".into(), slots(&[("k", PLAINTEXT)]))).await;
@@ -178,6 +186,10 @@ async fn login_logout_and_passphrase_change() {
 }
 
 #[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
 async fn a_vault_that_cannot_be_reached_is_a_network_error() {
     let result = Covault::login(
         "http://127.0.0.1:9".into(),
