@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod store;
 pub mod validate;
 
 use std::sync::Arc;

@@ -7,13 +7,13 @@ use covault::api::{LoginRequest, PreloginRequest, PreloginResponse, Session, Sig
 use covault::crypto::encoding::{from_base64url, to_base64url};
 use covault::crypto::{Algorithm, KdfParams};
 use hmac::{KeyInit, Mac};
-use sqlx::Row;
 
 use crate::auth::{AUTH_KEY_LABEL, Caller, SESSION_LABEL, check_auth_key, hash_secret, new_token};
 use crate::db::{now_ms, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::limits::{self, ClientAddr};
 use crate::state::AppState;
+use crate::store;
 use crate::validate;
 
 /// KDF parameters and salt for an email; a stable decoy for an unknown one.
@@ -24,17 +24,8 @@ pub async fn prelogin(
     ApiJson(req): ApiJson<PreloginRequest>,
 ) -> ApiResult<Json<PreloginResponse>> {
     let email = validate::email(&req.email)?;
-    let row = sqlx::query(
-        "SELECT kdf_memory_kib, kdf_iterations, kdf_parallelism, salt FROM users WHERE email = $1",
-    )
-    .bind(&email)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let response = match row {
-        Some(row) => PreloginResponse {
-            kdf: kdf_from_row(&row)?,
-            salt: row.try_get("salt")?,
-        },
+    let response = match store::users::kdf_and_salt(&state.db, &email).await? {
+        Some((kdf, salt)) => PreloginResponse { kdf, salt },
         None => decoy(&state, &email)?,
     };
     Ok(Json(response))
@@ -50,18 +41,6 @@ fn decoy(state: &AppState, email: &str) -> ApiResult<PreloginResponse> {
     Ok(PreloginResponse {
         kdf: KdfParams::default(),
         salt: to_base64url(tag.get(..16).unwrap_or_default()),
-    })
-}
-
-pub(crate) fn kdf_from_row(row: &sqlx::any::AnyRow) -> Result<KdfParams, sqlx::Error> {
-    let get = |name: &str| -> Result<u32, sqlx::Error> {
-        let value: i64 = row.try_get(name)?;
-        u32::try_from(value).map_err(|e| sqlx::Error::Decode(Box::new(e)))
-    };
-    Ok(KdfParams {
-        memory_kib: get("kdf_memory_kib")?,
-        iterations: get("kdf_iterations")?,
-        parallelism: get("kdf_parallelism")?,
     })
 }
 
@@ -103,23 +82,10 @@ pub async fn signup(
     // An address that keeps hitting taken emails learns nothing more until it has waited.
     let subjects = limits::signup_subject(addr);
     limits::check(&state, &subjects, now).await?;
-    let created = sqlx::query(
-        "INSERT INTO users (id, email, kdf_memory_kib, kdf_iterations, kdf_parallelism, salt, auth_key_hash, wrapped_kek, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&req.user_id)
-    .bind(&email)
-    .bind(i64::from(req.kdf.memory_kib))
-    .bind(i64::from(req.kdf.iterations))
-    .bind(i64::from(req.kdf.parallelism))
-    .bind(&req.salt)
-    .bind(hash_secret(AUTH_KEY_LABEL, &req.auth_key))
-    .bind(&req.wrapped_kek)
-    .bind(now)
-    .execute(&state.db.pool)
-    .await;
+    let auth_key_hash = hash_secret(AUTH_KEY_LABEL, &req.auth_key);
+    let created = store::users::create(&state.db, &req, &email, &auth_key_hash, now).await;
     if let Err(e) = created {
-        return Err(match ApiError::from(e) {
+        return Err(match e {
             ApiError::Conflict(_) => {
                 limits::wrong_attempt(&state, &subjects, now).await?;
                 ApiError::Conflict("an account with this email or id already exists")
@@ -141,15 +107,7 @@ pub async fn signup(
 /// The caller.
 #[utoipa::path(get, path = "/v1/users/me", responses((status = 200, body = User)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<User>> {
-    let row = sqlx::query("SELECT id, email, created_at FROM users WHERE id = $1")
-        .bind(&caller.user_id)
-        .fetch_one(&state.db.pool)
-        .await?;
-    Ok(Json(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        created_at: rfc3339(row.try_get("created_at")?),
-    }))
+    Ok(Json(store::users::get(&state.db, &caller.user_id).await?))
 }
 
 /// Logs in with the auth key. A correct key always logs in; wrong ones are limited per account
@@ -164,14 +122,10 @@ pub async fn login(
 ) -> ApiResult<(StatusCode, Json<Session>)> {
     let email = validate::email(&req.email)?;
     let now = now_ms();
-    let user =
-        sqlx::query("SELECT id, email, created_at, auth_key_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let user = store::users::login(&state.db, &email).await?;
     let presented = hash_secret(AUTH_KEY_LABEL, &req.auth_key);
     let user = match user {
-        Some(row) if row.try_get::<String, _>("auth_key_hash")? == presented => row,
+        Some(login) if login.auth_key_hash == presented => login.user,
         // An unknown email is counted and limited exactly like a wrong key.
         _ => {
             limits::wrong_attempt(&state, &limits::subjects(&email, addr), now).await?;
@@ -181,31 +135,21 @@ pub async fn login(
     limits::correct_attempt(&state, &email).await?;
     let token = new_token()?;
     let expires_at = now + state.config.session_ttl_secs * 1000;
-    let user_id: String = user.try_get("id")?;
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(hash_secret(SESSION_LABEL, &token))
-        .bind(&user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&state.db.pool)
-        .await?;
-    // Opportunistic clean-up of this user's expired sessions.
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
-        .bind(&user_id)
-        .bind(now)
-        .execute(&state.db.pool)
-        .await?;
-    tracing::info!(user_id = %user_id, "session opened");
+    store::users::open_session(
+        &state.db,
+        &hash_secret(SESSION_LABEL, &token),
+        &user.id,
+        now,
+        expires_at,
+    )
+    .await?;
+    tracing::info!(user_id = %user.id, "session opened");
     Ok((
         StatusCode::CREATED,
         Json(Session {
             token,
             expires_at: rfc3339(expires_at),
-            user: User {
-                id: user_id,
-                email: user.try_get("email")?,
-                created_at: rfc3339(user.try_get("created_at")?),
-            },
+            user,
         }),
     ))
 }
@@ -213,9 +157,6 @@ pub async fn login(
 /// Ends the current session.
 #[utoipa::path(delete, path = "/v1/sessions/current", responses((status = 204)), security(("bearer" = [])))]
 pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&caller.token_hash)
-        .execute(&state.db.pool)
-        .await?;
+    store::users::close_session(&state.db, &caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

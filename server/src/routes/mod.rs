@@ -1,4 +1,5 @@
-//! The `/v1` routes, one file per resource.
+//! The `/v1` routes, one file per resource. Handlers extract, check input, decide who may do
+//! what and answer with status codes; every query they make is in `crate::store`.
 
 pub mod account;
 pub mod account_state;
@@ -44,23 +45,4 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/v1/health", responses((status = 200, description = "the process is up")))]
 pub async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({"status": "ok"}))
-}
-
-/// Runs a `DELETE … WHERE id = $1 AND …$2…` scoped to the caller (`$2` is their user id): a row
-/// that is absent or not theirs answers 404 alike; a deletion answers 204.
-pub(crate) async fn delete_owned(
-    state: &AppState,
-    sql: &str,
-    id: &str,
-    caller: &crate::auth::Caller,
-) -> crate::error::ApiResult<axum::http::StatusCode> {
-    let done = sqlx::query(sql)
-        .bind(id)
-        .bind(&caller.user_id)
-        .execute(&state.db.pool)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(crate::error::ApiError::NotFound);
-    }
-    Ok(axum::http::StatusCode::NO_CONTENT)
 }
