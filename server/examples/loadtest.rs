@@ -183,22 +183,23 @@ async fn pair(
     Ok((a, b, dek_id, conn))
 }
 
-/// What the database itself sustains: `clients` connections of the server's own pool (same
-/// settings: SQLite WAL with `synchronous=FULL`, PostgreSQL's default durable commit) each
-/// inserting one 1 KiB row per transaction for `seconds`. No durable write route can beat it.
+/// What the database itself sustains: `clients` tasks writing through the server's own write
+/// pool (same settings: SQLite WAL with `synchronous=FULL` through its one writer connection,
+/// PostgreSQL's default durable commit), each inserting one 1 KiB row per transaction for
+/// `seconds`. No durable write route can beat it.
 async fn raw_commit_rate(database: &str, clients: usize, seconds: u64) -> f64 {
     let db = covault_server::db::Db::connect(database, clients as u32)
         .await
         .expect("the database, opened as the server opens it");
     sqlx::query("CREATE TABLE load_raw_commit (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
-        .execute(&db.pool)
+        .execute(db.writer())
         .await
         .expect("scratch table");
     let body = "x".repeat(1024);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (pool, body) = (db.pool.clone(), body.clone());
+        let (pool, body) = (db.writer().clone(), body.clone());
         tasks.push(tokio::spawn(async move {
             let mut rows = 0_u64;
             while Instant::now() < deadline {
@@ -218,7 +219,7 @@ async fn raw_commit_rate(database: &str, clients: usize, seconds: u64) -> f64 {
         rows += t.await.expect("insert task");
     }
     let _ = sqlx::query("DROP TABLE load_raw_commit")
-        .execute(&db.pool)
+        .execute(db.writer())
         .await;
     rows as f64 / seconds as f64
 }
@@ -473,7 +474,7 @@ async fn main() {
     ];
     println!(
         "\nthe physical reference: {raw_rps:.1} single-row committed inserts/s into this database \
-         from {clients} connections (the server's own pool settings, a 1 KiB row each)"
+         from {clients} tasks (through the server's own write pool, a 1 KiB row each)"
     );
     let mut writes = 0.0;
     for route in write_routes {

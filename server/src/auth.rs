@@ -83,7 +83,7 @@ impl FromRequestParts<AppState> for Caller {
         if expires_at <= now_ms() {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&token_hash)
-                .execute(&state.db.pool)
+                .execute(state.db.writer())
                 .await?;
             return Err(ApiError::Unauthorized("invalid or expired session"));
         }

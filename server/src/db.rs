@@ -22,10 +22,14 @@ pub enum Backend {
 /// A connected, migrated database.
 #[derive(Clone)]
 pub struct Db {
-    /// The pool.
+    /// The pool reads use.
     pub pool: AnyPool,
     /// The backend.
     pub backend: Backend,
+    /// The pool writes use: on SQLite a single connection, so that writers queue in the
+    /// process (fairly, without sleeping) instead of in SQLite's busy handler, whose sleeps
+    /// of up to 100 ms made the write routes' p99 (docs/load.md); on PostgreSQL the same pool.
+    writer: AnyPool,
 }
 
 impl Db {
@@ -55,12 +59,41 @@ impl Db {
         } else {
             anyhow::bail!("database URL must start with sqlite:// or postgres://, got {url:?}");
         };
-        let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite {
+        let pool = Self::pool(
+            backend,
+            &url,
+            if backend == Backend::Sqlite {
                 max_connections.min(8)
             } else {
                 max_connections
-            })
+            },
+        )
+        .await?;
+        // One set of portable migrations serves both backends (see migrations/0001_initial.sql).
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .context("applying migrations")?;
+        let writer = match backend {
+            Backend::Sqlite => Self::pool(backend, &url, 1).await?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Db {
+            pool,
+            backend,
+            writer,
+        })
+    }
+
+    /// Where writes (and transactions) go.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// A pool of `size` connections with the per-connection settings.
+    async fn pool(backend: Backend, url: &str, size: u32) -> anyhow::Result<AnyPool> {
+        AnyPoolOptions::new()
+            .max_connections(size)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -75,15 +108,9 @@ impl Db {
                     Ok(())
                 })
             })
-            .connect(&url)
+            .connect(url)
             .await
-            .context("connecting to the database")?;
-        // One set of portable migrations serves both backends (see migrations/0001_initial.sql).
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .context("applying migrations")?;
-        Ok(Db { pool, backend })
+            .context("connecting to the database")
     }
 }
 

@@ -129,7 +129,7 @@ async fn load_decoy_key(db: &Db) -> anyhow::Result<[u8; 32]> {
     getrandom::fill(&mut fresh).map_err(|e| anyhow::anyhow!("rng: {e}"))?;
     sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('decoy_key', $1) ON CONFLICT (name) DO NOTHING")
         .bind(covault::crypto::encoding::to_base64url(&fresh))
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'decoy_key'")
         .fetch_one(&db.pool)

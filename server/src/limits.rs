@@ -125,13 +125,13 @@ pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> A
         .bind(subject)
         .bind(now)
         .bind(window_ms)
-        .execute(&state.db.pool)
+        .execute(state.db.writer())
         .await?;
     }
     sqlx::query("DELETE FROM login_limits WHERE last_failure + $1 <= $2")
         .bind(window_ms)
         .bind(now)
-        .execute(&state.db.pool)
+        .execute(state.db.writer())
         .await?;
     tracing::warn!("failed login");
     Ok(())
@@ -144,7 +144,7 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResult<()> {
     sqlx::query("DELETE FROM invitation_mail WHERE sent_at <= $1")
         .bind(now - DAY_MS)
-        .execute(&state.db.pool)
+        .execute(state.db.writer())
         .await?;
     let row = sqlx::query(
         "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM invitation_mail WHERE inviter_id = $1",
@@ -162,7 +162,7 @@ pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResu
     sqlx::query("INSERT INTO invitation_mail (inviter_id, sent_at) VALUES ($1, $2)")
         .bind(inviter_id)
         .bind(now)
-        .execute(&state.db.pool)
+        .execute(state.db.writer())
         .await?;
     Ok(())
 }
@@ -172,7 +172,7 @@ pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResu
 pub async fn correct_attempt(state: &AppState, email: &str) -> ApiResult<()> {
     sqlx::query("DELETE FROM login_limits WHERE subject = $1")
         .bind(format!("account:{email}"))
-        .execute(&state.db.pool)
+        .execute(state.db.writer())
         .await?;
     Ok(())
 }

@@ -224,6 +224,12 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
     for _ in 0..4 {
         held.push(db.pool.acquire().await.expect("connection"));
     }
+    held.push(
+        db.writer()
+            .acquire()
+            .await
+            .expect("the writer's connection"),
+    );
     for conn in &mut held {
         for (pragma, want) in [("synchronous", 2_i64), ("foreign_keys", 1)] {
             let got: i64 = sqlx::query(&format!("PRAGMA {pragma}"))
@@ -237,9 +243,10 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
             );
         }
     }
+    drop(held);
     // And the foreign keys bite: a DEK of a user who does not exist is refused.
     let refused = sqlx::query("INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ('d', 'no-such-user', 'x', 0)")
-        .execute(&db.pool)
+        .execute(db.writer())
         .await;
     assert!(refused.is_err(), "a row pointing at no user is refused");
 }

@@ -49,7 +49,7 @@ pub async fn write(
         .bind(user_id)
         .bind(sealed)
         .bind(now)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await
         .map(|done| done.rows_affected())
         .or_else(|e| match ApiError::from(e) {
@@ -66,7 +66,7 @@ pub async fn write(
         .bind(now)
         .bind(user_id)
         .bind(version.saturating_sub(1))
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?
         .rows_affected()
     };

@@ -64,7 +64,7 @@ pub async fn create(db: &Db, new: &NewInvitation<'_>) -> ApiResult<()> {
     .bind(new.token_hash)
     .bind(new.created_at)
     .bind(new.expires_at)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }

@@ -50,7 +50,7 @@ pub async fn create(
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
     .bind(now)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(Item {
         id: req.id,
@@ -104,7 +104,7 @@ pub async fn update(
     .bind(&req.id)
     .bind(user_id)
     .bind(stored)
-    .fetch_optional(&db.pool)
+    .fetch_optional(db.writer())
     .await?;
     row.map(ItemRow::into_item).transpose()
 }

@@ -39,7 +39,7 @@ pub async fn create_keypair(
         .bind(&req.public_key)
         .bind(&req.wrapped_private_key)
         .bind(now)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(KeyPairRecord {
         id: req.id,
@@ -91,7 +91,7 @@ pub async fn create_dek(db: &Db, user_id: &str, req: NewDek, now: i64) -> ApiRes
         .bind(user_id)
         .bind(&req.wrapped_key)
         .bind(now)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(DekRecord {
         id: req.id,

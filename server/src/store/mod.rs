@@ -27,7 +27,7 @@ pub type Tx = Transaction<'static, sqlx::Any>;
 
 /// Starts a transaction.
 pub async fn begin(db: &Db) -> ApiResult<Tx> {
-    Ok(db.pool.begin().await?)
+    Ok(db.writer().begin().await?)
 }
 
 /// A connection inside a transaction, for the store functions that take one.
@@ -105,7 +105,7 @@ pub(crate) async fn delete_owned(
     let done = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1 AND {owner}"))
         .bind(id)
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound);

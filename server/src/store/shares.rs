@@ -119,7 +119,7 @@ pub async fn create(
     .bind(i64::from(req.acceptance_required))
     .bind(now)
     .bind(version)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -159,7 +159,7 @@ pub async fn accept(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<()>
     .bind(now)
     .bind(receipt)
     .bind(id)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -183,7 +183,7 @@ pub async fn update(
     .bind(version)
     .bind(id)
     .bind(stored)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected() != 0)
 }

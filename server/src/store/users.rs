@@ -80,7 +80,7 @@ pub async fn create(
     .bind(auth_key_hash)
     .bind(&req.wrapped_kek)
     .bind(now)
-    .execute(&db.pool)
+    .execute(db.writer())
     .await?;
     Ok(())
 }
@@ -153,7 +153,7 @@ pub async fn change_passphrase(
     new_hash: &str,
     current_hash: &str,
 ) -> ApiResult<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     let changed = sqlx::query(
         "UPDATE users SET wrapped_kek = $1, salt = $2, kdf_memory_kib = $3, kdf_iterations = $4,
          kdf_parallelism = $5, auth_key_hash = $6 WHERE id = $7 AND auth_key_hash = $8",
@@ -189,7 +189,7 @@ pub async fn open_session(
     now: i64,
     expires_at: i64,
 ) -> ApiResult<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
@@ -210,7 +210,7 @@ pub async fn open_session(
 pub async fn close_session(db: &Db, token_hash: &str) -> ApiResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(&db.pool)
+        .execute(db.writer())
         .await?;
     Ok(())
 }
