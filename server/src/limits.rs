@@ -167,12 +167,9 @@ pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResu
     Ok(())
 }
 
-/// After a correct login: the account's count starts again (the address's stays: one's own
-/// account must not launder an address's failures against others).
-pub async fn correct_attempt(state: &AppState, email: &str) -> ApiResult<()> {
-    sqlx::query("DELETE FROM login_limits WHERE subject = $1")
-        .bind(format!("account:{email}"))
-        .execute(state.db.writer())
-        .await?;
-    Ok(())
+/// The row a correct login clears, in the same transaction as its new session
+/// (`store::users::open_session`): the account's count starts again. The address's count stays:
+/// one's own account must not launder an address's failures against others.
+pub fn account_subject(email: &str) -> String {
+    format!("account:{email}")
 }

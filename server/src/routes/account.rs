@@ -132,7 +132,6 @@ pub async fn login(
             return Err(ApiError::Unauthorized("wrong email or credentials"));
         }
     };
-    limits::correct_attempt(&state, &email).await?;
     let token = new_token()?;
     let expires_at = now + state.config.session_ttl_secs * 1000;
     store::users::open_session(
@@ -141,6 +140,7 @@ pub async fn login(
         &user.id,
         now,
         expires_at,
+        &limits::account_subject(&email),
     )
     .await?;
     tracing::info!(user_id = %user.id, "session opened");

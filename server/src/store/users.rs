@@ -180,16 +180,22 @@ pub async fn change_passphrase(
     Ok(true)
 }
 
-/// Opens a session (its token stored hashed) and clears the user's expired ones, in one
-/// transaction: one durable commit per login rather than two.
+/// Opens a session (its token stored hashed), clears the user's expired ones and the login
+/// limit row `clear_limit` (see `limits::account_subject`), in one transaction: one durable
+/// commit per login.
 pub async fn open_session(
     db: &Db,
     token_hash: &str,
     user_id: &str,
     now: i64,
     expires_at: i64,
+    clear_limit: &str,
 ) -> ApiResult<()> {
     let mut tx = db.writer().begin().await?;
+    sqlx::query("DELETE FROM login_limits WHERE subject = $1")
+        .bind(clear_limit)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
