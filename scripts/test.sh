@@ -72,4 +72,14 @@ tgz=$(cd pkg && npm pack --silent --pack-destination ../target/npm | tail -1)
   && npx vite build --logLevel warn)
 node tests/vite-app/check.mjs
 
+say "the guide from Node ≥ 20, importing covault from its npm package (the exports map's node entry)"
+rm -rf target/npm/node-app && mkdir -p target/npm/node-app
+printf '{"name":"node-app","private":true,"type":"module"}\n' > target/npm/node-app/package.json
+(cd target/npm/node-app && npm install --no-save --no-audit --no-fund --loglevel=error "../$tgz")
+cp tests/node/node-guide.mjs target/npm/node-app/
+node target/npm/node-app/node-guide.mjs target/debug/covault-server
+
+say "npm publish --dry-run lists only the package's files"
+(cd pkg && npm publish --dry-run --json 2>/dev/null) | node tests/node/check-publish.mjs
+
 say "all tests passed"

@@ -41,6 +41,16 @@ pub fn js_error(code: &str, message: &str) -> JsValue {
     error.into()
 }
 
+/// Whether `value` is an error covault threw: a type guard for TypeScript, so that
+/// `catch (e) { if (isCovaultError(e)) switch (e.code) … }` type-checks.
+#[wasm_bindgen(js_name = isCovaultError, unchecked_return_type = "value is CovaultError")]
+pub fn is_covault_error(value: &JsValue) -> bool {
+    value.is_instance_of::<js_sys::Error>()
+        && js_sys::Reflect::get(value, &JsValue::from_str("name"))
+            .is_ok_and(|name| name.as_string().as_deref() == Some("CovaultError"))
+        && js_sys::Reflect::get(value, &JsValue::from_str("code")).is_ok_and(|c| c.is_string())
+}
+
 /// Converts a core error into the JS `Error` the caller sees.
 pub fn to_js_error(error: CryptoError) -> JsValue {
     js_error(error.code(), &error.to_string())

@@ -12,7 +12,7 @@ mod keys;
 mod share;
 
 pub use client::Covault;
-pub use error::to_js_error;
+pub use error::{is_covault_error, to_js_error};
 pub use kdf::{AccountKeys, SecretKey, default_kdf_params, floor_kdf_params, generate_salt};
 pub use keys::{Dek, Kek, KeyPair};
 pub use share::{fingerprint, new_id, open_anonymous, open_share, seal_anonymous, seal_share};

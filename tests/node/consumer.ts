@@ -9,6 +9,7 @@ import init, {
   defaultKdfParams,
   fingerprint,
   floorKdfParams,
+  isCovaultError,
   generateSalt,
   newId,
   openAnonymous,
@@ -77,4 +78,14 @@ export function describe(error: unknown): CovaultErrorCode | "other" {
     return (error as CovaultError).code;
   }
   return "other";
+}
+
+/** The type guard narrows without a cast. */
+export function describeWithGuard(error: unknown): CovaultErrorCode | "other" {
+  if (isCovaultError(error)) {
+    const narrowed: CovaultError = error;
+    return narrowed.code;
+  }
+  // @ts-expect-error without the guard, `code` is not known
+  return error.code;
 }

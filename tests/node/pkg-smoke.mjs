@@ -23,6 +23,7 @@ try {
   expect(`optimized module initializes${result.error ? `: ${result.error}` : ""}`, !result.error);
   expect("slot decrypts through a share DEK opened in Auth mode", result.value === "value ✓");
   expect("a moved slot throws a CovaultError with code Integrity", result.code === "true:CovaultError:Integrity");
+  expect("isCovaultError tells covault's errors from others", result.guard === true);
   expect("fingerprints match on both sides", result.fingerprintsMatch === true);
   expect(`no console errors${errors.length ? `: ${errors.join("; ")}` : ""}`, errors.length === 0);
 } finally {
