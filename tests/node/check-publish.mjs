@@ -4,7 +4,9 @@
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const text = Buffer.concat(chunks).toString("utf8");
-const report = JSON.parse(text.slice(text.indexOf("{")));
+const parsed = JSON.parse(text.slice(text.indexOf("{")));
+// npm 11 keys the report by package name; older npm prints the report itself.
+const report = parsed.files ? parsed : Object.values(parsed)[0] ?? {};
 const files = (report.files ?? []).map((f) => f.path).sort();
 const expected = ["README.md", "covault.d.ts", "covault.js", "covault_bg.wasm", "node.js", "package.json"];
 const ok = JSON.stringify(files) === JSON.stringify(expected);
