@@ -36,10 +36,19 @@ const WALKTHROUGH: &str = "The guide, in short:
 /// The auth file of the user acting.
 #[derive(Debug, Args)]
 pub struct Auth {
-    /// Auth file of the user acting (from users:create or users:login).
-    #[arg(short = 'a', long = "auth", value_name = "FILE")]
+    /// Auth file of the user acting (from users:create or users:login). Meeco's default,
+    /// .user.yaml, when omitted.
+    #[arg(
+        short = 'a',
+        long = "auth",
+        value_name = "FILE",
+        default_value = DEFAULT_AUTH
+    )]
     pub auth: PathBuf,
 }
+
+/// The auth file a command uses when `-a` is omitted (as Meeco's CLI does).
+pub const DEFAULT_AUTH: &str = ".user.yaml";
 
 /// Where a passphrase comes from.
 #[derive(Debug, Args)]
@@ -72,9 +81,10 @@ pub enum Command {
         after_help = "Example:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened.\nWhat this device has seen is kept beside the auth file, in .alice.yaml.state (0600)."
     )]
     UsersCreate {
-        /// The new account's email.
+        /// The new account's email, which others invite it by. Without one the account gets
+        /// a placeholder address (it can still be connected with connections:create-config).
         #[arg(short = 'e', long, env = "COVAULT_EMAIL")]
-        email: String,
+        email: Option<String>,
         #[command(flatten)]
         passphrase: Passphrase,
         /// Write the auth file here (mode 0600) instead of to standard output.
@@ -175,10 +185,10 @@ pub enum Command {
     )]
     ConnectionsCreateConfig {
         /// The inviter's auth file.
-        #[arg(long)]
+        #[arg(short = 'f', long)]
         from: PathBuf,
         /// The invitee's auth file.
-        #[arg(long)]
+        #[arg(short = 't', long)]
         to: PathBuf,
     },
     /// Connect two users: keypairs for both, the invitation, and its acceptance.
@@ -248,13 +258,13 @@ pub enum Command {
     )]
     SharesCreateConfig {
         /// The sharer's auth file.
-        #[arg(long)]
+        #[arg(short = 'f', long)]
         from: PathBuf,
         /// The connection to share on.
-        #[arg(long)]
+        #[arg(short = 'c', long)]
         connection_id: String,
         /// The item to share.
-        #[arg(long)]
+        #[arg(short = 'i', long)]
         item_id: String,
     },
     /// Share an item as a share config describes.
@@ -267,7 +277,7 @@ pub enum Command {
         #[arg(short = 'c', long = "config", value_name = "FILE")]
         config: PathBuf,
         /// When the share stops being served (RFC 3339); overrides the config.
-        #[arg(long)]
+        #[arg(short = 'd', long, value_name = "RFC3339")]
         expires_at: Option<String>,
         /// Terms the recipient sees; overrides the config.
         #[arg(long)]
@@ -307,6 +317,9 @@ pub enum Command {
     SharesAccept {
         /// The share id.
         id: String,
+        /// Accept without showing the terms and asking (needed when not on a terminal).
+        #[arg(short = 'y', long = "yes")]
+        yes: bool,
         #[command(flatten)]
         auth: Auth,
     },

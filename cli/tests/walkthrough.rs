@@ -53,7 +53,9 @@ fn sh(dir: &Path, vault: &str, line: &str) -> Output {
         .args(["-c", line])
         .current_dir(dir)
         .env("PATH", path)
-        .env_remove("COVAULT_PASSPHRASE");
+        .env_remove("COVAULT_PASSPHRASE")
+        // Never a terminal, even when the tests run in one: nothing may wait for an answer.
+        .stdin(std::process::Stdio::null());
     if vault.is_empty() {
         command.env_remove("COVAULT_VAULT_URL");
     } else {
@@ -401,10 +403,26 @@ async fn the_walkthrough_as_written() {
         &format!("covault shares:get-incoming -a .bob.yaml {gated_id}"),
         "must be accepted first",
     );
-    let accepted = yaml(&ok(
+    // Not on a terminal, accepting needs -y: the terms cannot be shown and agreed to.
+    fails(
         &dir,
         &url,
         &format!("covault shares:accept -a .bob.yaml {gated_id}"),
+        "pass -y to accept",
+    );
+    let still = yaml(&ok(&dir, &url, "covault shares:list -a .bob.yaml"));
+    assert!(
+        still["spec"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == gated_id.as_str() && s["accepted"] == false),
+        "a refused accept sends nothing"
+    );
+    let accepted = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:accept -y -a .bob.yaml {gated_id}"),
     ));
     assert_eq!(accepted["spec"]["accepted"], true);
     let outgoing = yaml(&ok(
@@ -893,4 +911,89 @@ fn every_command_has_help_with_an_example() {
             "{cmd} --help: {help}"
         );
     }
+}
+
+/// Meeco's quickstart and sharing command lines, with `meeco` replaced by `covault` and
+/// nothing else: no email at sign-up, the short flags, `-a` left out for `.user.yaml`,
+/// `shares:create -d` and `shares:accept -y`.
+#[tokio::test(flavor = "multi_thread")]
+async fn meeco_command_lines_run_unchanged() {
+    let (url, dir) = vault(&[]).await;
+    let out = sh(
+        &dir,
+        &url,
+        "covault users:create -p 'alice passphrase' > .alice.yaml",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("No email given (-e)") && said.contains("@covault.invalid"),
+        "says once what it did: {said}"
+    );
+    ok(
+        &dir,
+        &url,
+        "covault users:create -p 'bob passphrase' > .bob.yaml",
+    );
+    ok(
+        &dir,
+        &url,
+        "covault connections:create-config -f .alice.yaml -t .bob.yaml > .connection_config.yaml",
+    );
+    let conn = yaml(&ok(
+        &dir,
+        &url,
+        "covault connections:create -c .connection_config.yaml",
+    ));
+    let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
+    std::fs::write(
+        dir.join("item.yaml"),
+        "kind: Item\nspec:\n  label: Wifi\n  slots:\n    password: hunter2\n",
+    )
+    .unwrap();
+    let item = yaml(&ok(
+        &dir,
+        &url,
+        "covault items:create -i item.yaml -a .alice.yaml",
+    ));
+    let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config -i {item_id} -f .alice.yaml -c {conn_id} > .share_config.yaml"
+        ),
+    );
+    let share = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml --terms 'Keep it safe' -d 2099-01-01T00:00:00Z --acceptance-required",
+    ));
+    let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(share["spec"]["expires_at"], "2099-01-01T00:00:00Z");
+    // Bob's auth file as .user.yaml: -a can be left out.
+    std::fs::copy(dir.join(".bob.yaml"), dir.join(".user.yaml")).unwrap();
+    std::fs::copy(dir.join(".bob.yaml.state"), dir.join(".user.yaml.state")).unwrap();
+    let listed = yaml(&ok(&dir, &url, "covault shares:list -t incoming"));
+    assert_eq!(listed["spec"][0]["id"], share_id.as_str());
+    assert_eq!(listed["spec"][0]["terms"], "Keep it safe");
+    let accepted = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:accept {share_id} -y"),
+    ));
+    assert_eq!(accepted["spec"]["accepted"], true);
+    let read = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming {share_id}"),
+    ));
+    assert_eq!(read["spec"]["item"]["slots"]["password"], "hunter2");
+    // Without .user.yaml, leaving out -a names the file it looked for.
+    std::fs::remove_file(dir.join(".user.yaml")).unwrap();
+    fails(&dir, &url, "covault shares:list", "cannot read .user.yaml");
 }

@@ -65,7 +65,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             email,
             passphrase,
             output,
-        } => users::create(ctx, &email, passphrase.passphrase, output).await,
+        } => users::create(ctx, email, passphrase.passphrase, output).await,
         Command::UsersLogin {
             auth,
             email,
@@ -110,7 +110,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         } => shares::create(ctx, &config, expires_at, terms, acceptance_required).await,
         Command::SharesList { auth, share_type } => shares::list(ctx, &auth.auth, share_type).await,
         Command::SharesGetIncoming { id, auth } => shares::get_incoming(ctx, &id, &auth.auth).await,
-        Command::SharesAccept { id, auth } => shares::accept(ctx, &id, &auth.auth).await,
+        Command::SharesAccept { id, yes, auth } => shares::accept(ctx, &id, yes, &auth.auth).await,
         Command::SharesUpdate { id, item_id, auth } => {
             shares::update(ctx, &id, &item_id, &auth.auth).await
         }

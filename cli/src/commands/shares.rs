@@ -171,12 +171,57 @@ async fn read_back(session: &super::Client, id: &str, done: &str) -> Result<Chec
     })
 }
 
-/// Accepts a share (sending the receipt), and shows it as checked.
-pub async fn accept(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
+/// Accepts a share (sending the receipt), and shows it as checked. Unless `yes`, first shows
+/// its terms, as its sender sealed them, and asks on the terminal.
+pub async fn accept(ctx: &Ctx, id: &str, yes: bool, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
+    if !yes {
+        confirm_terms(&session, id).await?;
+    }
     session.accept_share(id).await?;
     let read = read_back(&session, id, "accepted").await?;
     ctx.print("Share", checked(&read))
+}
+
+/// Shows the share's sealed terms and asks to accept them; refuses when it cannot ask.
+async fn confirm_terms(session: &super::Client, id: &str) -> Result<(), CliError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let listed = session.list_shares(Direction::Incoming).await?;
+    let view = listed
+        .into_iter()
+        .find(|v| v.share.id == id)
+        .ok_or_else(|| CliError::from(format!("no incoming share {id}")))?;
+    if let Some(error) = view.error {
+        return Err(format!(
+            "share {id} failed its checks ({}): {}",
+            error.code, error.message
+        )
+        .into());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "share {id} from {} has terms to accept, and this is not a terminal to ask on: \
+             read them with shares:list and pass -y to accept",
+            view.share.sender_email
+        )
+        .into());
+    }
+    let terms = view.share.terms.as_deref().unwrap_or("(none)");
+    eprint!(
+        "Share {id} from {}\nTerms: {terms}\nAccept these terms? [y/N] ",
+        view.share.sender_email
+    );
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("reading the answer: {e}"))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+        Ok(())
+    } else {
+        Err("not accepted: nothing was sent".into())
+    }
 }
 
 /// Updates a share with the latest item, and shows it as checked.

@@ -12,11 +12,25 @@ use crate::files;
 /// Creates the account and prints (or writes) its auth file, with the device state beside it.
 pub async fn create(
     ctx: &Ctx,
-    email: &str,
+    email: Option<String>,
     given: Option<String>,
     output: Option<PathBuf>,
 ) -> Result<(), CliError> {
     let url = ctx.vault_url()?;
+    let email = match email {
+        Some(email) => email,
+        None => {
+            // `.invalid` is reserved (RFC 2606): no mail can ever go to it.
+            let id = covault::crypto::new_id().map_err(covault::client::ClientError::from)?;
+            let placeholder = format!("user-{}@covault.invalid", &id[..8]);
+            eprintln!(
+                "No email given (-e): this account is {placeholder}. It can be connected with \
+                 connections:create-config; to be invited by email, create it with -e."
+            );
+            placeholder
+        }
+    };
+    let email = email.as_str();
     let pass = passphrase(given, "New passphrase: ")?;
     let report = progress();
     let (session, kit) =
