@@ -78,7 +78,7 @@ pub enum Command {
     /// Create a user and print its auth file.
     #[command(
         name = "users:create",
-        after_help = "Example:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened.\nWhat this device has seen is kept beside the auth file, in .alice.yaml.state (0600)."
+        after_help = "Examples:\n  covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml\n  covault users:create -p 'alice passphrase' > .alice.yaml     # no email: connect with connections:create-config\n\nThe auth file is written 0600 and holds the session, the secret key and the unlock key, never the passphrase.\nKeep the secret key (it is also printed to stderr): without it the account cannot be opened.\nWhat this device has seen is kept beside the auth file, in .alice.yaml.state (0600)."
     )]
     UsersCreate {
         /// The new account's email, which others invite it by. Without one the account gets
@@ -312,7 +312,7 @@ pub enum Command {
     /// Accept a share that requires acceptance.
     #[command(
         name = "shares:accept",
-        after_help = "Example:\n  covault shares:accept -a .bob.yaml SHARE_ID"
+        after_help = "Examples:\n  covault shares:accept -a .bob.yaml SHARE_ID        # shows the terms and asks\n  covault shares:accept -a .bob.yaml SHARE_ID -y     # in scripts: accepts without asking"
     )]
     SharesAccept {
         /// The share id.
