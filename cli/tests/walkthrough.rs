@@ -93,6 +93,17 @@ fn fails(dir: &Path, vault: &str, line: &str, expect: &str) {
     );
 }
 
+/// Writes `item.yaml` with this `spec` body and creates the item as Alice; returns its id.
+fn alices_item(dir: &Path, vault: &str, spec: &str) -> String {
+    std::fs::write(dir.join("item.yaml"), format!("kind: Item\nspec:\n{spec}")).unwrap();
+    let item = yaml(&ok(
+        dir,
+        vault,
+        "covault items:create -i item.yaml -a .alice.yaml",
+    ));
+    item["spec"]["id"].as_str().unwrap().to_owned()
+}
+
 fn yaml(text: &str) -> Value {
     serde_yaml_ng::from_str(text).expect("YAML output")
 }
@@ -798,17 +809,7 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
 
     // A Vault that serves older data than the device has seen: here, a device state that has
     // seen a newer item version and account record than the Vault shows.
-    std::fs::write(
-        dir.join("item.yaml"),
-        "kind: Item\nspec:\n  label: x\n  slots: {}\n",
-    )
-    .unwrap();
-    let item = yaml(&ok(
-        &dir,
-        &url,
-        "covault items:create -i item.yaml -a .alice.yaml",
-    ));
-    let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
+    let item_id = alices_item(&dir, &url, "  label: x\n  slots: {}\n");
     let alice = saved(&dir.join(".alice.yaml"));
     let kek = kek(&dir.join(".alice.yaml")).await;
     let mut ahead = DeviceState::new(&alice.user_id);
@@ -950,17 +951,11 @@ async fn meeco_command_lines_run_unchanged() {
         "covault connections:create -c .connection_config.yaml",
     ));
     let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
-    std::fs::write(
-        dir.join("item.yaml"),
-        "kind: Item\nspec:\n  label: Wifi\n  slots:\n    password: hunter2\n",
-    )
-    .unwrap();
-    let item = yaml(&ok(
+    let item_id = alices_item(
         &dir,
         &url,
-        "covault items:create -i item.yaml -a .alice.yaml",
-    ));
-    let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
+        "  label: Wifi\n  slots:\n    password: hunter2\n",
+    );
     ok(
         &dir,
         &url,
