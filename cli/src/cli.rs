@@ -167,6 +167,19 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Remove one slot from an item (the item's next version).
+    #[command(
+        name = "items:remove-slot",
+        after_help = "Example:\n  covault items:remove-slot -a .alice.yaml ITEM_ID password\n\nShares made from the item are separate copies: shares:update carries the change to them."
+    )]
+    ItemsRemoveSlot {
+        /// The item id.
+        id: String,
+        /// The name of the slot to remove.
+        slot: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
     /// Delete an item (shares made from it are separate copies and stay).
     #[command(
         name = "items:delete",

@@ -888,6 +888,7 @@ fn every_command_has_help_with_an_example() {
         "items:list",
         "items:get",
         "items:update",
+        "items:remove-slot",
         "items:delete",
         "connections:create-config",
         "connections:create",
@@ -956,6 +957,11 @@ async fn meeco_command_lines_run_unchanged() {
         &url,
         "  label: Wifi\n  slots:\n    password: hunter2\n",
     );
+    std::fs::write(
+        dir.join("item2.yaml"),
+        "kind: Item\nspec:\n  label: Wifi\n  slots:\n    password: hunter2\n    pin: '1234'\n",
+    )
+    .unwrap();
     ok(
         &dir,
         &url,
@@ -988,6 +994,35 @@ async fn meeco_command_lines_run_unchanged() {
         &format!("covault shares:get-incoming {share_id}"),
     ));
     assert_eq!(read["spec"]["item"]["slots"]["password"], "hunter2");
+    // items:remove-slot: the slot leaves the item (its next version); a missing one is an
+    // input error and writes nothing.
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
+    );
+    let removed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:remove-slot -a .alice.yaml {item_id} pin"),
+    ));
+    assert_eq!(removed["spec"]["version"], 3);
+    assert!(removed["spec"]["slots"].get("pin").is_none());
+    assert_eq!(removed["spec"]["slots"]["password"], "hunter2");
+    let out = sh(
+        &dir,
+        &url,
+        &format!("covault items:remove-slot -a .alice.yaml {item_id} pin"),
+    );
+    assert_eq!(out.status.code(), Some(2), "an input error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no slot named \"pin\""));
+    let again = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:get -a .alice.yaml {item_id}"),
+    ));
+    assert_eq!(again["spec"]["version"], 3, "nothing written");
+
     // Without .user.yaml, leaving out -a names the file it looked for.
     std::fs::remove_file(dir.join(".user.yaml")).unwrap();
     fails(&dir, &url, "covault shares:list", "cannot read .user.yaml");

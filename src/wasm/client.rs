@@ -308,6 +308,17 @@ impl Covault {
         to_js(&s.update_item(&item).await?)
     }
 
+    /// Removes one slot from an item, as its next version; `InvalidInput` if it has none of
+    /// that name.
+    #[wasm_bindgen(js_name = removeSlot, unchecked_return_type = "PlainItem")]
+    pub async fn remove_slot(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: String,
+        #[wasm_bindgen(js_name = slotName)] slot_name: String,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.session.remove_slot(&item_id, &slot_name).await?)
+    }
+
     /// Deletes an item.
     #[wasm_bindgen(js_name = deleteItem)]
     pub async fn delete_item(&self, id: String) -> Result<(), JsValue> {

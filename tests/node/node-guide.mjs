@@ -42,6 +42,12 @@ try {
     JSON.stringify(copy.slots));
   const all = await bob.readAllIncoming();
   expect("readAllIncoming opens it", all.length === 1 && all[0].error === null && all[0].item.label === "Bank");
+  const trimmed = await alice.removeSlot(item.id, "username");
+  expect("removeSlot writes the next version without the slot",
+    trimmed.version === item.version + 1 && !("username" in trimmed.slots) && trimmed.slots.password === "hunter2 ✓");
+  let missing = "none";
+  try { await alice.removeSlot(item.id, "username"); } catch (e) { missing = e.code; }
+  expect("removing a slot that is not there is InvalidInput", missing === "InvalidInput", missing);
   const again = await Covault.login(url, "bob@example.com", "bob's passphrase", bob.recoveryKit.secretKey, opts);
   expect("Bob logs in again with his secret key", (await again.readShare(share.id)).item.slots.password === "hunter2 ✓");
   let code = "none";
@@ -57,4 +63,4 @@ try {
   server.kill();
 }
 console.log(`node: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed < 6 ? 1 : 0);
+process.exit(failed || passed < 8 ? 1 : 0);

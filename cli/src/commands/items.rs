@@ -1,4 +1,4 @@
-//! items:create, items:list, items:get, items:update, items:delete.
+//! items:create, items:list, items:get, items:update, items:remove-slot, items:delete.
 
 use crate::error::CliError;
 use std::collections::BTreeMap;
@@ -86,6 +86,12 @@ pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(),
         other => other.into(),
     })?;
     ctx.print("Item", written)
+}
+
+/// Removes one slot, and prints the item as written.
+pub async fn remove_slot(ctx: &Ctx, id: &str, slot: &str, auth: &Path) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    ctx.print("Item", session.remove_slot(id, slot).await?)
 }
 
 /// Deletes an item.

@@ -78,6 +78,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::ItemsList { auth } => items::list(ctx, &auth.auth).await,
         Command::ItemsGet { id, auth } => items::get(ctx, &id, &auth.auth).await,
         Command::ItemsUpdate { id, item, auth } => items::update(ctx, &id, &item, &auth.auth).await,
+        Command::ItemsRemoveSlot { id, slot, auth } => {
+            items::remove_slot(ctx, &id, &slot, &auth.auth).await
+        }
         Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(ctx, &from, &to)

@@ -109,6 +109,18 @@ impl<T: Transport + Clone> Session<T> {
         })
     }
 
+    /// Removes one slot from an item, as its next version (the item is read, checked and
+    /// written back). `InvalidInput` if the item has no such slot; nothing is written then.
+    pub async fn remove_slot(&self, item_id: &str, slot: &str) -> Result<PlainItem, ClientError> {
+        let mut item = self.get_item(item_id).await?;
+        if item.slots.remove(slot).is_none() {
+            return Err(ClientError::InvalidInput(format!(
+                "item {item_id} has no slot named {slot:?}"
+            )));
+        }
+        self.update_item(&item).await
+    }
+
     /// Deletes an item; this device refuses it if the Vault ever shows it again.
     pub async fn delete_item(&self, id: &str) -> Result<(), ClientError> {
         self.api.delete_item(id).await?;
