@@ -1,5 +1,5 @@
 // Finishes pkg/package.json after wasm-pack: the exports map (types, node, import), the Node
-// entry, engines and keywords. Run by scripts/build-pkg.sh. Usage: node npm/finish-package.mjs pkg
+// entry, the changelog (with the compatibility promise), engines and keywords. Run by scripts/build-pkg.sh. Usage: node npm/finish-package.mjs pkg
 import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -7,7 +7,8 @@ const dir = process.argv[2];
 const path = join(dir, "package.json");
 const pkg = JSON.parse(readFileSync(path, "utf8"));
 copyFileSync(new URL("./node.js", import.meta.url), join(dir, "node.js"));
-pkg.files = [...new Set([...(pkg.files ?? []), "node.js", "README.md"])];
+copyFileSync(new URL("../CHANGELOG.md", import.meta.url), join(dir, "CHANGELOG.md"));
+pkg.files = [...new Set([...(pkg.files ?? []), "node.js", "README.md", "CHANGELOG.md"])];
 pkg.exports = {
   ".": {
     types: "./covault.d.ts",

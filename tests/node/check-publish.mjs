@@ -1,6 +1,6 @@
 // Reads `npm publish --dry-run --json` from stdin and checks that the package would publish
-// exactly its own files: the module, its wasm, the types, the Node entry, the README and
-// package.json. Anything else (a stray build file, a missing entry) fails.
+// exactly its own files: the module, its wasm, the types, the Node entry, the README, the
+// changelog and package.json. Anything else (a stray build file, a missing entry) fails.
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const text = Buffer.concat(chunks).toString("utf8");
@@ -8,7 +8,7 @@ const parsed = JSON.parse(text.slice(text.indexOf("{")));
 // npm 11 keys the report by package name; older npm prints the report itself.
 const report = parsed.files ? parsed : Object.values(parsed)[0] ?? {};
 const files = (report.files ?? []).map((f) => f.path).sort();
-const expected = ["README.md", "covault.d.ts", "covault.js", "covault_bg.wasm", "node.js", "package.json"];
+const expected = ["CHANGELOG.md", "README.md", "covault.d.ts", "covault.js", "covault_bg.wasm", "node.js", "package.json"];
 const ok = JSON.stringify(files) === JSON.stringify(expected);
 console.log(`${ok ? "ok  " : "FAIL"} npm publish --dry-run: ${report.name}@${report.version}, ${files.length} files: ${files.join(", ")}`);
 process.exit(ok ? 0 : 1);
