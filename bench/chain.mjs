@@ -11,6 +11,7 @@ import { argon2id as nobleArgon2id } from "@noble/hashes/argon2.js";
 import { Aes256Gcm, CipherSuite, HkdfSha256 } from "@hpke/core";
 import { DhkemX25519HkdfSha256 } from "@hpke/dhkem-x25519";
 import { argon2id as hashWasmArgon2id } from "hash-wasm";
+import { secretKeyBytes } from "./secret-key.mjs";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -31,14 +32,6 @@ const concat = (...parts) => {
 /** covault's associated data, written out from docs/design.md: label ‖ (u32be(len) ‖ part)*. */
 export const context = (label, ...parts) =>
   concat(enc.encode(label), ...parts.flatMap((p) => [u32(enc.encode(p).length), enc.encode(p)]));
-
-/** The 16 raw bytes of a printable secret key (CV1- then 28 Crockford base32 symbols). */
-export function secretKeyBytes(printable) {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  let bits = "";
-  for (const c of printable.replace(/^CV1-/, "").replace(/-/g, "")) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  return Uint8Array.from({ length: 16 }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2));
-}
 
 /** The parts of an envelope's text form, checked: cv1.<alg>.<header>.<ciphertext>, unpadded base64url. */
 function parts(envelope, alg) {

@@ -7,19 +7,12 @@
 // (cut from a stored ciphertext at each alignment) must be found by the encoded search.
 // Usage: node tests/node/scan-db.mjs DB_PATH TEST_OUTPUT_FILE NEEDLE...
 import { readFileSync, existsSync } from "node:fs";
+import { secretKeyBytes } from "../../bench/secret-key.mjs";
 
 const [db, output, ...fixed] = process.argv.slice(2);
 const bytes = Buffer.concat(["", "-wal", "-shm"].filter((s) => existsSync(db + s)).map((s) => readFileSync(db + s)));
 const logged = [...readFileSync(output, "utf8").matchAll(/covault-scan-needle: (\S+)/g)].map((m) => m[1]);
 
-/** The 16 raw bytes of a printable secret key (CV1- then 28 Crockford base32 symbols). */
-function secretKeyBytes(printable) {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  const symbols = printable.replace(/^CV1-/, "").replace(/-/g, "");
-  let bits = "";
-  for (const c of symbols) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  return Buffer.from(Array.from({ length: 16 }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
-}
 
 /** The base64url characters `needle` alone determines when it starts `align` bytes into a value. */
 function alignedBase64(needle, align) {
@@ -66,7 +59,7 @@ const needles = [
   ...fixed.map((n) => [n, Buffer.from(n)]),
   ...logged.map((n) => [n, Buffer.from(n)]),
   ...logged.map((n) => [`${n} (no dashes)`, Buffer.from(n.replace(/-/g, ""))]),
-  ...logged.filter((n) => n.startsWith("CV1-")).map((n) => [`${n} (raw bytes)`, secretKeyBytes(n)]),
+  ...logged.filter((n) => n.startsWith("CV1-")).map((n) => [`${n} (raw bytes)`, Buffer.from(secretKeyBytes(n))]),
 ];
 for (const [name, needle] of needles) {
   const where = find(bytes, needle);
