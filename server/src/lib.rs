@@ -57,17 +57,18 @@ pub async fn build(config: Config) -> anyhow::Result<Router> {
 /// never headers or bodies), panics caught as JSON 500s, static files if configured.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
-    let (router, doc) =
+    let (router, mut doc) =
         utoipa_axum::router::OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
             .merge(routes::router())
             .split_for_parts();
-    let mut doc = doc;
     openapi::document_errors(&mut doc);
-    let doc = Arc::new(doc);
+    // Written once: the document never changes while the process runs.
+    let doc =
+        axum::body::Bytes::from(serde_json::to_vec(&doc).expect("the OpenAPI document serializes"));
     let mut router = router
         .route(
             "/v1/openapi.json",
-            get(move || async move { axum::Json(doc.as_ref().clone()) }),
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc) }),
         )
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed.into_response() });
     if let Some(pkg) = &config.pkg_dir {

@@ -83,13 +83,7 @@ pub(crate) async fn get_owned<R: FromAnyRow>(
 
 /// Whether the row `id` of `table` exists and belongs to `user_id`.
 pub(crate) async fn exists_owned(db: &Db, table: &str, id: &str, user_id: &str) -> ApiResult<bool> {
-    let found = sqlx::query(&format!(
-        "SELECT 1 AS one FROM {table} WHERE id = $1 AND user_id = $2"
-    ))
-    .bind(id)
-    .bind(user_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let found = find_owned::<(String,)>(db, table, "id", id, user_id).await?;
     Ok(found.is_some())
 }
 
