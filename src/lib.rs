@@ -35,6 +35,7 @@
 //!     expires_at_ms: None,
 //!     terms: Some("read only"),
 //!     acceptance_required: false,
+//!     v3: None,
 //! };
 //! let share_dek = Dek::generate_with_id("share-1")?;
 //! let sealed = share::seal_bound_dek(&share_dek, &bob.public_key(), &alice, &terms)?;

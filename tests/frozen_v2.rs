@@ -51,6 +51,7 @@ fn binding(v: &Value) -> ShareBinding<'_> {
         expires_at_ms: v["expiresAtMs"].as_i64(),
         terms: v["terms"].as_str(),
         acceptance_required: v["acceptanceRequired"].as_bool().expect("flag"),
+        v3: None,
     }
 }
 
@@ -171,6 +172,7 @@ fn write_frozen_v2() {
         expires_at_ms: Some(4_102_444_800_000),
         terms: Some("Read only; do not pass on."),
         acceptance_required: true,
+        v3: None,
     };
     let share_dek = Dek::generate_with_id(&share_id).unwrap();
     let copy = record::seal(

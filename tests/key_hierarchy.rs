@@ -357,6 +357,7 @@ fn bound<'a>(terms: Option<&'a str>, expires: Option<i64>, accept: bool) -> Shar
         expires_at_ms: expires,
         terms,
         acceptance_required: accept,
+        v3: None,
     }
 }
 

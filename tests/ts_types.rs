@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use covault::api::{Connection, CreatedInvitation, Item, Share, User};
 use covault::client::casing::{USER_DATA_KEYS, camel_case};
 use covault::client::{
-    ConnectionInfo, PlainItem, RecoveryKit, ShareError, ShareOptions, ShareView, VaultView,
+    ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, ShareError,
+    ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -87,7 +88,7 @@ fn keys<T: Serialize>(value: &T, optional: &[&str]) -> BTreeSet<String> {
     };
     map.keys()
         .map(|k| {
-            assert!(!USER_DATA_KEYS.contains(&k.as_str()) || k == "slots");
+            assert!(!USER_DATA_KEYS.contains(&k.as_str()) || k == "slots" || k == "verification");
             let js = camel_case(k);
             if optional.contains(&js.as_str()) {
                 format!("{js}?")
@@ -110,10 +111,17 @@ fn every_declared_interface_matches_its_rust_type() {
         label: "l".into(),
         slots: BTreeMap::new(),
     };
+    let source = ShareSource {
+        id: "i".into(),
+        slots: None,
+    };
     let view = ShareView {
         share: share.clone(),
         accepted: false,
         legacy: false,
+        rejected: false,
+        origin_verified: false,
+        source: Some(source.clone()),
         item: Some(plain.clone()),
         error: Some(ShareError {
             code: "Integrity".into(),
@@ -134,6 +142,28 @@ fn every_declared_interface_matches_its_rust_type() {
         outgoing_shares: vec![],
         incoming_shares: vec![],
     };
+    let failed = FailedShare {
+        id: "s".into(),
+        error: ShareError {
+            code: "Integrity".into(),
+            message: "m".into(),
+        },
+    };
+    let refresh = ShareRefresh {
+        refreshed: vec!["s".into()],
+        failed: vec![failed.clone()],
+    };
+    let update = ItemUpdate {
+        item: plain.clone(),
+        shares: refresh.clone(),
+    };
+    let holder = ItemHolder {
+        share_id: "s".into(),
+        sender_email: "a".into(),
+        recipient_email: "b".into(),
+        parent_share_id: None,
+        checked: true,
+    };
     let kit = RecoveryKit {
         vault_url: "u".into(),
         email: "e".into(),
@@ -153,9 +183,20 @@ fn every_declared_interface_matches_its_rust_type() {
             "ShareOptions",
             keys(
                 &ShareOptions::default(),
-                &["expiresAt", "terms", "acceptanceRequired"],
+                &[
+                    "expiresAt",
+                    "terms",
+                    "acceptanceRequired",
+                    "slots",
+                    "onSharing",
+                ],
             ),
         ),
+        ("ShareSource", keys(&source, &[])),
+        ("FailedShare", keys(&failed, &[])),
+        ("ShareRefresh", keys(&refresh, &[])),
+        ("ItemUpdate", keys(&update, &[])),
+        ("ItemHolder", keys(&holder, &[])),
         ("Share", keys(&share, &[])),
         ("ShareView", keys(&view, &[])),
         ("VaultView", keys(&vault, &[])),

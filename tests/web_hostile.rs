@@ -81,7 +81,7 @@ async fn item(a: &Covault, label: &str, pairs: &[(&str, &str)]) -> String {
 
 async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
     text(
-        &done(a.share_item(item.into(), conn.into(), opts)).await,
+        &done(a.share_item(item.into(), JsValue::from(conn), opts)).await,
         "id",
     )
 }
@@ -226,7 +226,7 @@ async fn item_and_shared_copy_rolled_back() {
     done(b.read_share(sh.clone())).await;
     Reflect::set(&get(&it, "slots"), &"pw".into(), &"new".into()).unwrap();
     done(alice.client.update_item(it)).await;
-    done(alice.client.update_share(sh.clone(), id.clone())).await;
+    done(alice.client.update_share(sh.clone(), Some(id.clone()))).await;
     done(bob.client.read_share(sh.clone())).await;
     control("rollback", "__replay").await;
     let fresh = via("rollback", &alice).await.expect("login");

@@ -57,7 +57,8 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
         "a code that differs is refused"
     );
 
-    let share = done(alice.share_item(item_id.clone(), conn.clone(), JsValue::UNDEFINED)).await;
+    let share =
+        done(alice.share_item(item_id.clone(), conn.clone().into(), JsValue::UNDEFINED)).await;
     let share_id = text(&share, "id");
     let read = done(bob.read_share(share_id.clone())).await;
     assert_eq!(
@@ -70,7 +71,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     // A share from a third user shows up in Bob's incoming list too.
     let conn2 = connect(&carol, &bob, &bob_email).await;
     let citem = done(carol.create_item("Carol".into(), slots(&[("note", PLAINTEXT)]))).await;
-    done(carol.share_item(text(&citem, "id"), conn2, JsValue::UNDEFINED)).await;
+    done(carol.share_item(text(&citem, "id"), conn2.into(), JsValue::UNDEFINED)).await;
     let incoming = js_sys::Array::from(&done(bob.list_shares(None)).await);
     assert_eq!(incoming.length(), 2, "Bob sees Alice's and Carol's shares");
     let outgoing = js_sys::Array::from(&done(alice.list_shares(Some("outgoing".into()))).await);
@@ -86,9 +87,17 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
         &format!("{PLAINTEXT}-v2").into(),
     )
     .unwrap();
-    changed = done(alice.update_item(changed)).await;
+    // Updating the item refreshes its share in the same call.
+    let updated = done(alice.update_item(changed)).await;
+    changed = get(&updated, "item");
     assert_eq!(text(&changed, "slots.password"), format!("{PLAINTEXT}-v2"));
-    done(alice.update_share(share_id.clone(), item_id.clone())).await;
+    assert_eq!(text(&updated, "shares.refreshed.0"), share_id);
+    assert_eq!(
+        js_sys::Array::from(&get(&updated, "shares.failed")).length(),
+        0
+    );
+    // And a share can still be refreshed on its own, from its sealed source.
+    done(alice.update_share(share_id.clone(), None)).await;
     let read = done(bob.read_share(share_id.clone())).await;
     assert_eq!(
         text(&read, "item.slots.password"),
@@ -99,7 +108,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let opts = Object::new();
     Reflect::set(&opts, &"acceptanceRequired".into(), &true.into()).unwrap();
     Reflect::set(&opts, &"terms".into(), &"Do not forward".into()).unwrap();
-    let gated = done(alice.share_item(item_id.clone(), conn.clone(), opts.into())).await;
+    let gated = done(alice.share_item(item_id.clone(), conn.clone().into(), opts.into())).await;
     assert_eq!(
         fails(bob.read_share(text(&gated, "id"))).await,
         "NotAccepted"

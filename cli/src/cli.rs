@@ -156,7 +156,7 @@ pub enum Command {
     /// Replace an item's label and slots from a file of kind Item.
     #[command(
         name = "items:update",
-        after_help = "Examples:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n  covault items:get -a .alice.yaml ITEM_ID > item.yaml   # edit, then:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n\nIf item.yaml has the version items:get printed, exactly that version is replaced: when the item\nwas changed since, the update is refused (read it again). Without one, the current version is replaced.\nThen `covault shares:update` re-shares the new version."
+        after_help = "Examples:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n  covault items:get -a .alice.yaml ITEM_ID > item.yaml   # edit, then:\n  covault items:update -a .alice.yaml ITEM_ID -i item.yaml\n\nIf item.yaml has the version items:get printed, exactly that version is replaced: when the item\nwas changed since, the update is refused (read it again). Without one, the current version is replaced.\nEvery share made from the item is then refreshed with the new version (each one that fails is reported)."
     )]
     ItemsUpdate {
         /// The item id.
@@ -170,13 +170,24 @@ pub enum Command {
     /// Remove one slot from an item (the item's next version).
     #[command(
         name = "items:remove-slot",
-        after_help = "Example:\n  covault items:remove-slot -a .alice.yaml ITEM_ID password\n\nShares made from the item are separate copies: shares:update carries the change to them."
+        after_help = "Example:\n  covault items:remove-slot -a .alice.yaml ITEM_ID password\n\nEvery share made from the item is then refreshed, so its recipients no longer see the slot."
     )]
     ItemsRemoveSlot {
         /// The item id.
         id: String,
         /// The name of the slot to remove.
         slot: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List who holds copies of an item: recipients of your shares of it, and of on-shares.
+    #[command(
+        name = "items:holders",
+        after_help = "Example:\n  covault items:holders -a .alice.yaml ITEM_ID\n\nYour own shares are checked by your client (checked: true); on-shares made from them are as the Vault reports them."
+    )]
+    ItemsHolders {
+        /// The item id.
+        id: String,
         #[command(flatten)]
         auth: Auth,
     },
@@ -264,21 +275,24 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
-    /// Write a share template for an item and a connection.
+    /// Write a share template for an item and one or more connections.
     #[command(
         name = "shares:create-config",
-        after_help = "Example:\n  covault shares:create-config --from .alice.yaml --connection-id CONN_ID --item-id ITEM_ID > .share_config.yaml"
+        after_help = "Examples:\n  covault shares:create-config --from .alice.yaml --connection-id CONN_ID --item-id ITEM_ID > .share_config.yaml\n  covault shares:create-config -f .alice.yaml -c CONN_1 -c CONN_2 -i ITEM_ID -s password > .share_config.yaml\n\nWith -s, only the named slots are shared (repeat it for more). With -c repeated, each connection gets its own share.\nITEM_ID may also be a share shared with you whose sender permitted on-sharing: it is then shared on."
     )]
     SharesCreateConfig {
         /// The sharer's auth file.
         #[arg(short = 'f', long)]
         from: PathBuf,
-        /// The connection to share on.
-        #[arg(short = 'c', long)]
-        connection_id: String,
+        /// The connection to share on (repeat for several).
+        #[arg(short = 'c', long, required = true)]
+        connection_id: Vec<String>,
         /// The item to share.
         #[arg(short = 'i', long)]
         item_id: String,
+        /// Share only this slot (repeat for several); default: every slot.
+        #[arg(short = 's', long = "slot", value_name = "SLOT")]
+        slots: Vec<String>,
     },
     /// Share an item as a share config describes.
     #[command(
@@ -298,6 +312,10 @@ pub enum Command {
         /// The recipient must accept before reading.
         #[arg(long)]
         acceptance_required: bool,
+        /// Let the recipient share it on to their own connections (each on-shared copy can be
+        /// checked against your values).
+        #[arg(long = "onshare")]
+        on_sharing: bool,
     },
     /// List shares: incoming (from every user) by default, or outgoing.
     #[command(
@@ -310,6 +328,9 @@ pub enum Command {
         /// incoming or outgoing.
         #[arg(short = 't', long = "type", value_enum, default_value = "incoming")]
         share_type: ShareType,
+        /// Every page (covault always lists every page; accepted for Meeco command lines).
+        #[arg(long)]
+        all: bool,
     },
     /// Show an incoming share and its decrypted item.
     #[command(
@@ -336,17 +357,28 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
-    /// Update a share with the latest version of its item (sender only).
+    /// Update shares with the latest version of what they were made from (sender only).
     #[command(
         name = "shares:update",
-        after_help = "Example:\n  covault shares:update -a .alice.yaml SHARE_ID --item-id ITEM_ID"
+        after_help = "Examples:\n  covault shares:update -a .alice.yaml ITEM_ID      # every share of the item\n  covault shares:update -a .alice.yaml SHARE_ID     # one share\n\nitems:update already does this for every share of the item it writes.\nA share made before covault 0.3 does not know its item: name it with --item-id."
     )]
     SharesUpdate {
+        /// An item id (every share made from it) or a share id.
+        id: String,
+        /// For a share made before covault 0.3: the item it was made from.
+        #[arg(long)]
+        item_id: Option<String>,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Reject a share shared with you: you will not read it, and its sender sees that.
+    #[command(
+        name = "shares:reject",
+        after_help = "Example:\n  covault shares:reject -a .bob.yaml SHARE_ID"
+    )]
+    SharesReject {
         /// The share id.
         id: String,
-        /// The item the share was made from.
-        #[arg(long)]
-        item_id: String,
         #[command(flatten)]
         auth: Auth,
     },

@@ -259,9 +259,19 @@ pub struct ShareMeta {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ShareSpec {
     /// The connection to share on.
-    pub connection_id: String,
-    /// The item to share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// Several connections to share on, each getting its own share.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connection_ids: Vec<String>,
+    /// The item to share (or an incoming share to share on).
     pub item_id: String,
+    /// Share only these slots; absent: every slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<Vec<String>>,
+    /// The recipient may share it on.
+    #[serde(default)]
+    pub on_sharing: bool,
     /// RFC 3339, optional.
     #[serde(default)]
     pub expires_at: Option<String>,

@@ -346,13 +346,35 @@ async fn the_walkthrough_as_written() {
         .await
         .check_item(&item_id, 1)
         .expect("version 1 is the newest Alice's device has seen");
-    let changed = yaml(&ok(
+    let out = sh(
         &dir,
         &url,
         &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
-    ));
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let changed = yaml(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(changed["spec"]["slots"]["password"], "correct horse");
     assert_eq!(changed["spec"]["version"], 2);
+    // The item's share was refreshed in the same command, and it says so.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refreshed 1 share(s)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refreshed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
+    ));
+    assert_eq!(
+        refreshed["spec"]["item"]["slots"]["password"],
+        "correct horse"
+    );
+    assert_eq!(refreshed["spec"]["share"]["version"], 2);
     // The device state was saved again, and now refuses version 1.
     assert_ne!(
         std::fs::read_to_string(dir.join(".alice.yaml.state")).unwrap(),
@@ -372,7 +394,7 @@ async fn the_walkthrough_as_written() {
         &format!("covault shares:update -a .alice.yaml {share_id} --item-id {item_id}"),
     ));
     assert_eq!(updated["spec"]["id"], share_id.as_str());
-    assert_eq!(updated["spec"]["version"], 2);
+    assert_eq!(updated["spec"]["version"], 3);
     let reread = yaml(&ok(
         &dir,
         &url,

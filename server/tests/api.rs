@@ -190,6 +190,7 @@ async fn the_whole_guide_works(backend: common::Backend) {
         version: 1,
         label: req.label.clone(),
         slots: req2.slots.clone(),
+        verification: None,
     };
     for stale in [0, 2, 7] {
         let (status, body) = alice
@@ -807,6 +808,7 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
                 version: 1,
                 label: short.label.clone(),
                 slots: short.slots.clone(),
+                verification: None,
             })),
         )
         .await;

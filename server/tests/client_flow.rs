@@ -96,7 +96,7 @@ async fn the_guide_with_the_client() {
         .insert("password".into(), "correct horse".into());
     alice.update_item(&newer).await.expect("update item");
     alice
-        .update_share(&share.id, &item.id)
+        .update_share(&share.id, Some(&item.id))
         .await
         .expect("update share");
     let updated = copy(bob.read_share(&share.id).await.expect("read"));
@@ -107,7 +107,7 @@ async fn the_guide_with_the_client() {
     let opts = ShareOptions {
         terms: Some("for your eyes only".into()),
         acceptance_required: true,
-        expires_at: None,
+        ..ShareOptions::default()
     };
     let gated = alice
         .share_item(&item.id, &conn, &opts)

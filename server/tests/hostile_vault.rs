@@ -36,7 +36,7 @@ fn gated() -> ShareOptions {
     ShareOptions {
         terms: Some("Read only.".into()),
         acceptance_required: true,
-        expires_at: None,
+        ..ShareOptions::default()
     }
 }
 
@@ -357,7 +357,9 @@ async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     let mut next = item.clone();
     next.slots.insert("password".into(), "new".into());
     a.update_item(&next).await.expect("item v2");
-    a.update_share(&share.id, &item.id).await.expect("copy v2");
+    a.update_share(&share.id, Some(&item.id))
+        .await
+        .expect("copy v2");
     assert_eq!(
         b.read_share(&share.id)
             .await
@@ -731,6 +733,7 @@ async fn read_all_incoming_caches_keys_per_peer_skips_unaccepted_and_checks_ever
             expires_at_ms: None,
             terms: s.terms.as_deref(),
             acceptance_required: s.acceptance_required,
+            v3: None,
         }
         .context("any")
         .as_bytes()

@@ -408,6 +408,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("PUT", "/v1/shares/{id}"),
     ("DELETE", "/v1/shares/{id}"),
     ("PUT", "/v1/shares/{id}/accept"),
+    ("PUT", "/v1/shares/{id}/reject"),
+    ("GET", "/v1/shares/{id}/copies"),
 ];
 
 /// The operations that answer without a session.

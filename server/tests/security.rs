@@ -64,6 +64,7 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
         version: 1,
         label: w.share.label.clone(),
         slots: w.share.slots.clone(),
+        verification: None,
     });
     vec![
         (
@@ -112,6 +113,16 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
             Method::PUT,
             format!("/v1/shares/{}/accept", id(&w.share.id)),
             Some(json!({"receipt": RECEIPT})),
+        ),
+        (
+            Method::PUT,
+            format!("/v1/shares/{}/reject", id(&w.share.id)),
+            Some(json!({"receipt": RECEIPT})),
+        ),
+        (
+            Method::GET,
+            format!("/v1/shares/{}/copies", id(&w.share.id)),
+            None,
         ),
         (
             Method::DELETE,

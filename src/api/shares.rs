@@ -32,6 +32,20 @@ pub struct NewShare {
     /// form, no longer written).
     #[serde(default)]
     pub version: u64,
+    /// The share's metadata (source, slot selection, provenance), an `a256gcm` envelope under
+    /// the share DEK (`covault::crypto::ShareMeta`). Every share since covault 0.3 has one.
+    #[serde(default)]
+    pub meta: Option<String>,
+    /// The recipient may share the copy on (bound into the sealed DEK as well).
+    #[serde(default)]
+    pub on_sharing: bool,
+    /// For an on-share: the incoming share it is made from, which must permit on-sharing.
+    #[serde(default)]
+    pub parent_share_id: Option<String>,
+    /// For a share that permits on-sharing: slot name → the owner's commitment to the value.
+    /// An on-share sends none; the Vault copies its parent's.
+    #[serde(default)]
+    pub verification: Option<BTreeMap<String, String>>,
 }
 
 /// `PUT /v1/shares/{id}`: the sender replaces the shared copy (same share DEK).
@@ -46,6 +60,10 @@ pub struct ShareUpdate {
     pub label: String,
     /// The new encrypted slots.
     pub slots: BTreeMap<String, String>,
+    /// New commitments, for a share that permits on-sharing (an on-share sends none: the
+    /// Vault copies its parent's current ones).
+    #[serde(default)]
+    pub verification: Option<BTreeMap<String, String>>,
 }
 
 /// `PUT /v1/shares/{id}/accept`: the recipient's receipt, an envelope made with the share DEK
@@ -57,6 +75,42 @@ pub struct ShareUpdate {
 pub struct AcceptShare {
     /// The receipt (an `a256gcm` envelope).
     pub receipt: String,
+}
+
+/// `PUT /v1/shares/{id}/reject`: the recipient's rejection receipt, made like the acceptance
+/// receipt (see `covault::crypto::share::rejection_receipt`). A rejected share's contents are
+/// no longer served to the recipient; the sender sees the receipt and checks it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RejectShare {
+    /// The receipt (an `a256gcm` envelope).
+    pub receipt: String,
+}
+
+/// One holder of a copy of an owner's share, as the Vault reports it: an on-share made from
+/// it, or from an on-share of it. The owner holds no key to these and cannot check them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareHolder {
+    /// The on-share.
+    pub share_id: String,
+    /// The share it was made from.
+    pub parent_share_id: String,
+    /// Who shared it on.
+    pub sender_email: String,
+    /// Who holds it.
+    pub recipient_email: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `GET /v1/shares/{id}/copies`: every on-share downstream of the caller's share.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareCopies {
+    /// Oldest first.
+    pub copies: Vec<ShareHolder>,
 }
 
 /// A share. For a recipient who has not yet accepted a share that requires acceptance,
@@ -95,6 +149,24 @@ pub struct Share {
     pub acceptance: Option<String>,
     /// The version of the shared copy stored.
     pub version: u64,
+    /// The sealed metadata (absent on shares made before covault 0.3).
+    #[serde(default)]
+    pub meta: Option<String>,
+    /// Whether the recipient may share it on.
+    #[serde(default)]
+    pub on_sharing: bool,
+    /// For an on-share: the share it was made from.
+    #[serde(default)]
+    pub parent_share_id: Option<String>,
+    /// For on-sharing chains: slot name → the original owner's commitment.
+    #[serde(default)]
+    pub verification: Option<BTreeMap<String, String>>,
+    /// RFC 3339, once rejected.
+    #[serde(default)]
+    pub rejected_at: Option<String>,
+    /// The recipient's rejection receipt, once rejected.
+    #[serde(default)]
+    pub rejection: Option<String>,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.

@@ -310,6 +310,24 @@ impl<T: Transport> Api<T> {
         )
         .await
     }
+    /// `PUT /v1/shares/{id}/reject` with the rejection receipt.
+    pub async fn reject_share(&self, id: &str, req: &RejectShare) -> Result<Share, ClientError> {
+        self.call(
+            "PUT",
+            format!("/v1/shares/{}/reject", path_id(id)?),
+            Some(req),
+        )
+        .await
+    }
+    /// `GET /v1/shares/{id}/copies`.
+    pub async fn share_copies(&self, id: &str) -> Result<ShareCopies, ClientError> {
+        self.call(
+            "GET",
+            format!("/v1/shares/{}/copies", path_id(id)?),
+            None::<&()>,
+        )
+        .await
+    }
     /// `PUT /v1/shares/{id}`.
     pub async fn update_share(&self, id: &str, req: &ShareUpdate) -> Result<Share, ClientError> {
         self.call("PUT", format!("/v1/shares/{}", path_id(id)?), Some(req))

@@ -1,7 +1,7 @@
 //! The one casing rule for JavaScript: field names are snake_case on the wire and in the CLI's
 //! output (they are the API's names), and camelCase in what the `Covault` class returns. The
-//! conversion happens once, at the wasm boundary, on every key except those inside a `slots`
-//! map, which are the user's own slot names. `tests/ts_types.rs` checks the hand-written
+//! conversion happens once, at the wasm boundary, on every key except those inside a `slots` or
+//! `verification` map, which are the user's own slot names. `tests/ts_types.rs` checks the hand-written
 //! TypeScript declarations against the Rust types through this same rule.
 
 /// `created_at` → `createdAt`.
@@ -21,8 +21,9 @@ pub fn camel_case(key: &str) -> String {
     out
 }
 
-/// Keys whose values are user data and keep their own names.
-pub const USER_DATA_KEYS: &[&str] = &["slots"];
+/// Keys whose values are keyed by the user's slot names, which keep their own spelling: the
+/// slots themselves and a share's commitments to them.
+pub const USER_DATA_KEYS: &[&str] = &["slots", "verification"];
 
 #[cfg(test)]
 mod tests {

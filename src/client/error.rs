@@ -58,6 +58,9 @@ pub enum ClientError {
     /// A share that needs acceptance, not yet accepted.
     #[error("this share must be accepted before it can be read")]
     NotAccepted,
+    /// The share's sender did not permit this (sharing it on).
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
     /// Bad input from the caller.
     #[error("invalid input: {0}")]
     InvalidInput(String),

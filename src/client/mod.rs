@@ -15,8 +15,8 @@ mod transport;
 pub use api::Api;
 pub use error::ClientError;
 pub use models::{
-    ConnectionInfo, PlainItem, RecoveryKit, SavedSession, ShareError, ShareOptions, ShareView,
-    VaultView,
+    ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, SavedSession,
+    ShareError, ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
 };
 pub use session::{AccountRecord, DeviceState, PinnedConnection, Progress, Session};
 pub use transport::{HttpRequest, HttpResponse, Transport};

@@ -46,6 +46,13 @@ pub struct ShareOptions {
     /// The recipient must accept before reading.
     #[serde(default)]
     pub acceptance_required: bool,
+    /// Share only these slots (by name); absent: every slot, including slots added later.
+    #[serde(default)]
+    pub slots: Option<Vec<String>>,
+    /// The recipient may share the copy on to their own connections; every on-shared copy
+    /// can be checked against this owner's values.
+    #[serde(default)]
+    pub on_sharing: bool,
 }
 
 /// A share as this client checked it: the record as the Vault holds it, whether its acceptance
@@ -62,10 +69,81 @@ pub struct ShareView {
     pub accepted: bool,
     /// Made before covault 0.2: its terms, expiry and acceptance setting are not sealed.
     pub legacy: bool,
+    /// Rejected by the recipient, and proven by a receipt only the recipient could make.
+    #[serde(default)]
+    pub rejected: bool,
+    /// When read: the copy's values were checked against the original owner's commitments
+    /// (a share that permits on-sharing, or an on-share).
+    #[serde(default)]
+    pub origin_verified: bool,
+    /// For the sender: the item (or, for an on-share, the incoming share) the copy is made
+    /// from, and the slots it carries (absent: every slot), as sealed.
+    #[serde(default)]
+    pub source: Option<ShareSource>,
     /// The decrypted copy (its id is the share id), when read.
     pub item: Option<PlainItem>,
     /// Why this share failed its checks (lists only).
     pub error: Option<ShareError>,
+}
+
+/// Where a share's copy comes from, as its sender sealed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareSource {
+    /// The item id, or for an on-share the incoming share id.
+    pub id: String,
+    /// The slots shared; absent: every slot.
+    pub slots: Option<Vec<String>>,
+}
+
+/// What refreshing an item's shares did: every outgoing share made from it, refreshed or
+/// reported with why not (never silently skipped).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRefresh {
+    /// Share ids now holding the item's latest version.
+    pub refreshed: Vec<String>,
+    /// Shares that could not be refreshed, each with its error.
+    pub failed: Vec<FailedShare>,
+}
+
+/// An item written, and its shares refreshed with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemUpdate {
+    /// The item as written.
+    pub item: PlainItem,
+    /// What happened to its shares.
+    pub shares: ShareRefresh,
+}
+
+/// A share an operation could not complete, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedShare {
+    /// The share (or, when sharing to several connections, the connection).
+    pub id: String,
+    /// The error.
+    pub error: ShareError,
+}
+
+/// Someone who holds a copy of an owner's item: a recipient of one of the owner's shares
+/// (checked by the owner's client) or of an on-share downstream of one (as the Vault reports
+/// it: the owner holds no key to check those).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemHolder {
+    /// The share that reached them.
+    pub share_id: String,
+    /// Who shared it with them.
+    pub sender_email: String,
+    /// Who holds the copy.
+    pub recipient_email: String,
+    /// For an on-share: the share it was made from.
+    pub parent_share_id: Option<String>,
+    /// True for the owner's own shares, which the owner's client checked; false for on-shares,
+    /// reported by the Vault.
+    pub checked: bool,
 }
 
 /// One share's failure inside a list: the same code and message as a thrown error.

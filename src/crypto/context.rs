@@ -37,6 +37,13 @@ pub const LABEL_SHARE_V2: &str = "covault/v2/share";
 pub const LABEL_KEPT_SHARE_DEK: &str = "covault/v2/kept-share-dek";
 /// Domain label for the receipt a recipient makes when accepting a share.
 pub const LABEL_SHARE_ACCEPTED: &str = "covault/v2/share-accepted";
+/// Domain label for the receipt a recipient makes when rejecting a share.
+pub const LABEL_SHARE_REJECTED: &str = "covault/v3/share-rejected";
+/// Domain label for a share's metadata (its source, slot selection and provenance), sealed
+/// under the share DEK.
+pub const LABEL_SHARE_META: &str = "covault/v3/share-meta";
+/// Domain label for a slot's commitment under a share's verification key (on-sharing).
+pub const LABEL_SLOT_COMMITMENT: &str = "covault/v3/slot-commitment";
 /// Domain label for the account record a client seals under its KEK and keeps on the Vault.
 pub const LABEL_ACCOUNT: &str = "covault/v2/account";
 /// Domain label for the state a client keeps on the device (versions seen, deletions).

@@ -16,6 +16,7 @@ pub mod random;
 pub mod record;
 pub mod secret_key;
 pub mod share;
+pub mod share_meta;
 
 pub use context::Context;
 pub use dek::Dek;
@@ -28,4 +29,5 @@ pub use keypair::{KeyPair, PublicKey};
 pub use random::new_id;
 pub use record::{OpenedRecord, RecordKind, SealedRecord};
 pub use secret_key::SecretKey;
-pub use share::{ExpectedSender, Sender, ShareBinding};
+pub use share::{ExpectedSender, Sender, ShareBinding, V3Terms};
+pub use share_meta::{Provenance, ShareMeta, VerificationKey};

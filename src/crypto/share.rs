@@ -12,7 +12,7 @@ use hpke::{Deserializable, HpkeError, Kem, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
 use super::aead::SymmetricKey;
-use super::context::{Context, LABEL_SHARE_ACCEPTED, LABEL_SHARE_V2};
+use super::context::{Context, LABEL_SHARE_ACCEPTED, LABEL_SHARE_REJECTED, LABEL_SHARE_V2};
 use super::dek::Dek;
 use super::envelope::{Algorithm, Envelope};
 use super::error::{CryptoError, Result};
@@ -167,26 +167,58 @@ pub struct ShareBinding<'a> {
     pub terms: Option<&'a str>,
     /// Whether the recipient must accept before reading.
     pub acceptance_required: bool,
+    /// What a v3 share (covault 0.3) binds besides; `None` for a v2 share.
+    pub v3: Option<V3Terms<'a>>,
 }
 
+/// The terms a v3 share binds on top of v2's: whether the recipient may share it on, and
+/// which share it was itself shared on from. Bound like the rest, so a Vault that grants
+/// on-sharing, withdraws it, or hangs a share under another parent breaks every opening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct V3Terms<'a> {
+    /// The recipient may share the copy on to their own connections.
+    pub on_sharing: bool,
+    /// For an on-share: the share it was made from.
+    pub parent_share_id: Option<&'a str>,
+}
+
+/// Marks a v3 binding's extra parts, so no v2 context can ever equal a v3 one.
+const V3_MARKER: &[u8] = b"covault/v3/share-terms";
+
 impl ShareBinding<'_> {
-    /// The associated data under `label`: every field, length-prefixed, absent ones marked.
+    /// The associated data under `label`: every field, length-prefixed, absent ones marked;
+    /// a v3 binding appends a marker and its own terms.
     pub fn context(&self, label: &str) -> Context {
         let expires = self.expires_at_ms.map(i64::to_be_bytes);
-        Context::new(
-            label,
-            &[
-                self.share_id.as_bytes(),
-                self.connection_id.as_bytes(),
-                self.sender_id.as_bytes(),
-                self.recipient_id.as_bytes(),
-                &[u8::from(expires.is_some())],
-                expires.as_ref().map_or(&[][..], |e| &e[..]),
-                &[u8::from(self.terms.is_some())],
-                self.terms.unwrap_or_default().as_bytes(),
-                &[u8::from(self.acceptance_required)],
-            ],
-        )
+        let flags = [
+            u8::from(expires.is_some()),
+            u8::from(self.terms.is_some()),
+            u8::from(self.acceptance_required),
+        ];
+        let mut parts: Vec<&[u8]> = vec![
+            self.share_id.as_bytes(),
+            self.connection_id.as_bytes(),
+            self.sender_id.as_bytes(),
+            self.recipient_id.as_bytes(),
+            &flags[0..1],
+            expires.as_ref().map_or(&[][..], |e| &e[..]),
+            &flags[1..2],
+            self.terms.unwrap_or_default().as_bytes(),
+            &flags[2..3],
+        ];
+        let v3_flags;
+        if let Some(v3) = &self.v3 {
+            v3_flags = [
+                u8::from(v3.on_sharing),
+                u8::from(v3.parent_share_id.is_some()),
+            ];
+            parts.extend([
+                V3_MARKER,
+                &v3_flags[..],
+                v3.parent_share_id.unwrap_or_default().as_bytes(),
+            ]);
+        }
+        Context::new(label, &parts)
     }
 }
 
@@ -226,6 +258,7 @@ pub fn open_bound_dek(
 }
 
 const RECEIPT: &[u8] = b"accepted";
+const REJECTION: &[u8] = b"rejected";
 
 /// The receipt a recipient makes when accepting: only a holder of the share DEK can make it,
 /// and it names the exact terms accepted, so the sender can tell a real acceptance from one the
@@ -242,6 +275,26 @@ pub fn check_acceptance_receipt(
 ) -> Result<()> {
     let opened = dek.decrypt(receipt, &binding.context(LABEL_SHARE_ACCEPTED))?;
     if opened.as_slice() == RECEIPT {
+        Ok(())
+    } else {
+        Err(CryptoError::Integrity)
+    }
+}
+
+/// The receipt a recipient makes when rejecting: like [`acceptance_receipt`], only a holder of
+/// the share DEK can make it, so a rejection the Vault invents fails the sender's check.
+pub fn rejection_receipt(dek: &Dek, binding: &ShareBinding<'_>) -> Result<Envelope> {
+    dek.encrypt(REJECTION, &binding.context(LABEL_SHARE_REJECTED))
+}
+
+/// Checks a receipt made by [`rejection_receipt`] for the same share DEK and binding.
+pub fn check_rejection_receipt(
+    dek: &Dek,
+    binding: &ShareBinding<'_>,
+    receipt: &Envelope,
+) -> Result<()> {
+    let opened = dek.decrypt(receipt, &binding.context(LABEL_SHARE_REJECTED))?;
+    if opened.as_slice() == REJECTION {
         Ok(())
     } else {
         Err(CryptoError::Integrity)

@@ -32,12 +32,15 @@ export interface ConnectionSide { userId: string; email: string; publicKey: stri
 /** A connection as pinned by this account: `fingerprint` is the safety number from the pinned keys; `verified` once `verifyConnection` was called. */
 export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string; verified: boolean }
 export interface CreatedInvitation { id: string; token: string; expiresAt: string }
-export interface ShareOptions { expiresAt?: string; terms?: string; acceptanceRequired?: boolean }
+/** `slots`: share only these (default: every slot, including ones added later). `onSharing`: the recipient may share it on. */
+export interface ShareOptions { expiresAt?: string; terms?: string; acceptanceRequired?: boolean; slots?: string[]; onSharing?: boolean }
 export interface Share {
   id: string; connectionId: string; senderId: string; senderEmail: string; recipientId: string; recipientEmail: string;
   label: string | null; slots: Record<string, string> | null; sealedDek: string | null;
   expiresAt: string | null; terms: string | null; acceptanceRequired: boolean; acceptedAt: string | null;
   acceptance: string | null; version: number; createdAt: string; updatedAt: string;
+  meta: string | null; onSharing: boolean; parentShareId: string | null;
+  verification: Record<string, string> | null; rejectedAt: string | null; rejection: string | null;
 }
 /** A share as this client checked it. In lists, a share that failed its checks has `error` (and no `item`). */
 export interface ShareView {
@@ -46,9 +49,24 @@ export interface ShareView {
   accepted: boolean;
   /** Made before covault 0.2: its terms, expiry and acceptance setting are not sealed. */
   legacy: boolean;
+  /** Rejected, proven by the recipient's receipt. */
+  rejected: boolean;
+  /** When read: each value was checked against the original owner's commitments (on-sharing). */
+  originVerified: boolean;
+  /** For the sender: the item (or incoming share) it was made from and the slots shared, as sealed. */
+  source: ShareSource | null;
   item: PlainItem | null;
   error: { code: CovaultErrorCode; message: string } | null;
 }
+export interface ShareSource { id: string; slots: string[] | null }
+/** A share an operation could not complete (`id`: the share, or the connection when sharing to several). */
+export interface FailedShare { id: string; error: { code: CovaultErrorCode; message: string } }
+/** What refreshing an item's shares did: none is silently skipped. */
+export interface ShareRefresh { refreshed: string[]; failed: FailedShare[] }
+/** An item written, and its shares refreshed with it. */
+export interface ItemUpdate { item: PlainItem; shares: ShareRefresh }
+/** Someone holding a copy of an item: `checked` for your own shares; on-shares are as the Vault reports them. */
+export interface ItemHolder { shareId: string; senderEmail: string; recipientEmail: string; parentShareId: string | null; checked: boolean }
 export interface VaultView {
   wrappedKek: string;
   deks: { id: string; wrappedKey: string; createdAt: string }[];
@@ -297,15 +315,27 @@ impl Covault {
         to_js(&s.api().item(&id).await?)
     }
 
-    /// Replaces an item's label and slots.
-    #[wasm_bindgen(js_name = updateItem, unchecked_return_type = "PlainItem")]
+    /// Replaces an item's label and slots, then refreshes every share made from it (each
+    /// one that fails is in `shares.failed`, never skipped silently).
+    #[wasm_bindgen(js_name = updateItem, unchecked_return_type = "ItemUpdate")]
     pub async fn update_item(
         &self,
         #[wasm_bindgen(unchecked_param_type = "PlainItem")] item: JsValue,
     ) -> Result<JsValue, JsValue> {
         let s = &self.session;
         let item: PlainItem = from_js(item, "item")?;
-        to_js(&s.update_item(&item).await?)
+        to_js(&s.update_item_and_shares(&item).await?)
+    }
+
+    /// Who holds copies of an item: your shares' recipients (checked) and on-shares (as
+    /// the Vault reports them).
+    #[wasm_bindgen(js_name = itemHolders, unchecked_return_type = "ItemHolder[]")]
+    pub async fn item_holders(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: String,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.item_holders(&item_id).await?)
     }
 
     /// Removes one slot from an item, as its next version; `InvalidInput` if it has none of
@@ -390,21 +420,48 @@ impl Covault {
     }
 
     /// Shares an item with a connection's peer (HPKE Auth mode), with optional `expiresAt`,
-    /// `terms` and `acceptanceRequired`.
-    #[wasm_bindgen(js_name = shareItem, unchecked_return_type = "Share")]
+    /// `terms`, `acceptanceRequired`, `slots` and `onSharing`. With an array of connection
+    /// ids, shares with each and answers `{ shares, failed }`.
+    #[wasm_bindgen(js_name = shareItem, unchecked_return_type = "Share | { shares: Share[]; failed: FailedShare[] }")]
     pub async fn share_item(
         &self,
         #[wasm_bindgen(js_name = itemId)] item_id: String,
+        #[wasm_bindgen(js_name = connectionId, unchecked_param_type = "string | string[]")]
+        connection_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ShareOptions")] options_value: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        let options = share_options(options_value)?;
+        if let Some(one) = connection_id.as_string() {
+            return to_js(&s.share_item(&item_id, &one, &options).await?);
+        }
+        let many: Vec<String> = from_js(connection_id, "connection ids")?;
+        let (shares, failed) = s.share_item_with_all(&item_id, &many, &options).await?;
+        to_js(&ManyShares { shares, failed })
+    }
+
+    /// Shares an incoming share on to one of your connections, if its sender permitted it
+    /// (`NotPermitted` otherwise); the values are checked against the original owner's first.
+    #[wasm_bindgen(js_name = onShare, unchecked_return_type = "Share")]
+    pub async fn on_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
         #[wasm_bindgen(js_name = connectionId)] connection_id: String,
         #[wasm_bindgen(unchecked_param_type = "ShareOptions")] options_value: JsValue,
     ) -> Result<JsValue, JsValue> {
         let s = &self.session;
-        let options: ShareOptions = if options_value.is_undefined() || options_value.is_null() {
-            ShareOptions::default()
-        } else {
-            from_js(options_value, "share options")?
-        };
-        to_js(&s.share_item(&item_id, &connection_id, &options).await?)
+        let options = share_options(options_value)?;
+        to_js(&s.on_share(&share_id, &connection_id, &options).await?)
+    }
+
+    /// Rejects a share shared with you; its sender sees the rejection (proven by a receipt).
+    #[wasm_bindgen(js_name = rejectShare, unchecked_return_type = "Share")]
+    pub async fn reject_share(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.reject_share(&share_id).await?)
     }
 
     /// Live shares, newest first: `"incoming"` (default, from every user) or `"outgoing"`,
@@ -458,15 +515,27 @@ impl Covault {
         to_js(&s.accept_share(&share_id).await?)
     }
 
-    /// Re-encrypts the latest version of an item under the share's DEK (sender only).
+    /// Re-encrypts the latest version of what the share was made from (its sealed source)
+    /// under the share's DEK (sender only). `itemId` is needed only for a share made before
+    /// covault 0.3, and must match the sealed source otherwise.
     #[wasm_bindgen(js_name = updateShare, unchecked_return_type = "Share")]
     pub async fn update_share(
         &self,
         #[wasm_bindgen(js_name = shareId)] share_id: String,
+        #[wasm_bindgen(js_name = itemId)] item_id: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.update_share(&share_id, item_id.as_deref()).await?)
+    }
+
+    /// Refreshes every share made from an item with its latest version.
+    #[wasm_bindgen(js_name = refreshItemShares, unchecked_return_type = "ShareRefresh")]
+    pub async fn refresh_item_shares(
+        &self,
         #[wasm_bindgen(js_name = itemId)] item_id: String,
     ) -> Result<JsValue, JsValue> {
         let s = &self.session;
-        to_js(&s.update_share(&share_id, &item_id).await?)
+        to_js(&s.refresh_item_shares(&item_id).await?)
     }
 
     /// What the Vault holds for this user, undecrypted: wrapped keys, public keys, ciphertexts.
@@ -486,6 +555,22 @@ impl Covault {
         s.delete_share(&share_id).await?;
         Ok(())
     }
+}
+
+/// Share options from JS; absent means the defaults.
+fn share_options(value: JsValue) -> Result<ShareOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(ShareOptions::default())
+    } else {
+        from_js(value, "share options")
+    }
+}
+
+/// What sharing to several connections made, and what failed.
+#[derive(serde::Serialize)]
+struct ManyShares {
+    shares: Vec<crate::api::Share>,
+    failed: Vec<crate::client::FailedShare>,
 }
 
 /// Requests this page has sent to any Vault, and the milliseconds spent waiting for answers:

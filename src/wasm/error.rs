@@ -15,7 +15,8 @@ export type CovaultErrorCode =
   | "SecretKeyFormat" | "SecretKeyChecksum" | "NotUtf8" | "InvalidPublicKey" | "Random"
   // from the Vault client (InvalidInput also for a JS argument of the wrong shape):
   | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
-  | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired" | "InvalidInput";
+  | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired"
+  | "NotPermitted" | "InvalidInput";
 
 /** What covault throws: a real `Error` with a stable `code`. */
 export interface CovaultError extends Error {

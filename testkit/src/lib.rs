@@ -20,6 +20,10 @@
 //! | `/forge-acceptance` | marks a share that needs acceptance as accepted (`accepted_at` = `created_at`), without a receipt |
 //! | `/forge-receipt` | the same, with a well-formed receipt of the proxy's own |
 //! | `/relabel-sender` | in share lists, gives every share between the first and the last the last one's `sender_email` |
+//! | `/grant-on-sharing` | marks every share as permitting on-sharing |
+//! | `/strip-meta` | removes every share's sealed metadata |
+//! | `/forge-rejection` | marks every share rejected, with a well-formed receipt of the proxy's own |
+//! | `/alter-commitment` | replaces one of a share's slot commitments with another well-formed tag |
 //! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
 //! | `/drop-state` | answers `GET /v1/keystore/state` with `null`, as if there were no account record |
 //! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |

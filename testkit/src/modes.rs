@@ -51,6 +51,27 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
             }
         }),
         "relabel-sender" if shares => relabel_sender(json),
+        "grant-on-sharing" if shares => for_each_record(json, |share| {
+            share["on_sharing"] = true.into();
+        }),
+        "strip-meta" if shares => for_each_record(json, |share| {
+            share["meta"] = Value::Null;
+        }),
+        "forge-rejection" if shares => for_each_record(json, |share| {
+            if share["rejected_at"].is_null() {
+                share["rejected_at"] = share["created_at"].clone();
+                share["rejection"] =
+                    "cv1.a256gcm.AAECAwQFBgcICQoL.DA0ODxAREhMUFRYXGBkaGxwdHh8gISIj".into();
+            }
+        }),
+        "alter-commitment" if shares => for_each_record(json, |share| {
+            if let Some(tags) = share.get_mut("verification").and_then(Value::as_object_mut)
+                && let Some(tag) = tags.values_mut().next()
+            {
+                // Another well-formed 32-byte tag.
+                *tag = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8".into();
+            }
+        }),
         "other-kek" if route == "GET /v1/keystore/kek" => other_kek(call, json),
         "other-user" if route == "POST /v1/sessions" => {
             json["user"]["id"] = OTHER_USER.into();

@@ -85,13 +85,52 @@ pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(),
         ),
         other => other.into(),
     })?;
-    ctx.print("Item", written)
+    ctx.print("Item", written)?;
+    refresh_shares(&session, id).await
 }
 
-/// Removes one slot, and prints the item as written.
+/// Carries an item's new version to every share made from it, and says what happened on
+/// stderr (so stdout stays the item): how many were refreshed, and each that was not.
+async fn refresh_shares(session: &super::Client, id: &str) -> Result<(), CliError> {
+    let report = session.refresh_item_shares(id).await.map_err(|e| {
+        CliError::Client(
+            e,
+            Some(format!(
+                "item {id} was written, but its shares were not refreshed (run covault shares:update {id})"
+            )),
+        )
+    })?;
+    if !report.refreshed.is_empty() || !report.failed.is_empty() {
+        eprintln!("refreshed {} share(s) of item {id}", report.refreshed.len());
+    }
+    for failed in &report.failed {
+        eprintln!(
+            "warning: share {} was not refreshed ({}): {}",
+            failed.id, failed.error.code, failed.error.message
+        );
+    }
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} share(s) of item {id} still hold the previous version",
+            report.failed.len()
+        )
+        .into())
+    }
+}
+
+/// Removes one slot, prints the item as written, and refreshes its shares.
 pub async fn remove_slot(ctx: &Ctx, id: &str, slot: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    ctx.print("Item", session.remove_slot(id, slot).await?)
+    ctx.print("Item", session.remove_slot(id, slot).await?)?;
+    refresh_shares(&session, id).await
+}
+
+/// Lists who holds copies of an item: recipients of your shares of it, and of on-shares.
+pub async fn holders(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    ctx.print("ItemHolders", session.item_holders(id).await?)
 }
 
 /// Deletes an item.

@@ -81,6 +81,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::ItemsRemoveSlot { id, slot, auth } => {
             items::remove_slot(ctx, &id, &slot, &auth.auth).await
         }
+        Command::ItemsHolders { id, auth } => items::holders(ctx, &id, &auth.auth).await,
         Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(ctx, &from, &to)
@@ -104,19 +105,34 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             from,
             connection_id,
             item_id,
-        } => shares::create_config(ctx, &from, &connection_id, &item_id),
+            slots,
+        } => shares::create_config(ctx, &from, connection_id, &item_id, slots),
         Command::SharesCreate {
             config,
             expires_at,
             terms,
             acceptance_required,
-        } => shares::create(ctx, &config, expires_at, terms, acceptance_required).await,
-        Command::SharesList { auth, share_type } => shares::list(ctx, &auth.auth, share_type).await,
+            on_sharing,
+        } => {
+            let flags = shares::CreateFlags {
+                expires_at,
+                terms,
+                acceptance_required,
+                on_sharing,
+            };
+            shares::create(ctx, &config, flags).await
+        }
+        Command::SharesList {
+            auth,
+            share_type,
+            all: _,
+        } => shares::list(ctx, &auth.auth, share_type).await,
         Command::SharesGetIncoming { id, auth } => shares::get_incoming(ctx, &id, &auth.auth).await,
         Command::SharesAccept { id, yes, auth } => shares::accept(ctx, &id, yes, &auth.auth).await,
         Command::SharesUpdate { id, item_id, auth } => {
-            shares::update(ctx, &id, &item_id, &auth.auth).await
+            shares::update(ctx, &id, item_id.as_deref(), &auth.auth).await
         }
+        Command::SharesReject { id, auth } => shares::reject(ctx, &id, &auth.auth).await,
         Command::SharesDelete { id, auth } => shares::delete(ctx, &id, &auth.auth).await,
     }
 }

@@ -1,5 +1,5 @@
 //! shares:create-config, shares:create, shares:list, shares:get-incoming, shares:accept,
-//! shares:update, shares:delete.
+//! shares:reject, shares:update, shares:delete.
 
 use crate::error::CliError;
 use std::path::Path;
@@ -29,6 +29,21 @@ struct ShareView<'a> {
     /// Made before covault 0.2: expiry, terms and acceptance setting are the Vault's word.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     legacy: bool,
+    /// Rejected, as proven by the recipient's receipt.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    rejected: bool,
+    /// The recipient may share it on.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    on_sharing: bool,
+    /// For an on-share: the share it was made from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_share_id: Option<&'a str>,
+    /// When read: the values were checked against the original owner's commitments.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    origin_verified: bool,
+    /// For the sender: the item (or incoming share) it was made from, and the slots shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a covault::client::ShareSource>,
     created_at: &'a str,
     updated_at: &'a str,
     /// Why this share failed its checks: the fields above are then only the Vault's word.
@@ -48,6 +63,11 @@ fn view(share: &Share, accepted: bool) -> ShareView<'_> {
         acceptance_required: share.acceptance_required,
         accepted,
         legacy: false,
+        rejected: false,
+        on_sharing: share.on_sharing,
+        parent_share_id: share.parent_share_id.as_deref(),
+        origin_verified: false,
+        source: None,
         created_at: &share.created_at,
         updated_at: &share.updated_at,
         error: None,
@@ -57,6 +77,9 @@ fn view(share: &Share, accepted: bool) -> ShareView<'_> {
 fn checked(share: &Checked) -> ShareView<'_> {
     ShareView {
         legacy: share.legacy,
+        rejected: share.rejected,
+        origin_verified: share.origin_verified,
+        source: share.source.as_ref(),
         error: share
             .error
             .as_ref()
@@ -69,18 +92,27 @@ fn checked(share: &Checked) -> ShareView<'_> {
 pub fn create_config(
     ctx: &Ctx,
     from: &Path,
-    connection_id: &str,
+    mut connection_ids: Vec<String>,
     item_id: &str,
+    slots: Vec<String>,
 ) -> Result<(), CliError> {
     files::read_auth(from)?;
+    let (connection_id, connection_ids) = if connection_ids.len() == 1 {
+        (connection_ids.pop(), Vec::new())
+    } else {
+        (None, connection_ids)
+    };
     let doc = Document {
         kind: "ShareConfig".into(),
         metadata: ShareMeta {
             from: from.display().to_string(),
         },
         spec: ShareSpec {
-            connection_id: connection_id.into(),
+            connection_id,
+            connection_ids,
             item_id: item_id.into(),
+            slots: (!slots.is_empty()).then_some(slots),
+            on_sharing: false,
             expires_at: None,
             terms: None,
             acceptance_required: false,
@@ -90,27 +122,104 @@ pub fn create_config(
     Ok(())
 }
 
-/// Creates the share a config describes; flags override the config's options.
-pub async fn create(
-    ctx: &Ctx,
-    config: &Path,
-    expires_at: Option<String>,
-    terms: Option<String>,
-    acceptance_required: bool,
-) -> Result<(), CliError> {
+/// `shares:create`'s flags, which override the config's options.
+pub struct CreateFlags {
+    /// `-d`.
+    pub expires_at: Option<String>,
+    /// `--terms`.
+    pub terms: Option<String>,
+    /// `--acceptance-required`.
+    pub acceptance_required: bool,
+    /// `--onshare`.
+    pub on_sharing: bool,
+}
+
+/// Creates the share(s) a config describes: one per connection. When the config's item is a
+/// share shared with us, it is shared on instead (if its sender permitted that).
+pub async fn create(ctx: &Ctx, config: &Path, flags: CreateFlags) -> Result<(), CliError> {
     let doc = files::read::<ShareMeta, ShareSpec>(config, "ShareConfig")?;
     let session = ctx
         .session(&files::resolve(config, &doc.metadata.from))
         .await?;
+    let spec = doc.spec;
     let options = ShareOptions {
-        expires_at: expires_at.or(doc.spec.expires_at),
-        terms: terms.or(doc.spec.terms),
-        acceptance_required: acceptance_required || doc.spec.acceptance_required,
+        expires_at: flags.expires_at.or(spec.expires_at),
+        terms: flags.terms.or(spec.terms),
+        acceptance_required: flags.acceptance_required || spec.acceptance_required,
+        slots: spec.slots,
+        on_sharing: flags.on_sharing || spec.on_sharing,
     };
-    let share = session
-        .share_item(&doc.spec.item_id, &doc.spec.connection_id, &options)
-        .await?;
-    ctx.print("Share", view(&share, false))
+    let connections: Vec<String> = spec
+        .connection_id
+        .into_iter()
+        .chain(spec.connection_ids)
+        .collect();
+    let on_share = match session.get_item(&spec.item_id).await {
+        Ok(_) => false,
+        Err(ClientError::NotFound(_)) => {
+            eprintln!(
+                "{} is not one of your items: sharing the incoming share on",
+                spec.item_id
+            );
+            true
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let (made, failed) = if on_share {
+        let (mut made, mut failed) = (Vec::new(), Vec::new());
+        for connection in &connections {
+            match session.on_share(&spec.item_id, connection, &options).await {
+                Ok(share) => made.push(share),
+                Err(e) if connections.len() == 1 => return Err(on_share_error(e)),
+                Err(e) => failed.push((connection.clone(), e.to_string())),
+            }
+        }
+        (made, failed)
+    } else {
+        let (made, failed) = session
+            .share_item_with_all(&spec.item_id, &connections, &options)
+            .await?;
+        let failed = failed
+            .into_iter()
+            .map(|f| (f.id, format!("{}: {}", f.error.code, f.error.message)))
+            .collect();
+        (made, failed)
+    };
+    for (connection, error) in &failed {
+        eprintln!("warning: not shared on connection {connection}: {error}");
+    }
+    match (made.as_slice(), failed.is_empty()) {
+        ([one], true) => ctx.print("Share", view(one, false)),
+        _ => {
+            ctx.print(
+                "Shares",
+                made.iter().map(|s| view(s, false)).collect::<Vec<_>>(),
+            )?;
+            if failed.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} of {} connections failed",
+                    failed.len(),
+                    connections.len()
+                )
+                .into())
+            }
+        }
+    }
+}
+
+fn on_share_error(error: ClientError) -> CliError {
+    match error {
+        e @ ClientError::NotPermitted(_) => CliError::Client(
+            e,
+            Some(
+                "its sender did not pass --onshare: ask them to share it with you again with it"
+                    .into(),
+            ),
+        ),
+        other => other.into(),
+    }
 }
 
 /// Lists shares, each checked; one that fails its checks is listed with its error.
@@ -224,12 +333,51 @@ async fn confirm_terms(session: &super::Client, id: &str) -> Result<(), CliError
     }
 }
 
-/// Updates a share with the latest item, and shows it as checked.
-pub async fn update(ctx: &Ctx, id: &str, item_id: &str, auth: &Path) -> Result<(), CliError> {
+/// Updates one share (a share id) or every share of an item (an item id) with the latest
+/// version of what it was made from, and shows the result.
+pub async fn update(
+    ctx: &Ctx,
+    id: &str,
+    item_id: Option<&str>,
+    auth: &Path,
+) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
+    if item_id.is_none() {
+        match session.get_item(id).await {
+            Ok(_) => {
+                let report = session.refresh_item_shares(id).await?;
+                for failed in &report.failed {
+                    eprintln!(
+                        "warning: share {} was not refreshed ({}): {}",
+                        failed.id, failed.error.code, failed.error.message
+                    );
+                }
+                let failures = report.failed.len();
+                ctx.print("SharesRefreshed", report)?;
+                return if failures == 0 {
+                    Ok(())
+                } else {
+                    Err(format!("{failures} share(s) of item {id} were not refreshed").into())
+                };
+            }
+            Err(ClientError::NotFound(_)) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
     session.update_share(id, item_id).await?;
     let read = read_back(&session, id, "updated").await?;
     ctx.print("Share", checked(&read))
+}
+
+/// Rejects a share shared with us (sending the receipt), and shows it as checked.
+pub async fn reject(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    let rejected = session.reject_share(id).await?;
+    let listed = session.list_shares(Direction::Incoming).await?;
+    match listed.iter().find(|v| v.share.id == id) {
+        Some(view) => ctx.print("Share", checked(view)),
+        None => ctx.print("Share", view(&rejected, false)),
+    }
 }
 
 #[derive(Serialize)]

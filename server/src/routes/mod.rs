@@ -6,6 +6,7 @@ pub mod account_state;
 pub mod connections;
 pub mod items;
 pub mod keystore;
+pub mod share_answers;
 pub mod shares;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -37,7 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(connections::get, connections::delete))
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::get, shares::update, shares::delete))
-        .routes(routes!(shares::accept))
+        .routes(routes!(share_answers::accept))
+        .routes(routes!(share_answers::reject))
+        .routes(routes!(shares::copies))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use covault::api::{AcceptShare, Direction, NewShare, Share, SharePage, ShareUpdate};
+use covault::api::{Direction, NewShare, Share, ShareCopies, SharePage, ShareUpdate};
 use covault::crypto::Algorithm;
 use serde::Deserialize;
 
@@ -62,6 +62,31 @@ pub async fn create(
             ),
             other => other,
         })?;
+    if let Some(meta) = &req.meta {
+        validate::envelope("meta", meta, Algorithm::A256Gcm)?;
+    }
+    let parent = match &req.parent_share_id {
+        Some(id) => Some(on_share_parent(&state, id, &caller.user_id).await?),
+        None => None,
+    };
+    let lineage = match &parent {
+        Some(parent) => {
+            if req.verification.is_some() {
+                return Err(ApiError::bad(
+                    "InvalidField",
+                    "an on-share carries its parent's commitments: send no verification",
+                ));
+            }
+            store::shares::Lineage {
+                root_share_id: Some(parent.root_share_id.as_deref().unwrap_or(&parent.id)),
+                verification: parent.verification.clone(),
+            }
+        }
+        None => store::shares::Lineage {
+            root_share_id: None,
+            verification: commitments(req.verification.as_ref(), req.on_sharing)?,
+        },
+    };
     store::shares::create(
         &state.db,
         &req,
@@ -70,6 +95,7 @@ pub async fn create(
         expires_at,
         version,
         now,
+        lineage,
     )
     .await?;
     tracing::info!(share_id = %req.id, "share created");
@@ -152,29 +178,6 @@ pub async fn get(
     Ok(Json(row.into_share(&caller.user_id)?))
 }
 
-/// The recipient accepts a share (and its terms) with a receipt made under the share DEK,
-/// which the Vault stores for the sender to check.
-#[utoipa::path(put, path = "/v1/shares/{id}/accept", request_body = AcceptShare,
-    responses((status = 200, body = Share), (status = 404)), security(("bearer" = [])))]
-pub async fn accept(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<AcceptShare>,
-) -> ApiResult<Json<Share>> {
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    if row.recipient_id != caller.user_id {
-        return Err(ApiError::bad(
-            "NotRecipient",
-            "only the recipient can accept a share",
-        ));
-    }
-    validate::envelope("receipt", &req.receipt, Algorithm::A256Gcm)?;
-    store::shares::accept(&state.db, &id, &req.receipt, now_ms()).await?;
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok(Json(row.into_share(&caller.user_id)?))
-}
-
 /// The sender replaces the shared copy (re-encrypted under the same share DEK) as its next
 /// version: any other version answers 409 `StaleVersion` and changes nothing.
 #[utoipa::path(put, path = "/v1/shares/{id}", request_body = ShareUpdate,
@@ -198,11 +201,117 @@ pub async fn update(
     if version != stored.saturating_add(1) {
         return Err(validate::stale("shared copy", stored));
     }
-    if !store::shares::update(&state.db, &id, &req, version, stored, now_ms()).await? {
+    let verification = match &row.parent_share_id_ref() {
+        // An on-share takes its parent's current commitments (or keeps its own if the parent
+        // is gone).
+        Some(parent) => {
+            if req.verification.is_some() {
+                return Err(ApiError::bad(
+                    "InvalidField",
+                    "an on-share carries its parent's commitments: send no verification",
+                ));
+            }
+            match store::shares::find(&state.db, parent, &caller.user_id).await {
+                Ok(parent) => parent.verification,
+                Err(ApiError::NotFound) => row.verification.clone(),
+                Err(other) => return Err(other),
+            }
+        }
+        None => commitments(req.verification.as_ref(), row.on_sharing != 0)?,
+    };
+    let versions = (version, stored);
+    if !store::shares::update(&state.db, &id, &req, verification, versions, now_ms()).await? {
         return Err(validate::stale("shared copy", version));
     }
     let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
     Ok(Json(row.into_share(&caller.user_id)?))
+}
+
+/// The on-shares downstream of one of the caller's own (root) shares, as the Vault knows them.
+#[utoipa::path(get, path = "/v1/shares/{id}/copies",
+    responses((status = 200, body = ShareCopies), (status = 404)), security(("bearer" = [])))]
+pub async fn copies(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ShareCopies>> {
+    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
+    if row.sender_id != caller.user_id {
+        return Err(ApiError::bad(
+            "NotSender",
+            "only the sender can list who holds copies of a share",
+        ));
+    }
+    let root = row.root_share_id.as_deref().unwrap_or(&row.id);
+    Ok(Json(ShareCopies {
+        copies: store::shares::copies(&state.db, root).await?,
+    }))
+}
+
+/// The incoming share an on-share is made from, if the caller may share it on: theirs, live,
+/// permitting on-sharing, not rejected and, if it needs acceptance, accepted.
+async fn on_share_parent(
+    state: &AppState,
+    id: &str,
+    user_id: &str,
+) -> ApiResult<store::shares::ShareRow> {
+    let parent = match store::shares::find(&state.db, id, user_id).await {
+        Ok(row) if row.recipient_id == user_id => row,
+        Ok(_) | Err(ApiError::NotFound) => {
+            return Err(ApiError::bad(
+                "InvalidReference",
+                "parent_share_id is not a share shared with you",
+            ));
+        }
+        Err(other) => return Err(other),
+    };
+    if parent.on_sharing == 0 {
+        return Err(ApiError::bad(
+            "OnSharingNotAllowed",
+            "the share's sender did not permit sharing it on",
+        ));
+    }
+    if parent.rejected_at.is_some() || (parent.acceptance_required() && !parent.accepted()) {
+        return Err(ApiError::bad(
+            "NotAccepted",
+            "accept the share before sharing it on",
+        ));
+    }
+    Ok(parent)
+}
+
+/// A root share's commitments as stored: only on a share that permits on-sharing, one
+/// well-formed tag per slot name.
+fn commitments(
+    given: Option<&std::collections::BTreeMap<String, String>>,
+    on_sharing: bool,
+) -> ApiResult<Option<String>> {
+    let Some(given) = given else {
+        return Ok(None);
+    };
+    if !on_sharing {
+        return Err(ApiError::bad(
+            "InvalidField",
+            "verification belongs only to a share that permits on-sharing",
+        ));
+    }
+    if given.len() > validate::MAX_SLOTS {
+        return Err(ApiError::bad("TooManySlots", "too many commitments"));
+    }
+    let tag_ok = |t: &String| {
+        t.len() == 43
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if !given.values().all(tag_ok) {
+        return Err(ApiError::bad(
+            "InvalidField",
+            "each commitment is 32 bytes of unpadded base64url",
+        ));
+    }
+    Ok(Some(
+        serde_json::to_string(given).map_err(|e| ApiError::Internal(e.into()))?,
+    ))
 }
 
 /// Deletes a share; either side may.

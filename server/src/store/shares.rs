@@ -2,7 +2,7 @@
 //! here filters on both; what a recipient may see of a share awaiting acceptance is decided in
 //! the one conversion into the API type, so no route can serve the contents early.
 
-use covault::api::{Direction, NewShare, Share, ShareUpdate};
+use covault::api::{Direction, NewShare, Share, ShareHolder, ShareUpdate};
 
 use super::{slots_from_json, slots_to_json};
 use crate::db::{Db, now_ms, rfc3339};
@@ -37,9 +37,35 @@ pub struct ShareRow {
     /// When it was shared (Unix milliseconds; the page cursor's time).
     pub created_at: i64,
     updated_at: i64,
+    meta: Option<String>,
+    /// Whether the recipient may share it on.
+    pub on_sharing: i64,
+    parent_share_id: Option<String>,
+    /// The owner's share at the root of an on-sharing chain (absent on a root).
+    pub root_share_id: Option<String>,
+    /// The owner's slot commitments, as JSON.
+    pub verification: Option<String>,
+    /// When the recipient rejected it.
+    pub rejected_at: Option<i64>,
+    rejection: Option<String>,
 }
 
 impl ShareRow {
+    /// For an on-share: the share it was made from.
+    pub fn parent_share_id_ref(&self) -> Option<&str> {
+        self.parent_share_id.as_deref()
+    }
+
+    /// Whether the recipient must accept it before reading.
+    pub fn acceptance_required(&self) -> bool {
+        self.acceptance_required != 0
+    }
+
+    /// Whether the recipient accepted it.
+    pub fn accepted(&self) -> bool {
+        self.accepted_at.is_some()
+    }
+
     /// The cursor of the page that ends with this share.
     pub fn cursor(&self) -> String {
         format!("{}.{}", self.created_at, self.id)
@@ -51,8 +77,9 @@ impl ShareRow {
         // A recipient sees the contents of a share that needs acceptance only once accepted;
         // the sealed DEK comes before, so that their client can check the terms and make the
         // receipt.
-        let withheld =
-            acceptance_required && self.accepted_at.is_none() && self.recipient_id == user_id;
+        // A rejected share's contents are not served to the recipient either.
+        let withheld = self.recipient_id == user_id
+            && ((acceptance_required && self.accepted_at.is_none()) || self.rejected_at.is_some());
         Ok(Share {
             id: self.id,
             connection_id: self.connection_id,
@@ -75,6 +102,16 @@ impl ShareRow {
             version: u64::try_from(self.version).unwrap_or_default(),
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
+            meta: self.meta,
+            on_sharing: self.on_sharing != 0,
+            parent_share_id: self.parent_share_id,
+            verification: self
+                .verification
+                .as_deref()
+                .map(slots_from_json)
+                .transpose()?,
+            rejected_at: self.rejected_at.map(rfc3339),
+            rejection: self.rejection,
         })
     }
 }
@@ -92,7 +129,17 @@ pub async fn find(db: &Db, id: &str, user_id: &str) -> ApiResult<ShareRow> {
     .ok_or(ApiError::NotFound)
 }
 
+/// Where a new share hangs: its root share and the commitments it carries (for an on-share,
+/// both come from its parent, never from the request).
+pub struct Lineage<'a> {
+    /// The owner's share at the root, for an on-share.
+    pub root_share_id: Option<&'a str>,
+    /// The commitments, as JSON.
+    pub verification: Option<String>,
+}
+
 /// Stores a share from `sender_id` to `recipient_id` (the request's connection, checked).
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &Db,
     req: &NewShare,
@@ -101,11 +148,13 @@ pub async fn create(
     expires_at: Option<i64>,
     version: i64,
     now: i64,
+    lineage: Lineage<'_>,
 ) -> ApiResult<()> {
     sqlx::query(
         "INSERT INTO shares (id, connection_id, sender_id, recipient_id, label, slots, sealed_dek, expires_at, terms,
-         acceptance_required, accepted_at, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $11, $12)",
+         acceptance_required, accepted_at, created_at, updated_at, version, meta, on_sharing, parent_share_id,
+         root_share_id, verification)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&req.id)
     .bind(&req.connection_id)
@@ -119,6 +168,11 @@ pub async fn create(
     .bind(i64::from(req.acceptance_required))
     .bind(now)
     .bind(version)
+    .bind(&req.meta)
+    .bind(i64::from(req.on_sharing))
+    .bind(&req.parent_share_id)
+    .bind(lineage.root_share_id)
+    .bind(lineage.verification)
     .execute(db.writer())
     .await?;
     Ok(())
@@ -151,10 +205,11 @@ pub async fn page(
     .await?)
 }
 
-/// Records the recipient's acceptance receipt, unless the share was already accepted.
+/// Records the recipient's acceptance receipt, unless the share was already accepted or
+/// rejected.
 pub async fn accept(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<()> {
     sqlx::query(
-        "UPDATE shares SET accepted_at = $1, acceptance = $2 WHERE id = $3 AND accepted_at IS NULL",
+        "UPDATE shares SET accepted_at = $1, acceptance = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL",
     )
     .bind(now)
     .bind(receipt)
@@ -164,18 +219,57 @@ pub async fn accept(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<()>
     Ok(())
 }
 
-/// Replaces the shared copy as `version` if it is still at `stored`; false, and nothing
-/// changed, if another write got there first.
+/// Records the recipient's rejection receipt; false if the share was already accepted or
+/// rejected.
+pub async fn reject(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE shares SET rejected_at = $1, rejection = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL",
+    )
+    .bind(now)
+    .bind(receipt)
+    .bind(id)
+    .execute(db.writer())
+    .await?;
+    Ok(done.rows_affected() != 0)
+}
+
+/// Every on-share downstream of the root share `root_id`, oldest first.
+pub async fn copies(db: &Db, root_id: &str) -> ApiResult<Vec<ShareHolder>> {
+    let rows: Vec<(String, Option<String>, String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.parent_share_id, us.email, ur.email, s.created_at FROM shares s
+         JOIN users us ON us.id = s.sender_id JOIN users ur ON ur.id = s.recipient_id
+         WHERE s.root_share_id = $1 ORDER BY s.created_at, s.id",
+    )
+    .bind(root_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(share_id, parent, sender_email, recipient_email, at)| ShareHolder {
+                share_id,
+                parent_share_id: parent.unwrap_or_default(),
+                sender_email,
+                recipient_email,
+                created_at: rfc3339(at),
+            },
+        )
+        .collect())
+}
+
+/// Replaces the shared copy (and its commitments) as `version` if it is still at `stored`;
+/// false, and nothing changed, if another write got there first.
 pub async fn update(
     db: &Db,
     id: &str,
     req: &ShareUpdate,
-    version: i64,
-    stored: i64,
+    verification: Option<String>,
+    (version, stored): (i64, i64),
     now: i64,
 ) -> ApiResult<bool> {
     let done = sqlx::query(
-        "UPDATE shares SET label = $1, slots = $2, updated_at = $3, version = $4 WHERE id = $5 AND version = $6",
+        "UPDATE shares SET label = $1, slots = $2, updated_at = $3, version = $4, verification = $7
+         WHERE id = $5 AND version = $6",
     )
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
@@ -183,6 +277,7 @@ pub async fn update(
     .bind(version)
     .bind(id)
     .bind(stored)
+    .bind(verification)
     .execute(db.writer())
     .await?;
     Ok(done.rows_affected() != 0)

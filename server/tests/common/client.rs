@@ -282,6 +282,10 @@ pub fn share_request(
         terms: None,
         acceptance_required: false,
         version: 0,
+        meta: None,
+        on_sharing: false,
+        parent_share_id: None,
+        verification: None,
         id,
     };
     (req, dek)

@@ -10,6 +10,7 @@ mod account;
 mod connections;
 mod device;
 mod items;
+mod share_updates;
 mod shares;
 
 use std::cell::{Cell, RefCell};

@@ -6,14 +6,15 @@
 use std::collections::BTreeMap;
 
 use super::{Session, env};
-use crate::api::{AcceptShare, Direction, NewDek, NewShare, Share, ShareUpdate};
+use crate::api::{AcceptShare, Direction, NewDek, NewShare, RejectShare, Share};
 use crate::client::clock::{now_ms, parse_rfc3339_ms};
 use crate::client::error::ClientError;
-use crate::client::models::{PlainItem, ShareError, ShareOptions, ShareView};
+use crate::client::models::{PlainItem, ShareError, ShareOptions, ShareSource, ShareView};
 use crate::client::transport::Transport;
 use crate::crypto::share::{self as hpke, ExpectedSender};
 use crate::crypto::{
-    CryptoError, Dek, KeyPair, PublicKey, RecordKind, SealedRecord, ShareBinding, new_id, record,
+    CryptoError, Dek, KeyPair, Provenance, PublicKey, RecordKind, SealedRecord, ShareBinding,
+    ShareMeta, V3Terms, VerificationKey, new_id, record,
 };
 
 /// Shares per page when listing.
@@ -21,9 +22,24 @@ const PAGE: u32 = 200;
 /// The most pages a listing follows: a Vault that hands out cursors forever is cut off.
 const MAX_PAGES: usize = 1000;
 
+/// Which form of share a DEK opened as: each later form binds more of the share's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    /// Before covault 0.2: only the share and connection ids are bound.
+    V1,
+    /// covault 0.2: parties, expiry, terms and acceptance bound.
+    V2,
+    /// covault 0.3: also on-sharing and the parent share, and sealed metadata.
+    V3,
+}
+
 /// What the listed share's parties and terms are, as the Vault shows them, to be checked
-/// against what was sealed.
-fn binding(share: &Share) -> Result<ShareBinding<'_>, ClientError> {
+/// against what was sealed, in the given form (receipts of a v1 share use the v2 form).
+pub(super) fn binding(share: &Share, format: Format) -> Result<ShareBinding<'_>, ClientError> {
+    let v3 = (format == Format::V3).then_some(V3Terms {
+        on_sharing: share.on_sharing,
+        parent_share_id: share.parent_share_id.as_deref(),
+    });
     Ok(ShareBinding {
         share_id: &share.id,
         connection_id: &share.connection_id,
@@ -36,37 +52,108 @@ fn binding(share: &Share) -> Result<ShareBinding<'_>, ClientError> {
             .transpose()?,
         terms: share.terms.as_deref(),
         acceptance_required: share.acceptance_required,
+        v3,
     })
 }
 
-/// Tries the v2 form, then the original one: a v2 key never opens as v1, so a Vault that
-/// rewrote a v2 share's terms fails both ways.
-fn v2_or_legacy(
-    v2: Result<Dek, CryptoError>,
-    legacy: impl FnOnce() -> Result<Dek, CryptoError>,
-) -> Result<(Dek, bool), ClientError> {
-    match v2 {
-        Ok(dek) => Ok((dek, false)),
-        Err(CryptoError::Integrity) => Ok((legacy()?, true)),
-        Err(other) => Err(other.into()),
+/// Tries the v3 form, then v2, then the original one. A key sealed in one form never opens in
+/// another, so a Vault that rewrote a share's terms fails every way; and a share that shows a
+/// v3-only term (on-sharing, a parent) is tried only as v3, so it cannot be passed off as older.
+fn any_format(
+    share: &Share,
+    open: impl Fn(Format) -> Result<Dek, CryptoError>,
+) -> Result<(Dek, Format), ClientError> {
+    let v3_only = share.on_sharing || share.parent_share_id.is_some() || share.meta.is_some();
+    for format in [Format::V3, Format::V2, Format::V1] {
+        match open(format) {
+            Ok(dek) => return Ok((dek, format)),
+            Err(CryptoError::Integrity) if !v3_only => {}
+            Err(other) => return Err(other.into()),
+        }
     }
+    Err(CryptoError::Integrity.into())
+}
+
+/// An expiry that does not parse never reaches the openers (the expiry check parses first).
+fn bad_time() -> CryptoError {
+    CryptoError::Malformed("share expiry")
 }
 
 /// Whether a share's acceptance is proven: a claimed acceptance without a receipt that opens
 /// under the share DEK for these exact terms is the Vault's invention.
-fn proven_acceptance(share: &Share, dek: &Dek, legacy: bool) -> Result<bool, ClientError> {
+fn proven_acceptance(share: &Share, dek: &Dek, format: Format) -> Result<bool, ClientError> {
     match (&share.accepted_at, &share.acceptance) {
         (None, _) => Ok(false),
-        (Some(_), None) if legacy => Ok(true),
+        (Some(_), None) if format == Format::V1 => Ok(true),
         (Some(_), None) => Err(ClientError::Integrity(
             "the Vault says the share was accepted but shows no receipt".into(),
         )),
         (Some(_), Some(receipt)) => {
-            hpke::check_acceptance_receipt(dek, &binding(share)?, &env(receipt)?).map_err(
-                |_| ClientError::Integrity("the share's acceptance receipt is not genuine".into()),
-            )?;
+            let bound = binding(share, receipt_format(format))?;
+            hpke::check_acceptance_receipt(dek, &bound, &env(receipt)?).map_err(|_| {
+                ClientError::Integrity("the share's acceptance receipt is not genuine".into())
+            })?;
             Ok(true)
         }
+    }
+}
+
+/// Whether a share's rejection is proven, like its acceptance: a rejection without a receipt
+/// only the recipient could make is the Vault's invention.
+pub(super) fn proven_rejection(
+    share: &Share,
+    dek: &Dek,
+    format: Format,
+) -> Result<bool, ClientError> {
+    match (&share.rejected_at, &share.rejection) {
+        (None, _) => Ok(false),
+        (Some(_), None) => Err(ClientError::Integrity(
+            "the Vault says the share was rejected but shows no receipt".into(),
+        )),
+        (Some(_), Some(receipt)) => {
+            let bound = binding(share, receipt_format(format))?;
+            hpke::check_rejection_receipt(dek, &bound, &env(receipt)?).map_err(|_| {
+                ClientError::Integrity("the share's rejection receipt is not genuine".into())
+            })?;
+            Ok(true)
+        }
+    }
+}
+
+/// A share's sealed metadata: required on a v3 share (the Vault cannot strip it), and with
+/// provenance on a share that permits on-sharing or is an on-share; its root is the share
+/// itself unless it is an on-share.
+pub(super) fn open_meta(
+    share: &Share,
+    dek: &Dek,
+    format: Format,
+) -> Result<Option<ShareMeta>, ClientError> {
+    let meta = match (&share.meta, format) {
+        (Some(sealed), _) => ShareMeta::open(dek, &share.id, &env(sealed)?)?,
+        (None, Format::V3) => {
+            return Err(ClientError::Integrity(
+                "the share's sealed metadata is missing".into(),
+            ));
+        }
+        (None, _) => return Ok(None),
+    };
+    let chained = share.on_sharing || share.parent_share_id.is_some();
+    match (&meta.provenance, &share.parent_share_id) {
+        (None, _) if chained => Err(ClientError::Integrity(
+            "the share's provenance is missing".into(),
+        )),
+        (Some(p), None) if p.root_share_id != share.id => Err(ClientError::Integrity(
+            "the share's provenance names another share".into(),
+        )),
+        _ => Ok(Some(meta)),
+    }
+}
+
+/// Receipts bind the v2 terms at least (a v1 share had no receipts of its own).
+fn receipt_format(format: Format) -> Format {
+    match format {
+        Format::V1 => Format::V2,
+        other => other,
     }
 }
 
@@ -75,6 +162,9 @@ fn failed(share: Share, error: &ClientError) -> ShareView {
         share,
         accepted: false,
         legacy: false,
+        rejected: false,
+        origin_verified: false,
+        source: None,
         item: None,
         error: Some(ShareError {
             code: error.code().to_owned(),
@@ -83,10 +173,48 @@ fn failed(share: Share, error: &ClientError) -> ShareView {
     }
 }
 
+/// A copy about to be shared: what it is made of and how it is bound.
+pub(super) struct OutgoingCopy<'a> {
+    pub(super) share_id: String,
+    pub(super) connection_id: &'a str,
+    pub(super) options: &'a ShareOptions,
+    pub(super) label: &'a str,
+    pub(super) slots: BTreeMap<String, String>,
+    pub(super) meta: ShareMeta,
+    pub(super) parent_share_id: Option<&'a str>,
+}
+
+/// The slots named in `chosen` (all when `None`): each must exist, once.
+pub(super) fn chosen_slots(
+    slots: &BTreeMap<String, String>,
+    chosen: Option<&[String]>,
+) -> Result<BTreeMap<String, String>, ClientError> {
+    let Some(chosen) = chosen else {
+        return Ok(slots.clone());
+    };
+    if chosen.is_empty() {
+        return Err(ClientError::InvalidInput(
+            "choose at least one slot to share".into(),
+        ));
+    }
+    let mut out = BTreeMap::new();
+    for name in chosen {
+        let value = slots.get(name).ok_or_else(|| {
+            ClientError::InvalidInput(format!("the item has no slot named {name:?}"))
+        })?;
+        if out.insert(name.clone(), value.clone()).is_some() {
+            return Err(ClientError::InvalidInput(format!(
+                "slot {name:?} is named twice"
+            )));
+        }
+    }
+    Ok(out)
+}
+
 /// What checking a listing needs once: the kept DEKs (outgoing) or each connection's keys
 /// (incoming).
 #[derive(Default)]
-struct ListKeys {
+pub(super) struct ListKeys {
     kept: BTreeMap<String, String>,
     /// Connection id → our keypair and the pinned peer key (few: a list, not a map).
     connections: Vec<(String, (KeyPair, PublicKey))>,
@@ -122,9 +250,11 @@ impl<T: Transport + Clone> Session<T> {
         )))
     }
 
-    /// Shares an item with the pinned peer of a connection: a fresh share DEK, the item sealed
-    /// under it as version 1 of the copy, the DEK sealed to the peer in HPKE Auth mode with the
-    /// options bound in, and kept (wrapped under our KEK, bound the same way) for updates.
+    /// Shares an item (or the chosen slots of it) with the pinned peer of a connection: a
+    /// fresh share DEK, the copy sealed under it as version 1, the DEK sealed to the peer in
+    /// HPKE Auth mode with the options bound in, and kept (wrapped under our KEK, bound the
+    /// same way) for updates. With `on_sharing`, the copy carries commitments to each value so
+    /// that whoever it is shared on to can check it is ours.
     pub async fn share_item(
         &self,
         item_id: &str,
@@ -132,6 +262,40 @@ impl<T: Transport + Clone> Session<T> {
         options: &ShareOptions,
     ) -> Result<Share, ClientError> {
         let item = self.get_item(item_id).await?;
+        let share_id = new_id()?;
+        let provenance = if options.on_sharing {
+            Some(Provenance {
+                root_share_id: share_id.clone(),
+                key: VerificationKey::generate()?,
+            })
+        } else {
+            None
+        };
+        let copy = OutgoingCopy {
+            share_id,
+            connection_id,
+            options,
+            label: &item.label,
+            slots: chosen_slots(&item.slots, options.slots.as_deref())?,
+            meta: ShareMeta {
+                source: item_id.to_owned(),
+                slots: options.slots.clone(),
+                provenance,
+            },
+            parent_share_id: None,
+        };
+        self.send_copy(copy).await
+    }
+
+    /// Seals a copy for the connection's pinned peer and stores it with its kept DEK; nothing
+    /// half-made is left behind on failure.
+    pub(super) async fn send_copy(&self, copy: OutgoingCopy<'_>) -> Result<Share, ClientError> {
+        let OutgoingCopy {
+            share_id,
+            connection_id,
+            options,
+            ..
+        } = &copy;
         let pin = self.pinned(connection_id).await?;
         let keypair = self.my_keypair(&pin).await?;
         let peer = PublicKey::parse(&pin.peer_public_key)?;
@@ -143,60 +307,84 @@ impl<T: Transport + Clone> Session<T> {
         if expires_at_ms.is_some_and(|at| at <= now_ms()) {
             return Err(ClientError::InvalidInput("expiresAt is in the past".into()));
         }
-        let share_id = new_id()?;
         let bound = ShareBinding {
-            share_id: &share_id,
+            share_id,
             connection_id,
             sender_id: &self.user.id,
             recipient_id: &pin.peer_user_id,
             expires_at_ms,
             terms: options.terms.as_deref(),
             acceptance_required: options.acceptance_required,
+            v3: Some(V3Terms {
+                on_sharing: options.on_sharing,
+                parent_share_id: copy.parent_share_id,
+            }),
         };
-        let dek = Dek::generate_with_id(&share_id)?;
-        let copy = record::seal(
+        let dek = Dek::generate_with_id(share_id)?;
+        let sealed = record::seal(
             &dek,
             RecordKind::SharedCopy,
-            &share_id,
+            share_id,
             1,
-            &item.label,
-            &item.slots,
+            copy.label,
+            &copy.slots,
         )?;
+        // The owner commits to the values of a root share; an on-share carries its parent's
+        // commitments, which the Vault copies.
+        let verification = match (&copy.meta.provenance, copy.parent_share_id) {
+            (Some(p), None) => Some(p.key.commit(&p.root_share_id, &copy.slots)),
+            _ => None,
+        };
         let share = self
             .api
             .create_share(&NewShare {
                 id: share_id.clone(),
-                connection_id: connection_id.to_owned(),
-                label: copy.label,
-                slots: copy.slots,
+                connection_id: (*connection_id).to_owned(),
+                label: sealed.label,
+                slots: sealed.slots,
                 sealed_dek: hpke::seal_bound_dek(&dek, &peer, &keypair, &bound)?.to_string(),
                 expires_at: options.expires_at.clone(),
                 terms: options.terms.clone(),
                 acceptance_required: options.acceptance_required,
                 version: 1,
+                meta: Some(copy.meta.seal(&dek, share_id)?.to_string()),
+                on_sharing: options.on_sharing,
+                parent_share_id: copy.parent_share_id.map(str::to_owned),
+                verification,
             })
             .await?;
+        if share.id != *share_id {
+            return Err(ClientError::Integrity(
+                "the Vault answered the new share with another".into(),
+            ));
+        }
         let kept = NewDek {
             id: share_id.clone(),
             wrapped_key: self.kek.wrap_share_dek(&dek, &bound)?.to_string(),
         };
         if let Err(error) = self.api.create_dek(&kept).await {
             // Nothing half-made: without its kept DEK the share could never be updated.
-            let _ = self.api.delete_share(&share_id).await;
+            let _ = self.api.delete_share(share_id).await;
             return Err(error);
         }
-        self.device.borrow_mut().saw_share(&share_id, 1);
+        self.device.borrow_mut().saw_share(share_id, 1);
         Ok(share)
     }
 
     /// The sender's kept share DEK, which unwraps only if the Vault shows the share's terms as
     /// they were sealed.
-    fn open_as_sender(&self, share: &Share, wrapped: &str) -> Result<(Dek, bool), ClientError> {
+    pub(super) fn open_as_sender(
+        &self,
+        share: &Share,
+        wrapped: &str,
+    ) -> Result<(Dek, Format), ClientError> {
         let wrapped = env(wrapped)?;
-        v2_or_legacy(
-            self.kek.unwrap_share_dek(&binding(share)?, &wrapped),
-            || self.kek.unwrap_dek(&share.id, &wrapped),
-        )
+        any_format(share, |format| match format {
+            Format::V1 => self.kek.unwrap_dek(&share.id, &wrapped),
+            _ => self
+                .kek
+                .unwrap_share_dek(&binding(share, format).map_err(|_| bad_time())?, &wrapped),
+        })
     }
 
     /// Our keys for an incoming share's connection, after checking that we are its recipient
@@ -221,28 +409,34 @@ impl<T: Transport + Clone> Session<T> {
 
     /// Opens the sealed DEK of an incoming share: only the pinned peer can have sealed it, for
     /// exactly the terms shown. Refuses a share whose sealed expiry has passed.
-    fn open_as_recipient(
+    pub(super) fn open_as_recipient(
         share: &Share,
         (keypair, peer): &(KeyPair, PublicKey),
-    ) -> Result<(Dek, bool), ClientError> {
+    ) -> Result<(Dek, Format), ClientError> {
         let sealed = env(share
             .sealed_dek
             .as_deref()
             .ok_or(ClientError::NotAccepted)?)?;
-        let bound = binding(share)?;
-        if let (Some(at), Some(text)) = (bound.expires_at_ms, &share.expires_at)
+        let expires_at_ms = binding(share, Format::V2)?.expires_at_ms;
+        if let (Some(at), Some(text)) = (expires_at_ms, &share.expires_at)
             && at <= now_ms()
         {
             return Err(ClientError::Expired(text.clone()));
         }
-        v2_or_legacy(hpke::open_bound_dek(&sealed, keypair, peer, &bound), || {
-            hpke::open_dek(
+        any_format(share, |format| match format {
+            Format::V1 => hpke::open_dek(
                 &sealed,
                 keypair,
                 ExpectedSender::Auth(peer),
                 &share.id,
                 &share.connection_id,
-            )
+            ),
+            _ => hpke::open_bound_dek(
+                &sealed,
+                keypair,
+                peer,
+                &binding(share, format).map_err(|_| bad_time())?,
+            ),
         })
     }
 
@@ -279,7 +473,17 @@ impl<T: Transport + Clone> Session<T> {
         keys: &mut ListKeys,
         read: bool,
     ) -> Result<ShareView, ClientError> {
-        let (dek, legacy) = if share.sender_id == self.user.id {
+        Ok(self.check_keyed(share, keys, read).await?.0)
+    }
+
+    /// As [`Session::check`], also giving the share DEK and the share's opened metadata.
+    pub(super) async fn check_keyed(
+        &self,
+        share: Share,
+        keys: &mut ListKeys,
+        read: bool,
+    ) -> Result<(ShareView, Dek, Option<ShareMeta>), ClientError> {
+        let (dek, format) = if share.sender_id == self.user.id {
             let wrapped = match keys.kept.get(&share.id) {
                 Some(wrapped) => wrapped.clone(),
                 None => self.api.dek(&share.id).await?.wrapped_key,
@@ -316,23 +520,57 @@ impl<T: Transport + Clone> Session<T> {
                 .ok_or_else(|| ClientError::Protocol("connection keys vanished".into()))?;
             Self::open_as_recipient(&share, found)?
         };
-        let accepted = proven_acceptance(&share, &dek, legacy)?;
-        let recipient_must_accept =
-            share.sender_id != self.user.id && share.acceptance_required && !accepted;
-        let item = if read && !recipient_must_accept {
-            Some(self.open_copy(&share, &dek)?)
+        let accepted = proven_acceptance(&share, &dek, format)?;
+        let rejected = proven_rejection(&share, &dek, format)?;
+        let meta = open_meta(&share, &dek, format)?;
+        let ours = share.sender_id == self.user.id;
+        let recipient_must_accept = !ours && share.acceptance_required && !accepted;
+        let mut origin_verified = false;
+        let item = if read && !ours && rejected {
+            return Err(ClientError::NotFound(
+                "this share was rejected; it can only be deleted".into(),
+            ));
+        } else if read && !recipient_must_accept {
+            let item = self.open_copy(&share, &dek)?;
+            if let Some(Provenance { root_share_id, key }) =
+                meta.as_ref().and_then(|m| m.provenance.as_ref())
+                && !ours
+            {
+                let commitments = share.verification.as_ref().ok_or_else(|| {
+                    ClientError::Integrity("the share's commitments are missing".into())
+                })?;
+                key.verify(root_share_id, &item.slots, commitments)
+                    .map_err(|_| {
+                        ClientError::Integrity(
+                            "a value differs from what the original owner shared".into(),
+                        )
+                    })?;
+                origin_verified = true;
+            }
+            Some(item)
         } else if read {
             return Err(ClientError::NotAccepted);
         } else {
             None
         };
-        Ok(ShareView {
+        let source = match &meta {
+            Some(m) if ours => Some(ShareSource {
+                id: m.source.clone(),
+                slots: m.slots.clone(),
+            }),
+            _ => None,
+        };
+        let view = ShareView {
             share,
             accepted,
-            legacy,
+            legacy: format == Format::V1,
+            rejected,
+            origin_verified,
+            source,
             item,
             error: None,
-        })
+        };
+        Ok((view, dek, meta))
     }
 
     /// Every live share in one direction, newest first, each checked (sender, keys, terms,
@@ -395,59 +633,59 @@ impl<T: Transport + Clone> Session<T> {
     /// Accepts a share: checks its terms against what the sender sealed, then sends the
     /// receipt only the holder of the share DEK can make, naming those terms.
     pub async fn accept_share(&self, share_id: &str) -> Result<Share, ClientError> {
-        let share = self.api.share(share_id).await?;
-        let keys = self.recipient_keys(&share).await?;
-        let (dek, _) = Self::open_as_recipient(&share, &keys)?;
-        let receipt = hpke::acceptance_receipt(&dek, &binding(&share)?)?.to_string();
+        let (share, dek, format) = self.answerable(share_id).await?;
+        let receipt = hpke::acceptance_receipt(&dek, &binding(&share, receipt_format(format))?)?;
         let accepted = self
             .api
-            .accept_share(share_id, &AcceptShare { receipt })
-            .await?;
-        if accepted.id != share_id {
-            return Err(ClientError::Integrity(
-                "the Vault answered the acceptance with another share".into(),
-            ));
-        }
-        Ok(accepted)
-    }
-
-    /// Re-encrypts the latest version of `item_id` as the next version of the share's copy.
-    pub async fn update_share(&self, share_id: &str, item_id: &str) -> Result<Share, ClientError> {
-        let share = self.api.share(share_id).await?;
-        if share.sender_id != self.user.id {
-            return Err(ClientError::InvalidInput(
-                "only the sender can update a share".into(),
-            ));
-        }
-        let (dek, _) = self.open_as_sender(&share, &self.api.dek(share_id).await?.wrapped_key)?;
-        self.device.borrow().check_share(share_id, share.version)?;
-        let item = self.get_item(item_id).await?;
-        let version = share.version.saturating_add(1);
-        let copy = record::seal(
-            &dek,
-            RecordKind::SharedCopy,
-            share_id,
-            version,
-            &item.label,
-            &item.slots,
-        )?;
-        let updated = self
-            .api
-            .update_share(
+            .accept_share(
                 share_id,
-                &ShareUpdate {
-                    version,
-                    label: copy.label,
-                    slots: copy.slots,
+                &AcceptShare {
+                    receipt: receipt.to_string(),
                 },
             )
             .await?;
-        self.device.borrow_mut().saw_share(share_id, version);
-        Ok(updated)
+        same_share(share_id, &accepted)?;
+        Ok(accepted)
+    }
+
+    /// Rejects a share: the recipient will not read it, and the sender sees a rejection only
+    /// the recipient could have made. Its contents are no longer served to the recipient.
+    pub async fn reject_share(&self, share_id: &str) -> Result<Share, ClientError> {
+        let (share, dek, format) = self.answerable(share_id).await?;
+        let receipt = hpke::rejection_receipt(&dek, &binding(&share, receipt_format(format))?)?;
+        let rejected = self
+            .api
+            .reject_share(
+                share_id,
+                &RejectShare {
+                    receipt: receipt.to_string(),
+                },
+            )
+            .await?;
+        same_share(share_id, &rejected)?;
+        Ok(rejected)
+    }
+
+    /// An incoming share the recipient can answer, with its DEK.
+    async fn answerable(&self, share_id: &str) -> Result<(Share, Dek, Format), ClientError> {
+        let share = self.api.share(share_id).await?;
+        let keys = self.recipient_keys(&share).await?;
+        let (dek, format) = Self::open_as_recipient(&share, &keys)?;
+        Ok((share, dek, format))
     }
 
     /// Deletes a share; either side may.
     pub async fn delete_share(&self, share_id: &str) -> Result<(), ClientError> {
         self.api.delete_share(share_id).await
+    }
+}
+
+pub(super) fn same_share(asked: &str, answered: &Share) -> Result<(), ClientError> {
+    if answered.id == asked {
+        Ok(())
+    } else {
+        Err(ClientError::Integrity(
+            "the Vault answered with another share".into(),
+        ))
     }
 }
