@@ -1049,3 +1049,197 @@ async fn meeco_command_lines_run_unchanged() {
     std::fs::remove_file(dir.join(".user.yaml")).unwrap();
     fails(&dir, &url, "covault shares:list", "cannot read .user.yaml");
 }
+
+/// Connects `from` to `to` (auth files) the Meeco way; returns the connection id.
+fn meeco_connect(dir: &Path, url: &str, from: &str, to: &str) -> String {
+    ok(
+        dir,
+        url,
+        &format!("covault connections:create-config -f {from} -t {to} > .connection_config.yaml"),
+    );
+    let conn = yaml(&ok(
+        dir,
+        url,
+        "covault connections:create -c .connection_config.yaml",
+    ));
+    conn["spec"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Meeco's sharing features from the command line: one slot to two connections in one
+/// command, an update that reaches every recipient, a reject both sides see, on-sharing
+/// through a third user with the values checked against the owner's, and who holds copies.
+#[tokio::test(flavor = "multi_thread")]
+async fn meeco_sharing_features_from_the_command_line() {
+    let (url, dir) = vault(&[]).await;
+    for name in ["alice", "bob", "carol"] {
+        ok(
+            &dir,
+            &url,
+            &format!("covault users:create -p '{name} passphrase' > .{name}.yaml"),
+        );
+    }
+    let ab = meeco_connect(&dir, &url, ".alice.yaml", ".bob.yaml");
+    let ac = meeco_connect(&dir, &url, ".alice.yaml", ".carol.yaml");
+    let bc = meeco_connect(&dir, &url, ".bob.yaml", ".carol.yaml");
+    let item_id = alices_item(
+        &dir,
+        &url,
+        "  label: Bank\n  slots:\n    iban: DE89 3704\n    pin: '1234'\n",
+    );
+
+    // -s: one slot; -c twice: two shares in one command.
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config -f .alice.yaml -c {ab} -c {ac} -i {item_id} -s iban > .share_config.yaml"
+        ),
+    );
+    let made = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml",
+    ));
+    assert_eq!(made["kind"], "Shares");
+    let to_bob = made["spec"][0]["id"].as_str().unwrap().to_owned();
+    let to_carol = made["spec"][1]["id"].as_str().unwrap().to_owned();
+    let read = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .bob.yaml {to_bob}"),
+    ));
+    assert_eq!(read["spec"]["item"]["slots"]["iban"], "DE89 3704");
+    assert!(
+        read["spec"]["item"]["slots"].get("pin").is_none(),
+        "only the chosen slot"
+    );
+
+    // items:update refreshes both copies and says so.
+    std::fs::write(
+        dir.join("item2.yaml"),
+        "kind: Item\nspec:\n  label: Bank\n  slots:\n    iban: GB29 NWBK\n    pin: '9999'\n",
+    )
+    .unwrap();
+    let out = sh(
+        &dir,
+        &url,
+        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refreshed 2 share(s)"));
+    let read = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .carol.yaml {to_carol}"),
+    ));
+    assert_eq!(read["spec"]["item"]["slots"]["iban"], "GB29 NWBK");
+
+    // Carol rejects hers; Alice sees it rejected (proven by Carol's receipt).
+    let rejected = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:reject -a .carol.yaml {to_carol}"),
+    ));
+    assert_eq!(rejected["spec"]["rejected"], true);
+    fails(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .carol.yaml {to_carol}"),
+        "rejected",
+    );
+    let outgoing = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:list -t outgoing --all -a .alice.yaml",
+    ));
+    let listed = outgoing["spec"].as_array().unwrap();
+    let carols = listed
+        .iter()
+        .find(|s| s["id"] == to_carol.as_str())
+        .unwrap();
+    assert_eq!(carols["rejected"], true);
+
+    // --onshare: Bob may pass Alice's item on; Carol's copy is checked against Alice's values.
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config -f .alice.yaml -c {ab} -i {item_id} > .onshare_config.yaml"
+        ),
+    );
+    let permitted = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .onshare_config.yaml --onshare",
+    ));
+    let permitted_id = permitted["spec"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(permitted["spec"]["on_sharing"], true);
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config -f .bob.yaml -c {bc} -i {permitted_id} > .bob_config.yaml"
+        ),
+    );
+    let out = sh(&dir, &url, "covault shares:create -c .bob_config.yaml");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sharing the incoming share on"));
+    let onward = yaml(&String::from_utf8(out.stdout).unwrap());
+    let onward_id = onward["spec"]["id"].as_str().unwrap().to_owned();
+    let at_carol = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-incoming -a .carol.yaml {onward_id}"),
+    ));
+    assert_eq!(at_carol["spec"]["share"]["origin_verified"], true);
+    assert_eq!(at_carol["spec"]["item"]["slots"]["pin"], "9999");
+    // What Alice did not permit, Bob cannot pass on.
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config -f .bob.yaml -c {bc} -i {to_bob} > .bob_config2.yaml"
+        ),
+    );
+    fails(
+        &dir,
+        &url,
+        "covault shares:create -c .bob_config2.yaml",
+        "did not pass --onshare",
+    );
+
+    // Alice sees who holds copies, Carol's on-share included.
+    let holders = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:holders -a .alice.yaml {item_id}"),
+    ));
+    let holders = holders["spec"].as_array().unwrap();
+    assert!(
+        holders
+            .iter()
+            .any(|h| h["share_id"] == onward_id.as_str() && h["checked"] == false)
+    );
+    assert!(
+        holders
+            .iter()
+            .any(|h| h["share_id"] == permitted_id.as_str() && h["checked"] == true)
+    );
+
+    // shares:update ITEM_ID refreshes every (unrejected) share of the item.
+    let refreshed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:update -a .alice.yaml {item_id}"),
+    ));
+    assert_eq!(refreshed["kind"], "SharesRefreshed");
+    assert_eq!(refreshed["spec"]["refreshed"].as_array().unwrap().len(), 2);
+}

@@ -152,7 +152,7 @@ async fn sharing_walk(backend: Backend) {
     // Carol rejects hers: she can no longer read it, cannot accept it, and Alice sees the
     // rejection proven by Carol's receipt.
     c.reject_share(&to_carol.id).await.expect("reject");
-    assert_eq!(code(c.read_share(&to_carol.id).await), "NotFound");
+    assert_eq!(code(c.read_share(&to_carol.id).await), "Gone");
     assert_eq!(code(c.accept_share(&to_carol.id).await), "Conflict");
     assert_eq!(code(c.reject_share(&to_carol.id).await), "Conflict");
     let seen = a.list_shares(Direction::Outgoing).await.expect("list");

@@ -20,7 +20,7 @@ pub enum ClientError {
     /// The id or email is taken.
     #[error("conflict: {0}")]
     Conflict(String),
-    /// The invitation was used or expired.
+    /// The invitation was used or expired, or the share was rejected.
     #[error("gone: {0}")]
     Gone(String),
     /// Too many attempts (wrong logins, invitations); retry after this many seconds (the

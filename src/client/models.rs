@@ -88,7 +88,6 @@ pub struct ShareView {
 
 /// Where a share's copy comes from, as its sender sealed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ShareSource {
     /// The item id, or for an on-share the incoming share id.
     pub id: String,
@@ -99,7 +98,6 @@ pub struct ShareSource {
 /// What refreshing an item's shares did: every outgoing share made from it, refreshed or
 /// reported with why not (never silently skipped).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ShareRefresh {
     /// Share ids now holding the item's latest version.
     pub refreshed: Vec<String>,
@@ -109,7 +107,6 @@ pub struct ShareRefresh {
 
 /// An item written, and its shares refreshed with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ItemUpdate {
     /// The item as written.
     pub item: PlainItem,
@@ -119,7 +116,6 @@ pub struct ItemUpdate {
 
 /// A share an operation could not complete, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct FailedShare {
     /// The share (or, when sharing to several connections, the connection).
     pub id: String,
@@ -131,7 +127,6 @@ pub struct FailedShare {
 /// (checked by the owner's client) or of an on-share downstream of one (as the Vault reports
 /// it: the owner holds no key to check those).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ItemHolder {
     /// The share that reached them.
     pub share_id: String,

@@ -527,7 +527,7 @@ impl<T: Transport + Clone> Session<T> {
         let recipient_must_accept = !ours && share.acceptance_required && !accepted;
         let mut origin_verified = false;
         let item = if read && !ours && rejected {
-            return Err(ClientError::NotFound(
+            return Err(ClientError::Gone(
                 "this share was rejected; it can only be deleted".into(),
             ));
         } else if read && !recipient_must_accept {
