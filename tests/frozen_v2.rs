@@ -197,6 +197,7 @@ fn write_frozen_v2() {
             keypair_id: "alice".into(),
             public_key: alice.public_key().to_string(),
             verified: true,
+            name: None,
         }],
     };
     let doc = json!({

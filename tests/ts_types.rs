@@ -132,6 +132,7 @@ fn every_declared_interface_matches_its_rust_type() {
         connection: connection.clone(),
         fingerprint: "f".into(),
         verified: false,
+        name: None,
     };
     let vault = VaultView {
         wrapped_kek: "k".into(),

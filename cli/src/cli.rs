@@ -237,20 +237,28 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
-    /// Accept an invitation with its id and token.
+    /// Accept an invitation (the ID.TOKEN connections:invite printed), optionally naming the
+    /// connection.
     #[command(
         name = "connections:accept",
-        after_help = "Example:\n  covault connections:accept -a .bob.yaml --invitation-id ID --token TOKEN"
+        after_help = "Examples:\n  covault connections:accept -a .bob.yaml ID.TOKEN -n Alice\n  covault connections:accept -a .bob.yaml --invitation-id ID --token TOKEN\n\nThe name is yours alone: it is sealed with the connection's keys in your account record."
     )]
     ConnectionsAccept {
         #[command(flatten)]
         auth: Auth,
+        /// The invitation as connections:invite printed it: ID.TOKEN (or the token, with
+        /// --invitation-id).
+        #[arg(value_name = "INVITATION")]
+        invitation: Option<String>,
         /// The invitation id.
         #[arg(long)]
-        invitation_id: String,
+        invitation_id: Option<String>,
         /// The invitation token.
         #[arg(long)]
-        token: String,
+        token: Option<String>,
+        /// A name for the connection (for you only).
+        #[arg(short = 'n', long)]
+        name: Option<String>,
     },
     /// List your connections with their fingerprints and whether you verified them.
     #[command(

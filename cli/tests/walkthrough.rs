@@ -1045,6 +1045,44 @@ async fn meeco_command_lines_run_unchanged() {
     ));
     assert_eq!(again["spec"]["version"], 3, "nothing written");
 
+    // Invited by email, Carol accepts with the one string the invitation printed, naming the
+    // connection (-n); the name is sealed in her account record and listed.
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml",
+    );
+    let invitation = yaml(&ok(
+        &dir,
+        &url,
+        "covault connections:invite -a .alice.yaml --email carol@example.com",
+    ));
+    let token = invitation["spec"]["invitation"].as_str().unwrap().to_owned();
+    let accepted = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault connections:accept {token} -n Alice -a .carol.yaml"),
+    ));
+    assert_eq!(accepted["spec"]["name"], "Alice");
+    let listed = yaml(&ok(&dir, &url, "covault connections:list -a .carol.yaml"));
+    assert_eq!(listed["spec"][0]["name"], "Alice");
+    fails(
+        &dir,
+        &url,
+        "covault connections:accept not-an-invitation -a .carol.yaml",
+        "is not an invitation",
+    );
+    // The connection config's names are kept too: Alice's connection to Bob is named after him.
+    let alices = yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"));
+    let to_bob = alices["spec"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == conn_id.as_str())
+        .unwrap()
+        .clone();
+    assert!(to_bob["name"].as_str().unwrap().starts_with("User-"), "{to_bob:?}");
+
     // Without .user.yaml, leaving out -a names the file it looked for.
     std::fs::remove_file(dir.join(".user.yaml")).unwrap();
     fails(&dir, &url, "covault shares:list", "cannot read .user.yaml");

@@ -161,6 +161,8 @@ pub struct ConnectionInfo {
     pub fingerprint: String,
     /// The user compared the fingerprint with the peer's and marked the connection verified.
     pub verified: bool,
+    /// The name the user gave the connection, if any (sealed in the account record).
+    pub name: Option<String>,
 }
 
 /// A session a native client keeps between runs (see `Session::save`). A credential: whoever

@@ -29,8 +29,8 @@ export interface User { id: string; email: string; createdAt: string }
 /** An item as one write sealed it; `version` is the write's (send it back unchanged to `updateItem`). */
 export interface PlainItem { id: string; version: number; label: string; slots: Record<string, string> }
 export interface ConnectionSide { userId: string; email: string; publicKey: string; keypairId: string }
-/** A connection as pinned by this account: `fingerprint` is the safety number from the pinned keys; `verified` once `verifyConnection` was called. */
-export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string; verified: boolean }
+/** A connection as pinned by this account: `fingerprint` is the safety number from the pinned keys; `verified` once `verifyConnection` was called; `name` as given with `nameConnection`. */
+export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string; verified: boolean; name: string | null }
 export interface CreatedInvitation { id: string; token: string; expiresAt: string }
 /** `slots`: share only these (default: every slot, including ones added later). `onSharing`: the recipient may share it on. */
 export interface ShareOptions { expiresAt?: string; terms?: string; acceptanceRequired?: boolean; slots?: string[]; onSharing?: boolean }
@@ -400,6 +400,13 @@ impl Covault {
     ) -> Result<JsValue, JsValue> {
         let s = &self.session;
         to_js(&s.verify_connection(&id, fingerprint.as_deref()).await?)
+    }
+
+    /// Names a connection for this user only (sealed in the account record); `""` removes it.
+    #[wasm_bindgen(js_name = nameConnection, unchecked_return_type = "Connection")]
+    pub async fn name_connection(&self, id: String, name: String) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        to_js(&s.name_connection(&id, &name).await?)
     }
 
     /// What this device has seen (versions, deletions), sealed under the KEK. Store it (for

@@ -52,6 +52,9 @@ struct ConnectionView<'a> {
     fingerprint: &'a str,
     /// Marked verified with connections:verify, after comparing fingerprints.
     verified: bool,
+    /// The name you gave it (connections:accept -n, or the connection config).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
     created_at: &'a str,
 }
 
@@ -65,6 +68,7 @@ fn view(info: &ConnectionInfo) -> ConnectionView<'_> {
         peer_public_key: &connection.peer.public_key,
         fingerprint: &info.fingerprint,
         verified: info.verified,
+        name: info.name.as_deref(),
         created_at: &connection.created_at,
     }
 }
@@ -95,7 +99,11 @@ pub async fn create(ctx: &Ctx, config: &Path) -> Result<(), CliError> {
     let accepted = bob
         .accept_invitation(&invitation.id, &invitation.token)
         .await?;
-    let from_view = alice.connection(&accepted.connection.id).await?;
+    // Each side names the connection after the other, as the config says; the names are sealed
+    // in each user's own account record.
+    let id = &accepted.connection.id;
+    let from_view = alice.name_connection(id, &doc.spec.to_name).await?;
+    bob.name_connection(id, &doc.spec.from_name).await?;
     ctx.print(
         "Connection",
         CreatedView {
@@ -144,20 +152,73 @@ pub async fn verify(
     ctx.print("Connection", view(&info))
 }
 
-/// Invites someone by email; prints the invitation id and token to pass on.
-pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), CliError> {
-    let session = ctx.session(auth).await?;
-    ctx.print("Invitation", session.invite(email).await?)
+/// What the inviter passes on: the id and token, and the one string that carries both.
+#[derive(Serialize)]
+struct InvitationView {
+    id: String,
+    token: String,
+    expires_at: String,
+    /// `ID.TOKEN`: what the invitee passes to `connections:accept`.
+    invitation: String,
 }
 
-/// Accepts an invitation; prints the connection with its fingerprint.
+/// Invites someone by email; prints the invitation to pass on.
+pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    let created = session.invite(email).await?;
+    ctx.print(
+        "Invitation",
+        InvitationView {
+            invitation: format!("{}.{}", created.id, created.token),
+            id: created.id,
+            token: created.token,
+            expires_at: created.expires_at,
+        },
+    )
+}
+
+/// How the invitee names the invitation: `ID.TOKEN` as one argument (as Meeco's
+/// `connections:accept TOKEN`), or `--invitation-id` and `--token`.
+pub struct InvitationArgs {
+    /// The positional `ID.TOKEN`.
+    pub combined: Option<String>,
+    /// `--invitation-id`.
+    pub id: Option<String>,
+    /// `--token`.
+    pub token: Option<String>,
+}
+
+impl InvitationArgs {
+    fn resolve(self) -> Result<(String, String), CliError> {
+        match (self.combined, self.id, self.token) {
+            (Some(both), None, None) => match both.split_once('.') {
+                Some((id, token)) if !id.is_empty() && !token.is_empty() => {
+                    Ok((id.to_owned(), token.to_owned()))
+                }
+                _ => Err(format!(
+                    "{both:?} is not an invitation: pass the ID.TOKEN that connections:invite printed \
+                     (or --invitation-id ID --token TOKEN)"
+                )
+                .into()),
+            },
+            (Some(token), Some(id), None) | (None, Some(id), Some(token)) => Ok((id, token)),
+            _ => Err("name the invitation once: ID.TOKEN, or --invitation-id ID --token TOKEN".into()),
+        }
+    }
+}
+
+/// Accepts an invitation, names the connection if asked; prints it with its fingerprint.
 pub async fn accept(
     ctx: &Ctx,
     auth: &Path,
-    invitation_id: &str,
-    token: &str,
+    invitation: InvitationArgs,
+    name: Option<&str>,
 ) -> Result<(), CliError> {
+    let (id, token) = invitation.resolve()?;
     let session = ctx.session(auth).await?;
-    let info = session.accept_invitation(invitation_id, token).await?;
+    let mut info = session.accept_invitation(&id, &token).await?;
+    if let Some(name) = name {
+        info = session.name_connection(&info.connection.id, name).await?;
+    }
     ctx.print("Connection", view(&info))
 }

@@ -98,9 +98,18 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::ConnectionsAccept {
             auth,
+            invitation,
             invitation_id,
             token,
-        } => connections::accept(ctx, &auth.auth, &invitation_id, &token).await,
+            name,
+        } => {
+            let invitation = connections::InvitationArgs {
+                combined: invitation,
+                id: invitation_id,
+                token,
+            };
+            connections::accept(ctx, &auth.auth, invitation, name.as_deref()).await
+        }
         Command::SharesCreateConfig {
             from,
             connection_id,

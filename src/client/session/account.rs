@@ -21,7 +21,9 @@ const WRITE_ATTEMPTS: usize = 4;
 
 /// The account record's encoding (see `crypto::codec`): tag 1, the version, the user id, the
 /// default DEK id, then each pin's seven fields.
-const RECORD_TAG: u8 = 1;
+/// The record's encoding: tag 1 (covault 0.2), or tag 2, which adds each connection's name.
+const RECORD_TAG_V1: u8 = 1;
+const RECORD_TAG: u8 = 2;
 
 /// The sealed account record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +56,9 @@ pub struct PinnedConnection {
     pub public_key: String,
     /// The user compared fingerprints and confirmed them.
     pub verified: bool,
+    /// A name the user gave the connection (sealed with the pins, so the Vault cannot relabel
+    /// a peer).
+    pub name: Option<String>,
 }
 
 impl PinnedConnection {
@@ -67,6 +72,7 @@ impl PinnedConnection {
             keypair_id: connection.me.keypair_id.clone(),
             public_key: connection.me.public_key.clone(),
             verified: false,
+            name: None,
         }
     }
 
@@ -74,6 +80,7 @@ impl PinnedConnection {
     pub fn check(&self, connection: &Connection) -> Result<(), ClientError> {
         let shown = PinnedConnection {
             verified: self.verified,
+            name: self.name.clone(),
             ..Self::of(connection)
         };
         if &shown == self {
@@ -109,14 +116,18 @@ impl AccountRecord {
                 .str(&pin.peer_public_key)
                 .str(&pin.keypair_id)
                 .str(&pin.public_key)
-                .bool(pin.verified);
+                .bool(pin.verified)
+                .bool(pin.name.is_some())
+                .str(pin.name.as_deref().unwrap_or_default());
         }
         w.finish()
     }
 
     /// Reads a record's bytes (after opening), refusing any other encoding.
     pub fn decode(bytes: &[u8]) -> Result<Self, ClientError> {
-        let mut r = Reader::new(bytes, RECORD_TAG)?;
+        let named = bytes.first() == Some(&RECORD_TAG);
+        let tag = if named { RECORD_TAG } else { RECORD_TAG_V1 };
+        let mut r = Reader::new(bytes, tag)?;
         let (version, user_id, default_dek_id) = (r.u64()?, r.str()?, r.str()?);
         let n = r.count(6 * 4 + 1)?;
         let mut connections = Vec::with_capacity(n);
@@ -129,6 +140,13 @@ impl AccountRecord {
                 keypair_id: r.str()?,
                 public_key: r.str()?,
                 verified: r.bool()?,
+                name: if named {
+                    let has = r.bool()?;
+                    let name = r.str()?;
+                    has.then_some(name)
+                } else {
+                    None
+                },
             });
         }
         r.finish()?;

@@ -139,6 +139,33 @@ impl<T: Transport + Clone> Session<T> {
         self.connection_info(info.connection)
     }
 
+    /// Names a connection (for this user only): the name is sealed with the connection's pins
+    /// in the account record. An empty name removes it.
+    pub async fn name_connection(
+        &self,
+        id: &str,
+        name: &str,
+    ) -> Result<ConnectionInfo, ClientError> {
+        let name = name.trim();
+        if name.len() > 200 || name.chars().any(char::is_control) {
+            return Err(ClientError::InvalidInput(
+                "a connection name is at most 200 bytes, without control characters".into(),
+            ));
+        }
+        let info = self.connection(id).await?;
+        self.update_account(|record| {
+            let pin = record
+                .connections
+                .iter_mut()
+                .find(|p| p.connection_id == id)
+                .ok_or_else(|| ClientError::Protocol("the connection is not pinned".into()))?;
+            pin.name = (!name.is_empty()).then(|| name.to_owned());
+            Ok(())
+        })
+        .await?;
+        self.connection_info(info.connection)
+    }
+
     /// Deletes a connection (the Vault deletes its shares); its pin stays, so the Vault cannot
     /// bring it back with other keys.
     pub async fn delete_connection(&self, id: &str) -> Result<(), ClientError> {
@@ -151,6 +178,7 @@ impl<T: Transport + Clone> Session<T> {
         Ok(ConnectionInfo {
             fingerprint: pinned_fingerprint(&self.user.id, &pin)?,
             verified: pin.verified,
+            name: pin.name.clone(),
             connection,
         })
     }
