@@ -1,8 +1,9 @@
 //! Frozen v3 shares: `tests/fixtures/frozen-v3.json` was made once by covault 0.3 and is never
 //! regenerated. It holds what Meeco-style sharing added: an on-share whose sealed DEK, kept DEK
 //! and rejection receipt bind on-sharing and the parent share, its sealed metadata (source,
-//! chosen slots, provenance), and the owner's HMAC commitments. Every later version must keep
-//! opening them, and the commitments must keep verifying.
+//! chosen slots, provenance), the owner's HMAC commitments, and an item with typed slots (the
+//! tag-2 manifest). Every later version must keep opening them, and the commitments must keep
+//! verifying.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
@@ -138,6 +139,24 @@ fn write_frozen_v3() {
         }),
     };
     let kek = Kek::from_bytes(&bob_user, bob_kek);
+    let (item_id, item_dek_id, item_dek_key) = (id(), id(), random());
+    let item_dek = Dek::from_bytes(&item_dek_id, item_dek_key);
+    let typed_values: BTreeMap<String, String> = [
+        ("expires_on".to_owned(), "2031-05-01".to_owned()),
+        ("number".to_owned(), "X1234567".to_owned()),
+    ]
+    .into();
+    let types: BTreeMap<String, String> = [("expires_on".to_owned(), "date".to_owned())].into();
+    let typed = record::seal_typed(
+        &item_dek,
+        RecordKind::Item,
+        &item_id,
+        1,
+        "Passport",
+        &typed_values,
+        &types,
+    )
+    .unwrap();
     let doc = json!({
         "comment": "Frozen by covault 0.3 (shares v3). Never regenerate; see tests/frozen_v3.rs.",
         "slotValues": values,
@@ -147,6 +166,10 @@ fn write_frozen_v3() {
         "bobKekKey": b64(&bob_kek),
         "rootShareId": root,
         "commitments": commitments,
+        "typedItem": {
+            "id": item_id, "dekId": item_dek_id, "dekKey": b64(&item_dek_key),
+            "label": typed.label, "slots": typed.slots, "types": types,
+        },
         "share": {
             "shareId": share_id, "connectionId": conn, "senderId": bob_user,
             "recipientId": carol_user, "onSharing": false, "parentShareId": root,

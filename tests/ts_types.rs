@@ -88,7 +88,12 @@ fn keys<T: Serialize>(value: &T, optional: &[&str]) -> BTreeSet<String> {
     };
     map.keys()
         .map(|k| {
-            assert!(!USER_DATA_KEYS.contains(&k.as_str()) || k == "slots" || k == "verification");
+            assert!(
+                !USER_DATA_KEYS.contains(&k.as_str())
+                    || k == "slots"
+                    || k == "verification"
+                    || k == "types"
+            );
             let js = camel_case(k);
             if optional.contains(&js.as_str()) {
                 format!("{js}?")
@@ -110,6 +115,7 @@ fn every_declared_interface_matches_its_rust_type() {
         version: 1,
         label: "l".into(),
         slots: BTreeMap::new(),
+        types: [("pin".to_owned(), "password".to_owned())].into(),
     };
     let source = ShareSource {
         id: "i".into(),
@@ -173,7 +179,7 @@ fn every_declared_interface_matches_its_rust_type() {
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
         ("RecoveryKit", keys(&kit, &[])),
         ("User", keys(&seed::<User>("user.json"), &[])),
-        ("PlainItem", keys(&plain, &[])),
+        ("PlainItem", keys(&plain, &["types"])),
         ("ConnectionSide", keys(&connection.me, &[])),
         ("Connection", keys(&info, &[])),
         (

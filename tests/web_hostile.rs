@@ -76,7 +76,10 @@ fn options(terms: Option<&str>, acceptance: bool, expires: Option<&str>) -> JsVa
 }
 
 async fn item(a: &Covault, label: &str, pairs: &[(&str, &str)]) -> String {
-    text(&done(a.create_item(label.into(), slots(pairs))).await, "id")
+    text(
+        &done(a.create_item(label.into(), slots(pairs), JsValue::UNDEFINED)).await,
+        "id",
+    )
 }
 
 async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
@@ -211,11 +214,11 @@ async fn swapped_dropped_and_moved_item_contents() {
 async fn item_and_shared_copy_rolled_back() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
-    let it = done(
-        alice
-            .client
-            .create_item("Bank".into(), slots(&[("pw", "old")])),
-    )
+    let it = done(alice.client.create_item(
+        "Bank".into(),
+        slots(&[("pw", "old")]),
+        JsValue::UNDEFINED,
+    ))
     .await;
     let id = text(&it, "id");
     let sh = share(&alice.client, &id, &conn, JsValue::UNDEFINED).await;

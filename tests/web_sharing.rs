@@ -35,12 +35,24 @@ async fn meeco_sharing_in_the_browser() {
     let ac = connect(&alice, &carol, &carol_email).await;
     let bc = connect(&bob, &carol, &carol_email).await;
     let _ = alice_email;
+    // Typed slots: a value that does not fit its type is refused before anything is sent.
+    assert_eq!(
+        fails(alice.create_item(
+            "Bank".into(),
+            slots(&[("opened", "31/12/1999")]),
+            slots(&[("opened", "date")]),
+        ))
+        .await,
+        "InvalidInput"
+    );
     let item = done(alice.create_item(
         "Bank".into(),
         slots(&[("iban", PLAINTEXT), ("pin", "1234")]),
+        slots(&[("pin", "password")]),
     ))
     .await;
     let item_id = text(&item, "id");
+    assert_eq!(text(&item, "types.pin"), "password");
 
     // One slot, to two connections in one call.
     let both: JsValue = Array::of2(&ab.clone().into(), &ac.clone().into()).into();
@@ -52,6 +64,10 @@ async fn meeco_sharing_in_the_browser() {
     let to_carol = text(&made, "shares.1.id");
     let read = done(bob.read_share(to_bob.clone())).await;
     assert_eq!(text(&read, "item.slots.iban"), PLAINTEXT);
+    assert!(
+        get(&read, "item.types").is_undefined(),
+        "the typed slot was not shared"
+    );
     assert!(
         get(&read, "item.slots.pin").is_undefined(),
         "only the chosen slot"
@@ -81,6 +97,11 @@ async fn meeco_sharing_in_the_browser() {
     let onward = done(bob.on_share(text(&permitted, "id"), bc.clone(), JsValue::UNDEFINED)).await;
     let at_carol = done(carol.read_share(text(&onward, "id"))).await;
     assert_eq!(get(&at_carol, "originVerified").as_bool(), Some(true));
+    assert_eq!(
+        text(&at_carol, "item.types.pin"),
+        "password",
+        "types travel with the copy"
+    );
     assert_eq!(text(&at_carol, "item.slots.iban"), "GB29 NWBK");
     assert_eq!(
         fails(bob.on_share(to_bob.clone(), bc.clone(), JsValue::UNDEFINED)).await,

@@ -29,6 +29,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let item = done(alice.create_item(
         "Bank".into(),
         slots(&[("password", PLAINTEXT), ("username", "alice")]),
+        JsValue::UNDEFINED,
     ))
     .await;
     let item_id = text(&item, "id");
@@ -70,7 +71,12 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 
     // A share from a third user shows up in Bob's incoming list too.
     let conn2 = connect(&carol, &bob, &bob_email).await;
-    let citem = done(carol.create_item("Carol".into(), slots(&[("note", PLAINTEXT)]))).await;
+    let citem = done(carol.create_item(
+        "Carol".into(),
+        slots(&[("note", PLAINTEXT)]),
+        JsValue::UNDEFINED,
+    ))
+    .await;
     done(carol.share_item(text(&citem, "id"), conn2.into(), JsValue::UNDEFINED)).await;
     let incoming = js_sys::Array::from(&done(bob.list_shares(None)).await);
     assert_eq!(incoming.length(), 2, "Bob sees Alice's and Carol's shares");
@@ -142,7 +148,7 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 )]
 async fn login_logout_and_passphrase_change() {
     let (alice, email, secret) = signup("alice").await;
-    done(alice.create_item("x".into(), slots(&[("k", PLAINTEXT)]))).await;
+    done(alice.create_item("x".into(), slots(&[("k", PLAINTEXT)]), JsValue::UNDEFINED)).await;
     let wrong = Covault::login(
         vault().into(),
         email.clone(),

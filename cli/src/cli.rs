@@ -180,6 +180,15 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Print a ready item file for a template, with typed slots to fill in.
+    #[command(
+        name = "items:create-config",
+        after_help = "Examples:\n  covault items:create-config login > item.yaml    # fill in the values, then:\n  covault items:create -a .alice.yaml -i item.yaml\n\nTemplates: login, bank_account, passport, contact, wifi, note.\nSlot types: text, password, note, date (YYYY-MM-DD), url, email, phone_number, bool, select:a|b|c.\nEach value is checked against its type when the item is written; a slot may also be left empty."
+    )]
+    ItemsCreateConfig {
+        /// The template.
+        template: String,
+    },
     /// List who holds copies of an item: recipients of your shares of it, and of on-shares.
     #[command(
         name = "items:holders",

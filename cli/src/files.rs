@@ -176,6 +176,9 @@ pub struct ItemSpec {
     pub label: String,
     /// The slots.
     pub slots: Slots,
+    /// Slot name → type (as `items:get` prints them); list-form slots may say `type` instead.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
 }
 
 /// Slots, in either spelling.
@@ -189,28 +192,37 @@ pub enum Slots {
 }
 
 /// One slot in list form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Slot {
     /// Its name.
     pub name: String,
+    /// Its type (`password`, `date`, …), if it has one.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Its value.
     pub value: String,
 }
 
+/// Slot name → value, and slot name → type.
+pub type SlotMaps = (BTreeMap<String, String>, BTreeMap<String, String>);
+
 impl Slots {
-    /// As a map; duplicate names are an error.
-    pub fn into_map(self) -> Result<BTreeMap<String, String>, CliError> {
+    /// As maps of values and types; duplicate names are an error.
+    pub fn into_maps(self) -> Result<SlotMaps, CliError> {
         match self {
-            Slots::Map(map) => Ok(map),
+            Slots::Map(map) => Ok((map, BTreeMap::new())),
             Slots::List(list) => {
-                let mut map = BTreeMap::new();
+                let (mut values, mut types) = (BTreeMap::new(), BTreeMap::new());
                 for slot in list {
-                    if map.insert(slot.name.clone(), slot.value).is_some() {
+                    if values.insert(slot.name.clone(), slot.value).is_some() {
                         return Err(format!("slot {:?} appears twice", slot.name).into());
                     }
+                    if let Some(kind) = slot.kind {
+                        types.insert(slot.name, kind);
+                    }
                 }
-                Ok(map)
+                Ok((values, types))
             }
         }
     }

@@ -1057,7 +1057,10 @@ async fn meeco_command_lines_run_unchanged() {
         &url,
         "covault connections:invite -a .alice.yaml --email carol@example.com",
     ));
-    let token = invitation["spec"]["invitation"].as_str().unwrap().to_owned();
+    let token = invitation["spec"]["invitation"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let accepted = yaml(&ok(
         &dir,
         &url,
@@ -1081,7 +1084,37 @@ async fn meeco_command_lines_run_unchanged() {
         .find(|c| c["id"] == conn_id.as_str())
         .unwrap()
         .clone();
-    assert!(to_bob["name"].as_str().unwrap().starts_with("User-"), "{to_bob:?}");
+    assert!(
+        to_bob["name"].as_str().unwrap().starts_with("User-"),
+        "{to_bob:?}"
+    );
+
+    // items:create-config TEMPLATE: typed slots to fill in; a value that does not fit its type
+    // is refused, naming the file; the types are kept with the item.
+    let template = ok(&dir, &url, "covault items:create-config passport");
+    let filled = template
+        .replacen("value: ''", "value: X1234567", 1)
+        .replacen("value: ''", "value: Utopia", 1)
+        .replacen("value: ''", "value: 31/12/1999", 1);
+    std::fs::write(dir.join("passport.yaml"), &filled).unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault items:create -a .alice.yaml -i passport.yaml",
+        "passport.yaml: slot \"date_of_birth\" is a date",
+    );
+    std::fs::write(
+        dir.join("passport.yaml"),
+        filled.replace("31/12/1999", "1999-12-31"),
+    )
+    .unwrap();
+    let passport = yaml(&ok(
+        &dir,
+        &url,
+        "covault items:create -a .alice.yaml -i passport.yaml",
+    ));
+    assert_eq!(passport["spec"]["types"]["expires_on"], "date");
+    assert_eq!(passport["spec"]["slots"]["date_of_birth"], "1999-12-31");
 
     // Without .user.yaml, leaving out -a names the file it looked for.
     std::fs::remove_file(dir.join(".user.yaml")).unwrap();

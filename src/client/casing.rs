@@ -22,8 +22,8 @@ pub fn camel_case(key: &str) -> String {
 }
 
 /// Keys whose values are keyed by the user's slot names, which keep their own spelling: the
-/// slots themselves and a share's commitments to them.
-pub const USER_DATA_KEYS: &[&str] = &["slots", "verification"];
+/// slots themselves, their types, and a share's commitments to them.
+pub const USER_DATA_KEYS: &[&str] = &["slots", "verification", "types"];
 
 #[cfg(test)]
 mod tests {

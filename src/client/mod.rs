@@ -10,6 +10,7 @@ mod error;
 mod json;
 mod models;
 mod session;
+pub mod slot_types;
 mod transport;
 
 pub use api::Api;

@@ -18,6 +18,10 @@ pub struct PlainItem {
     pub label: String,
     /// Slot name → value.
     pub slots: BTreeMap<String, String>,
+    /// Slot name → type (`password`, `date`, `url`, …; see `client::slot_types`), for the slots
+    /// that have one. Sealed with the item; each value is checked against its type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub types: BTreeMap<String, String>,
 }
 
 /// What a new user must keep: without the secret key, the account cannot be opened. Zeroized

@@ -77,38 +77,74 @@ pub struct OpenedRecord {
     pub label: String,
     /// Slot name → value.
     pub slots: BTreeMap<String, String>,
+    /// Slot name → type, for the slots that have one (sealed in the manifest).
+    pub types: BTreeMap<String, String>,
 }
 
 /// The manifest's encoding: tag 1, then the version, the label and the slot names, sorted (as
-/// the slots map iterates them).
+/// the slots map iterates them). Tag 2 (covault 0.3, written only when a slot has a type)
+/// follows each name with its type (empty for none).
 const MANIFEST_TAG: u8 = 1;
+const MANIFEST_TAG_TYPED: u8 = 2;
 
 struct Manifest {
     version: u64,
     label: String,
     slots: Vec<String>,
+    types: BTreeMap<String, String>,
 }
 
 impl Manifest {
-    fn encode(version: u64, label: &str, slots: &BTreeMap<String, String>) -> Vec<u8> {
-        let mut w = Writer::new(MANIFEST_TAG);
+    fn encode(
+        version: u64,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+        types: &BTreeMap<String, String>,
+    ) -> Vec<u8> {
+        let typed = !types.is_empty();
+        let mut w = Writer::new(if typed {
+            MANIFEST_TAG_TYPED
+        } else {
+            MANIFEST_TAG
+        });
         w.u64(version).str(label).count(slots.len());
         for name in slots.keys() {
             w.str(name);
+            if typed {
+                w.str(types.get(name).map_or("", String::as_str));
+            }
         }
         w.finish()
     }
 
     fn decode(bytes: &[u8]) -> Result<Self> {
-        let mut r = Reader::new(bytes, MANIFEST_TAG)?;
+        let typed = bytes.first() == Some(&MANIFEST_TAG_TYPED);
+        let tag = if typed {
+            MANIFEST_TAG_TYPED
+        } else {
+            MANIFEST_TAG
+        };
+        let mut r = Reader::new(bytes, tag)?;
         let (version, label) = (r.u64()?, r.str()?);
         let n = r.count(4)?;
-        let slots = (0..n).map(|_| r.str()).collect::<Result<_>>()?;
+        let mut slots = Vec::with_capacity(n);
+        let mut types = BTreeMap::new();
+        for _ in 0..n {
+            let name = r.str()?;
+            if typed {
+                let kind = r.str()?;
+                if !kind.is_empty() {
+                    types.insert(name.clone(), kind);
+                }
+            }
+            slots.push(name);
+        }
         r.finish()?;
         Ok(Manifest {
             version,
             label,
             slots,
+            types,
         })
     }
 }
@@ -122,10 +158,27 @@ pub fn seal(
     label: &str,
     slots: &BTreeMap<String, String>,
 ) -> Result<SealedRecord> {
+    seal_typed(dek, kind, id, version, label, slots, &BTreeMap::new())
+}
+
+/// As [`seal`], with a type for some slots, sealed in the manifest (so a Vault cannot turn a
+/// password into a note). A type for a slot that does not exist is `Malformed`.
+pub fn seal_typed(
+    dek: &Dek,
+    kind: RecordKind,
+    id: &str,
+    version: u64,
+    label: &str,
+    slots: &BTreeMap<String, String>,
+    types: &BTreeMap<String, String>,
+) -> Result<SealedRecord> {
     if version == 0 {
         return Err(CryptoError::Malformed("record version 0 is read-only"));
     }
-    let bytes = zeroize::Zeroizing::new(Manifest::encode(version, label, slots));
+    if types.keys().any(|name| !slots.contains_key(name)) || types.values().any(String::is_empty) {
+        return Err(CryptoError::Malformed("a slot type names no slot"));
+    }
+    let bytes = zeroize::Zeroizing::new(Manifest::encode(version, label, slots, types));
     let label = dek
         .encrypt(&bytes, &Context::manifest(kind.manifest_label(), id))?
         .to_string();
@@ -174,6 +227,7 @@ pub fn open(
         version,
         label: manifest.label,
         slots,
+        types: manifest.types,
     })
 }
 
@@ -199,6 +253,7 @@ fn open_legacy(
         version: 0,
         label: label.to_string(),
         slots,
+        types: BTreeMap::new(),
     })
 }
 
@@ -225,6 +280,35 @@ mod tests {
         )
         .expect("seal");
         (dek, sealed)
+    }
+
+    #[test]
+    fn slot_types_are_sealed_and_an_untyped_record_keeps_its_old_bytes() {
+        let dek = Dek::from_bytes("d", [7; 32]);
+        let values = slots(&[("a", "1"), ("b", "2")]);
+        let types = slots(&[("a", "password")]);
+        let sealed = seal_typed(&dek, RecordKind::Item, "i", 1, "L", &values, &types).unwrap();
+        let opened = open(&dek, RecordKind::Item, "i", 1, &sealed).unwrap();
+        assert_eq!(opened.types, types);
+        let plain = seal(&dek, RecordKind::Item, "i", 1, "L", &values).unwrap();
+        let manifest = dek
+            .decrypt(
+                &Envelope::parse(&plain.label).unwrap(),
+                &Context::manifest(LABEL_ITEM_MANIFEST, "i"),
+            )
+            .unwrap();
+        assert_eq!(
+            manifest[0], MANIFEST_TAG,
+            "untyped records are written as before"
+        );
+        assert!(
+            open(&dek, RecordKind::Item, "i", 1, &plain)
+                .unwrap()
+                .types
+                .is_empty()
+        );
+        let stray = slots(&[("c", "url")]);
+        assert!(seal_typed(&dek, RecordKind::Item, "i", 1, "L", &values, &stray).is_err());
     }
 
     #[test]

@@ -26,8 +26,8 @@ export interface AuthOptions {
 }
 export interface RecoveryKit { vaultUrl: string; email: string; secretKey: string }
 export interface User { id: string; email: string; createdAt: string }
-/** An item as one write sealed it; `version` is the write's (send it back unchanged to `updateItem`). */
-export interface PlainItem { id: string; version: number; label: string; slots: Record<string, string> }
+/** An item as one write sealed it; `version` is the write's (send it back unchanged to `updateItem`). `types`: slot name → type (`password`, `date`, `url`, `email`, `phone_number`, `note`, `bool`, `text`, `select:a|b`), sealed with the item. */
+export interface PlainItem { id: string; version: number; label: string; slots: Record<string, string>; types?: Record<string, string> }
 export interface ConnectionSide { userId: string; email: string; publicKey: string; keypairId: string }
 /** A connection as pinned by this account: `fingerprint` is the safety number from the pinned keys; `verified` once `verifyConnection` was called; `name` as given with `nameConnection`. */
 export interface Connection { id: string; me: ConnectionSide; peer: ConnectionSide; createdAt: string; fingerprint: string; verified: boolean; name: string | null }
@@ -289,10 +289,16 @@ impl Covault {
         &self,
         label: String,
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] slots: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] types: JsValue,
     ) -> Result<JsValue, JsValue> {
         let s = &self.session;
         let slots: BTreeMap<String, String> = from_js(slots, "slots")?;
-        to_js(&s.create_item(&label, &slots).await?)
+        let types: BTreeMap<String, String> = if types.is_undefined() || types.is_null() {
+            BTreeMap::new()
+        } else {
+            from_js(types, "slot types")?
+        };
+        to_js(&s.create_typed_item(&label, &slots, &types).await?)
     }
 
     /// All items, decrypted.

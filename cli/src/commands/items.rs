@@ -15,21 +15,30 @@ struct ItemFile {
     version: Option<u64>,
     label: String,
     slots: BTreeMap<String, String>,
+    types: BTreeMap<String, String>,
 }
 
 /// Reads an item file.
 fn read_item(item: &Path) -> Result<ItemFile, CliError> {
     let doc = files::read::<BTreeMap<String, String>, files::ItemSpec>(item, "Item")?;
-    let slots = doc
+    let (slots, mut types) = doc
         .spec
         .slots
-        .into_map()
+        .into_maps()
         .map_err(|e| format!("{}: {e}", item.display()))?;
+    for (name, kind) in doc.spec.types {
+        if types.insert(name.clone(), kind).is_some() {
+            return Err(
+                format!("{}: slot {name:?} has its type given twice", item.display()).into(),
+            );
+        }
+    }
     Ok(ItemFile {
         id: doc.spec.id,
         version: doc.spec.version,
         label: doc.spec.label,
         slots,
+        types,
     })
 }
 
@@ -37,7 +46,39 @@ fn read_item(item: &Path) -> Result<ItemFile, CliError> {
 pub async fn create(ctx: &Ctx, item: &Path, auth: &Path) -> Result<(), CliError> {
     let file = read_item(item)?;
     let session = ctx.session(auth).await?;
-    ctx.print("Item", session.create_item(&file.label, &file.slots).await?)
+    let created = session
+        .create_typed_item(&file.label, &file.slots, &file.types)
+        .await
+        .map_err(|e| in_file(e, item))?;
+    ctx.print("Item", created)
+}
+
+/// A value that does not fit its type names the file it came from.
+fn in_file(error: ClientError, item: &Path) -> CliError {
+    match error {
+        ClientError::InvalidInput(m) => format!("{}: {m}", item.display()).into(),
+        other => other.into(),
+    }
+}
+
+/// Prints a ready item file for a built-in template: its slots with their types, empty.
+pub fn create_config(ctx: &Ctx, template: &str) -> Result<(), CliError> {
+    let template = covault::client::slot_types::template(template)?;
+    let slots: Vec<files::Slot> = template
+        .slots
+        .iter()
+        .map(|(name, kind)| files::Slot {
+            name: (*name).to_owned(),
+            kind: Some((*kind).to_owned()),
+            value: String::new(),
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "kind": "Item",
+        "spec": { "label": template.label, "slots": slots },
+    });
+    print!("{}", crate::output::render_value(&doc, ctx.json)?);
+    Ok(())
 }
 
 /// Lists items, decrypted.
@@ -73,6 +114,7 @@ pub async fn update(ctx: &Ctx, id: &str, item: &Path, auth: &Path) -> Result<(),
         version,
         label: file.label,
         slots: file.slots,
+        types: file.types,
     };
     let written = session.update_item(&updated).await.map_err(|e| match e {
         e @ ClientError::Conflict(_) => CliError::Client(

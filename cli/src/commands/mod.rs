@@ -81,6 +81,7 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::ItemsRemoveSlot { id, slot, auth } => {
             items::remove_slot(ctx, &id, &slot, &auth.auth).await
         }
+        Command::ItemsCreateConfig { template } => items::create_config(ctx, &template),
         Command::ItemsHolders { id, auth } => items::holders(ctx, &id, &auth.auth).await,
         Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {

@@ -7,6 +7,7 @@ use super::{Session, env};
 use crate::api::{Item, ItemInput};
 use crate::client::error::ClientError;
 use crate::client::models::PlainItem;
+use crate::client::slot_types;
 use crate::client::transport::Transport;
 use crate::crypto::{Dek, RecordKind, SealedRecord, new_id, record};
 
@@ -17,8 +18,18 @@ impl<T: Transport + Clone> Session<T> {
         version: u64,
         label: &str,
         slots: &BTreeMap<String, String>,
+        types: &BTreeMap<String, String>,
     ) -> Result<ItemInput, ClientError> {
-        let sealed = record::seal(&self.dek, RecordKind::Item, id, version, label, slots)?;
+        slot_types::check(slots, types)?;
+        let sealed = record::seal_typed(
+            &self.dek,
+            RecordKind::Item,
+            id,
+            version,
+            label,
+            slots,
+            types,
+        )?;
         Ok(ItemInput {
             id: id.to_owned(),
             dek_id: self.dek.id().to_owned(),
@@ -53,6 +64,7 @@ impl<T: Transport + Clone> Session<T> {
             version: opened.version,
             label: opened.label,
             slots: opened.slots,
+            types: opened.types,
         })
     }
 
@@ -62,9 +74,20 @@ impl<T: Transport + Clone> Session<T> {
         label: &str,
         slots: &BTreeMap<String, String>,
     ) -> Result<PlainItem, ClientError> {
+        self.create_typed_item(label, slots, &BTreeMap::new()).await
+    }
+
+    /// Creates an item whose slots (some of them) have types: each value is checked against
+    /// its type first (`InvalidInput`), and the types are sealed with the item.
+    pub async fn create_typed_item(
+        &self,
+        label: &str,
+        slots: &BTreeMap<String, String>,
+        types: &BTreeMap<String, String>,
+    ) -> Result<PlainItem, ClientError> {
         let id = new_id()?;
         self.api
-            .create_item(&self.seal_item(&id, 1, label, slots)?)
+            .create_item(&self.seal_item(&id, 1, label, slots, types)?)
             .await?;
         self.device.borrow_mut().saw_item(&id, 1);
         Ok(PlainItem {
@@ -72,6 +95,7 @@ impl<T: Transport + Clone> Session<T> {
             version: 1,
             label: label.to_owned(),
             slots: slots.clone(),
+            types: types.clone(),
         })
     }
 
@@ -100,7 +124,13 @@ impl<T: Transport + Clone> Session<T> {
             .ok_or_else(|| ClientError::InvalidInput("item version overflow".into()))?;
         // A stale `item.version` is the Vault's to refuse (409): it knows the stored version.
         self.api
-            .update_item(&self.seal_item(&item.id, version, &item.label, &item.slots)?)
+            .update_item(&self.seal_item(
+                &item.id,
+                version,
+                &item.label,
+                &item.slots,
+                &item.types,
+            )?)
             .await?;
         self.device.borrow_mut().saw_item(&item.id, version);
         Ok(PlainItem {
@@ -113,6 +143,7 @@ impl<T: Transport + Clone> Session<T> {
     /// written back). `InvalidInput` if the item has no such slot; nothing is written then.
     pub async fn remove_slot(&self, item_id: &str, slot: &str) -> Result<PlainItem, ClientError> {
         let mut item = self.get_item(item_id).await?;
+        item.types.remove(slot);
         if item.slots.remove(slot).is_none() {
             return Err(ClientError::InvalidInput(format!(
                 "item {item_id} has no slot named {slot:?}"

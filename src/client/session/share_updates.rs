@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::Session;
 use super::shares::{
-    ListKeys, OutgoingCopy, chosen_slots, open_meta, proven_rejection, same_share,
+    ListKeys, OutgoingCopy, chosen_slots, open_meta, proven_rejection, same_share, types_of,
 };
 use crate::api::{Direction, Share, ShareUpdate};
 use crate::client::error::ClientError;
@@ -89,6 +89,7 @@ impl<T: Transport + Clone> Session<T> {
             ));
         }
         let item = view.item.ok_or(ClientError::NotAccepted)?;
+        let chosen = chosen_slots(&item.slots, options.slots.as_deref())?;
         let provenance = meta.and_then(|m| m.provenance).ok_or_else(|| {
             ClientError::Integrity("the share permits on-sharing but has no provenance".into())
         })?;
@@ -97,7 +98,8 @@ impl<T: Transport + Clone> Session<T> {
             connection_id,
             options,
             label: &item.label,
-            slots: chosen_slots(&item.slots, options.slots.as_deref())?,
+            types: types_of(&item.types, &chosen),
+            slots: chosen,
             meta: ShareMeta {
                 source: share_id.to_owned(),
                 slots: options.slots.clone(),
@@ -231,13 +233,14 @@ impl<T: Transport + Clone> Session<T> {
             None => item.slots.clone(),
         };
         let version = share.version.saturating_add(1);
-        let sealed = record::seal(
+        let sealed = record::seal_typed(
             dek,
             RecordKind::SharedCopy,
             &share.id,
             version,
             &item.label,
             &slots,
+            &types_of(&item.types, &slots),
         )?;
         let verification = match meta.and_then(|m| m.provenance.as_ref()) {
             Some(p) if share.parent_share_id.is_none() => {

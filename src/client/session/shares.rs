@@ -180,8 +180,24 @@ pub(super) struct OutgoingCopy<'a> {
     pub(super) options: &'a ShareOptions,
     pub(super) label: &'a str,
     pub(super) slots: BTreeMap<String, String>,
+    /// The types of the slots shared (the recipient sees them too).
+    pub(super) types: BTreeMap<String, String>,
     pub(super) meta: ShareMeta,
     pub(super) parent_share_id: Option<&'a str>,
+}
+
+/// The types of the slots in `slots`.
+pub(super) fn types_of(
+    types: &BTreeMap<String, String>,
+    slots: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, kind) in types {
+        if slots.contains_key(name) {
+            out.insert(name.clone(), kind.clone());
+        }
+    }
+    out
 }
 
 /// The slots named in `chosen` (all when `None`): each must exist, once.
@@ -262,6 +278,7 @@ impl<T: Transport + Clone> Session<T> {
         options: &ShareOptions,
     ) -> Result<Share, ClientError> {
         let item = self.get_item(item_id).await?;
+        let chosen = chosen_slots(&item.slots, options.slots.as_deref())?;
         let share_id = new_id()?;
         let provenance = if options.on_sharing {
             Some(Provenance {
@@ -276,7 +293,8 @@ impl<T: Transport + Clone> Session<T> {
             connection_id,
             options,
             label: &item.label,
-            slots: chosen_slots(&item.slots, options.slots.as_deref())?,
+            types: types_of(&item.types, &chosen),
+            slots: chosen,
             meta: ShareMeta {
                 source: item_id.to_owned(),
                 slots: options.slots.clone(),
@@ -321,13 +339,14 @@ impl<T: Transport + Clone> Session<T> {
             }),
         };
         let dek = Dek::generate_with_id(share_id)?;
-        let sealed = record::seal(
+        let sealed = record::seal_typed(
             &dek,
             RecordKind::SharedCopy,
             share_id,
             1,
             copy.label,
             &copy.slots,
+            &copy.types,
         )?;
         // The owner commits to the values of a root share; an on-share carries its parent's
         // commitments, which the Vault copies.
@@ -463,6 +482,7 @@ impl<T: Transport + Clone> Session<T> {
             version: opened.version,
             label: opened.label,
             slots: opened.slots,
+            types: opened.types,
         })
     }
 
