@@ -6,6 +6,7 @@ pub mod account_state;
 pub mod connections;
 pub mod items;
 pub mod keystore;
+pub mod links;
 pub mod shares;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -38,6 +39,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::get, shares::update, shares::delete))
         .routes(routes!(shares::accept))
+        .routes(routes!(links::create, links::list))
+        .routes(routes!(links::revoke))
+        .routes(routes!(links::open))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

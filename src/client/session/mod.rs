@@ -10,6 +10,7 @@ mod account;
 mod connections;
 mod device;
 mod items;
+mod links;
 mod shares;
 
 use std::cell::{Cell, RefCell};
