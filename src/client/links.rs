@@ -99,6 +99,12 @@ pub struct OpenedLinkView {
     pub views: u32,
 }
 
+/// The RFC 3339 time `ms` milliseconds from now by this device's clock (for "expires in 7
+/// days").
+pub fn rfc3339_in(ms: i64) -> String {
+    format_rfc3339_ms(now_ms().saturating_add(ms))
+}
+
 /// Splits a link URL into the Vault's base URL and the fragment.
 pub fn split_link_url(url: &str) -> Result<(String, Fragment), ClientError> {
     let url = url.trim();
