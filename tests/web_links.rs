@@ -56,7 +56,9 @@ async fn a_link_opens_without_an_account_until_its_views_run_out() {
         url.starts_with(&format!("{}/link.html#cl1.", vault())),
         "{url}"
     );
-    let key = url.split('.').nth(2).expect("the fragment key");
+    let fragment = url.split_once('#').expect("a fragment").1;
+    let key = fragment.split('.').nth(2).expect("the fragment key");
+    assert_eq!(key.len(), 43, "{fragment}");
     web_sys_log(&format!("covault-scan-key: {key}"));
     web_sys_log(&format!("covault-scan-needle: {LINK_PASSPHRASE}"));
     assert!(covault::wasm::link_needs_passphrase(url.clone()).unwrap());
