@@ -546,4 +546,27 @@ async fn a_hostile_vault_is_caught_on_links() {
         y_view.error.as_ref().map(|e| e.code.as_str()),
         Some("Integrity")
     );
+
+    // The sender records of X and Y swapped: each is genuine (it opens under the KEK), but
+    // names the other link.
+    let (x_id, y_id) = (x.id.clone(), y.id.clone());
+    let swapped = hostile(&server.base, move |req, resp| {
+        if req.path != "/v1/links" || req.method != "GET" {
+            return resp;
+        }
+        edit_json(resp, |v| {
+            let list = v.as_array_mut().expect("list");
+            let find = |id: &str| list.iter().position(|l| l["id"] == id).expect("listed");
+            let (i, j) = (find(&x_id), find(&y_id));
+            let record = list[i]["sender_record"].clone();
+            list[i]["sender_record"] = list[j]["sender_record"].clone();
+            list[j]["sender_record"] = record;
+        })
+    });
+    let tampered = login(&server.base, &alice, swapped).await;
+    for view in tampered.list_links().await.expect("list") {
+        let swapped = view.link.id == x.id || view.link.id == y.id;
+        let error = view.error.as_ref().map(|e| e.code.as_str());
+        assert_eq!(error, swapped.then_some("Integrity"), "{view:?}");
+    }
 }
