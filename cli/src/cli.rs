@@ -31,7 +31,9 @@ const WALKTHROUGH: &str = "The guide, in short:
   covault shares:create-config --from .alice.yaml --connection-id CONN --item-id ITEM > .share_config.yaml
   covault shares:create -c .share_config.yaml
   covault shares:list -a .bob.yaml
-  covault shares:get-incoming -a .bob.yaml SHARE_ID";
+  covault shares:get-incoming -a .bob.yaml SHARE_ID
+  covault links:create -a .alice.yaml ITEM --max-views 1   # a link for someone without an account
+  covault links:open 'URL'                                 # opens it; no account needed";
 
 /// The auth file of the user acting.
 #[derive(Debug, Args)]
