@@ -5,6 +5,7 @@
 //! scripts/test.sh's database scan (tests/node/scan-db.mjs).
 #![cfg(target_arch = "wasm32")]
 
+use covault::wasm::Covault;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -111,4 +112,59 @@ async fn a_link_opens_without_an_account_until_its_views_run_out() {
         fails(covault::wasm::open_link(text(&other, "url"), None)).await,
         "NotFound"
     );
+}
+
+/// A link URL whose Vault is the tampering proxy in `mode` (the fragment is unchanged).
+fn via(mode: &str, url: &str) -> String {
+    url.replacen(vault(), &proxy(mode), 1)
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
+async fn a_hostile_vault_is_caught_on_links_in_the_browser() {
+    let (alice, email, secret) = signup("alice").await;
+    let item = done(alice.create_item("Door".into(), slots(&[("code", PLAINTEXT)]))).await;
+    let item_id = text(&item, "id");
+    let make = || alice.create_link(item_id.clone(), link_options(Some(5), None));
+    let (x, y) = (done(make()).await, done(make()).await);
+    let (x_url, y_url) = (text(&x, "url"), text(&y, "url"));
+
+    // A flipped bit in the served ciphertext.
+    assert_eq!(
+        fails(covault::wasm::open_link(via("flip-byte", &x_url), None)).await,
+        "Integrity"
+    );
+
+    // Swapped content: Y opens through the proxy (and is remembered, genuine); X is then
+    // answered with Y's ciphertext.
+    let genuine = done(covault::wasm::open_link(via("swap-links", &y_url), None)).await;
+    assert_eq!(text(&genuine, "slots.code"), PLAINTEXT);
+    assert_eq!(
+        fails(covault::wasm::open_link(via("swap-links", &x_url), None)).await,
+        "Integrity"
+    );
+    // The recipient ignores an extended expiry in the answer: the sealed one is shown.
+    let opened = done(covault::wasm::open_link(via("extend-expiry", &x_url), None)).await;
+    assert!(!text(&opened, "expiresAt").starts_with("2099"));
+
+    // The sender's list with every expiry extended: what a careless client would show, and
+    // each link flagged.
+    let tampered = Covault::login(
+        proxy("extend-expiry"),
+        email,
+        PASSPHRASE.into(),
+        secret,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("login");
+    let listed = Array::from(&done(tampered.list_links()).await);
+    assert_eq!(listed.length(), 2);
+    for view in listed.iter() {
+        assert_eq!(text(&view, "link.expiresAt"), "2099-01-01T00:00:00Z");
+        assert_eq!(text(&view, "error.code"), "Integrity");
+    }
 }
