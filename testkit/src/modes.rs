@@ -319,6 +319,25 @@ fn rollback(call: &Call<'_>, json: &mut Value) {
     });
 }
 
+/// `/swap-links`: the first link opened through the proxy is remembered; every other link
+/// opened after it is answered with that link's ciphertext (a genuine link of someone's, in
+/// another link's place).
+fn swap_links(call: &Call<'_>, json: &mut Value) {
+    let id = json["id"].clone();
+    let ciphertext = json["ciphertext"].clone();
+    let served = call.with_memory(|memory| match &memory.first_link {
+        Some((first, remembered)) if *first != id => Some(remembered.clone()),
+        Some(_) => None,
+        None => {
+            memory.first_link = Some((id, ciphertext));
+            None
+        }
+    });
+    if let Some(other) = served {
+        json["ciphertext"] = other;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,24 +375,5 @@ mod tests {
             (json!(1), json!("D2"))
         );
         assert_eq!(page["shares"][1]["label"], "L1");
-    }
-}
-
-/// `/swap-links`: the first link opened through the proxy is remembered; every other link
-/// opened after it is answered with that link's ciphertext (a genuine link of someone's, in
-/// another link's place).
-fn swap_links(call: &Call<'_>, json: &mut Value) {
-    let id = json["id"].clone();
-    let ciphertext = json["ciphertext"].clone();
-    let served = call.with_memory(|memory| match &memory.first_link {
-        Some((first, remembered)) if *first != id => Some(remembered.clone()),
-        Some(_) => None,
-        None => {
-            memory.first_link = Some((id, ciphertext));
-            None
-        }
-    });
-    if let Some(other) = served {
-        json["ciphertext"] = other;
     }
 }
