@@ -111,6 +111,7 @@ pub fn split_link_url(url: &str) -> Result<(String, Fragment), ClientError> {
     let (before, fragment) = url
         .split_once('#')
         .ok_or(crate::crypto::CryptoError::LinkFormat("no #fragment"))?;
+    let before = before.split('?').next().unwrap_or(before);
     let base = before
         .strip_suffix(LINK_PAGE)
         .unwrap_or(before)
@@ -175,4 +176,42 @@ pub async fn open_link<T: Transport>(
         max_views: content.max_views,
         views: served.views,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vault_is_the_url_before_the_link_page() {
+        let key = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        for (url, base) in [
+            (
+                format!("https://v.example/link.html#cl1.a.{key}"),
+                "https://v.example",
+            ),
+            (
+                format!("https://v.example/vault/link.html?x=1#cl1.a.{key}"),
+                "https://v.example/vault",
+            ),
+            (
+                format!("http://127.0.0.1:8080/#cl1.a.{key}"),
+                "http://127.0.0.1:8080",
+            ),
+        ] {
+            let (got, fragment) = split_link_url(&url).expect("parses");
+            assert_eq!((got.as_str(), fragment.link_id()), (base, "a"));
+        }
+        for bad in [
+            format!("cl1.a.{key}"),
+            format!("ftp://x/#cl1.a.{key}"),
+            "https://v.example/".into(),
+        ] {
+            assert_eq!(
+                split_link_url(&bad).map(|_| ()).unwrap_err().code(),
+                "LinkFormat",
+                "{bad}"
+            );
+        }
+    }
 }
