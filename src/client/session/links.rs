@@ -21,6 +21,10 @@ use crate::crypto::{Envelope, new_id};
 
 const KEPT_TAG: u8 = 1;
 
+/// How far this device's clock may run ahead of the Vault's before a ciphertext kept past the
+/// expiry is flagged.
+const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
 /// What the sender keeps of a link.
 struct Kept {
     link_id: String,
@@ -230,7 +234,10 @@ fn check(link: &crate::api::Link, kept: &Kept, now: i64) -> Result<(), ClientErr
             link.views
         ));
     }
-    let ended = now >= kept.expires_at_ms || kept.max_views.is_some_and(|m| link.views >= m);
+    // Clocks differ: a link is "ended by time" here only well after its expiry, so a Vault
+    // whose clock is a little behind this device's is not taken for one keeping a ciphertext.
+    let expired = now >= kept.expires_at_ms.saturating_add(CLOCK_SKEW_MS);
+    let ended = expired || kept.max_views.is_some_and(|m| link.views >= m);
     if ended && link.available {
         return mismatch("the Vault still holds the ciphertext of a link that has ended".into());
     }
