@@ -547,6 +547,43 @@ async fn a_hostile_vault_is_caught_on_links() {
         Some("Integrity")
     );
 
+    // A used-up link whose ciphertext the Vault says it still holds.
+    let once = a
+        .create_link(&item, &options(3_600_000, Some(1)))
+        .await
+        .expect("link");
+    open(&once.url, None).await.expect("the one view");
+    let once_id = once.id.clone();
+    let kept = hostile(&server.base, move |req, resp| {
+        if req.path != "/v1/links" || req.method != "GET" {
+            return resp;
+        }
+        edit_json(resp, |v| {
+            for link in v.as_array_mut().expect("list") {
+                if link["id"] == once_id.as_str() {
+                    link["available"] = json!(true);
+                }
+            }
+        })
+    });
+    let tampered = login(&server.base, &alice, kept).await;
+    let listed = tampered.list_links().await.expect("list");
+    let view = listed
+        .iter()
+        .find(|l| l.link.id == once.id)
+        .expect("listed");
+    assert_eq!(
+        view.error.as_ref().map(|e| e.code.as_str()),
+        Some("Integrity"),
+        "{view:?}"
+    );
+    let honest = a.list_links().await.expect("list");
+    let view = honest
+        .iter()
+        .find(|l| l.link.id == once.id)
+        .expect("listed");
+    assert!(view.error.is_none() && !view.link.available, "{view:?}");
+
     // The sender records of X and Y swapped: each is genuine (it opens under the KEK), but
     // names the other link.
     let (x_id, y_id) = (x.id.clone(), y.id.clone());
