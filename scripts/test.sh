@@ -63,6 +63,8 @@ say "optimized module in Chromium"
 node tests/node/pkg-smoke.mjs
 say "the demo page, clicked through in Chromium against a fresh Vault"
 node tests/node/demo-e2e.mjs target/debug/covault-server
+say "share links in the demo: made by Alice, opened in a fresh profile without an account"
+node tests/node/link-e2e.mjs target/debug/covault-server
 
 say "a Vite app importing covault from its npm package (npm pack of pkg/)"
 mkdir -p target/npm

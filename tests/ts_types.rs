@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use covault::api::{Connection, CreatedInvitation, Item, Share, User};
 use covault::client::casing::{USER_DATA_KEYS, camel_case};
+use covault::client::links::{CreatedLink, LinkOptions, LinkView, OpenedLinkView};
 use covault::client::{
     ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, ShareError,
     ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
@@ -176,6 +177,7 @@ fn every_declared_interface_matches_its_rust_type() {
         email: "e".into(),
         secret_key: "s".into(),
     };
+    let (created_link, link, opened_link) = link_examples();
     let expected: Vec<(&str, BTreeSet<String>)> = vec![
         ("RecoveryKit", keys(&kit, &[])),
         ("User", keys(&seed::<User>("user.json"), &[])),
@@ -208,6 +210,17 @@ fn every_declared_interface_matches_its_rust_type() {
         ("ShareView", keys(&view, &[])),
         ("VaultView", keys(&vault, &[])),
         ("ItemRecord", keys(&item, &[])),
+        (
+            "LinkOptions",
+            keys(
+                &LinkOptions::default(),
+                &["maxViews", "passphrase", "slots", "passphraseKdf"],
+            ),
+        ),
+        ("CreatedLink", keys(&created_link, &[])),
+        ("Link", keys(&link.link, &[])),
+        ("LinkView", keys(&link, &[])),
+        ("OpenedLinkView", keys(&opened_link, &[])),
     ];
     let checked: BTreeSet<&str> = expected.iter().map(|(n, _)| *n).collect();
     for (name, want) in &expected {
@@ -226,4 +239,42 @@ fn every_declared_interface_matches_its_rust_type() {
             "interface {name} has no Rust counterpart checked here"
         );
     }
+}
+
+/// One of each link type, for the key comparison.
+fn link_examples() -> (CreatedLink, LinkView, OpenedLinkView) {
+    let created = CreatedLink {
+        id: "l".into(),
+        url: "u".into(),
+        expires_at: "t".into(),
+        max_views: None,
+    };
+    let view = LinkView {
+        link: covault::api::Link {
+            id: "l".into(),
+            expires_at: "t".into(),
+            max_views: None,
+            views: 0,
+            passphrase: false,
+            available: true,
+            sender_record: "r".into(),
+            created_at: "t".into(),
+        },
+        item_id: None,
+        label: None,
+        slots: vec![],
+        error: None,
+    };
+    let opened = OpenedLinkView {
+        id: "l".into(),
+        label: "l".into(),
+        slots: BTreeMap::new(),
+        sender_id: "s".into(),
+        sender_email: "e".into(),
+        created_at: "t".into(),
+        expires_at: "t".into(),
+        max_views: None,
+        views: 1,
+    };
+    (created, view, opened)
 }

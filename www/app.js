@@ -146,6 +146,27 @@ const actions = {
       out.replaceChildren(result(`Item created (${item.id.slice(0, 8)}…).`,
         Object.entries(item.slots).map(([k, v]) => [k, v]), record));
       if (state.connectionId) enable("alice", "share");
+      enable("alice", "link");
+    });
+  },
+
+  // A link for someone without an account: the key is only in the URL's #fragment.
+  async link(pane, button) {
+    await run(pane, "link", button, async (out) => {
+      const minutes = Number($(pane, 'input[name="link-minutes"]').value || 60);
+      const views = $(pane, 'input[name="link-views"]').value;
+      const passphrase = $(pane, 'input[name="link-passphrase"]').value;
+      const link = await state.alice.createLink(state.itemId, {
+        expiresAt: new Date(Date.now() + minutes * 60000).toISOString(),
+        ...(views ? { maxViews: Number(views) } : {}),
+        ...(passphrase ? { passphrase } : {}),
+      });
+      const listed = (await state.alice.listLinks()).find((l) => l.link.id === link.id);
+      const held = { ...listed.link, ciphertext: "(kept on the Vault; the key is not)" };
+      out.replaceChildren(result("Link made: send it; the key is only after #.", [
+        ["Link", link.url], ["Expires", link.expiresAt], ["Most views", link.maxViews ?? "no limit"],
+      ], held));
+      out.querySelector("dd").replaceChildren(el("a", { href: link.url, target: "_blank", rel: "noreferrer", textContent: link.url }));
     });
   },
 

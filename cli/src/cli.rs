@@ -31,7 +31,9 @@ const WALKTHROUGH: &str = "The guide, in short:
   covault shares:create-config --from .alice.yaml --connection-id CONN --item-id ITEM > .share_config.yaml
   covault shares:create -c .share_config.yaml
   covault shares:list -a .bob.yaml
-  covault shares:get-incoming -a .bob.yaml SHARE_ID";
+  covault shares:get-incoming -a .bob.yaml SHARE_ID
+  covault links:create -a .alice.yaml ITEM --max-views 1   # a link for someone without an account
+  covault links:open 'URL'                                 # opens it; no account needed";
 
 /// The auth file of the user acting.
 #[derive(Debug, Args)]
@@ -409,5 +411,62 @@ pub enum Command {
         id: String,
         #[command(flatten)]
         auth: Auth,
+    },
+    /// Make a link to an item for someone without an account; prints the URL to send.
+    #[command(
+        name = "links:create",
+        after_help = "Examples:\n  covault links:create -a .alice.yaml ITEM_ID --expires-in 7d --max-views 1\n  COVAULT_LINK_PASSPHRASE='tell them by phone' covault links:create -a .alice.yaml ITEM_ID --passphrase --slot password\n\nThe key is only in the URL's #fragment, which is never sent to the Vault: whoever has the URL (and the\npassphrase, if set) can open the link until it expires or runs out of views. The Vault enforces both,\nand could still serve the link more often than allowed to someone who has the URL, or withhold it."
+    )]
+    LinksCreate {
+        /// The item to snapshot.
+        item_id: String,
+        /// How long the link opens: a number and s, m, h, d or w.
+        #[arg(long, default_value = "7d", value_name = "DURATION")]
+        expires_in: String,
+        /// How many times it may be opened (default: until it expires).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        max_views: Option<u32>,
+        /// Also require a passphrase (from COVAULT_LINK_PASSPHRASE, else asked for).
+        #[arg(long)]
+        passphrase: bool,
+        /// Only this slot (repeat for more; default: all of the item's).
+        #[arg(long = "slot", value_name = "NAME")]
+        slots: Vec<String>,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List your links, with the views the Vault counted; a link whose report differs from
+    /// what was sealed shows an error.
+    #[command(
+        name = "links:list",
+        after_help = "Example:\n  covault links:list -a .alice.yaml"
+    )]
+    LinksList {
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Revoke a link: the Vault deletes its ciphertext at once.
+    #[command(
+        name = "links:revoke",
+        after_help = "Example:\n  covault links:revoke -a .alice.yaml LINK_ID"
+    )]
+    LinksRevoke {
+        /// The link id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Open a link; no account needed.
+    #[command(
+        name = "links:open",
+        after_help = "Examples:\n  covault links:open 'http://127.0.0.1:8080/link.html#cl1.…'\n  COVAULT_LINK_PASSPHRASE='…' covault links:open 'URL'\n\nThe values are shown with who sent them as the sender sealed it; trust that line as far as you trust\nwhoever gave you the URL. An expired link is refused even if the Vault still serves it."
+    )]
+    LinksOpen {
+        /// The link's URL, with its #fragment.
+        url: String,
+        /// The link needs a passphrase (from COVAULT_LINK_PASSPHRASE, else asked for); a
+        /// passphrase link's URL says so itself.
+        #[arg(long)]
+        passphrase: bool,
     },
 }

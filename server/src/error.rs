@@ -36,7 +36,7 @@ pub enum ApiError {
     #[error("request body too large")]
     TooLarge,
     /// 429 with the seconds to wait.
-    #[error("too many failed logins; try again in {0} s")]
+    #[error("too many failed attempts; try again in {0} s")]
     RateLimited(i64),
     /// 500: logged, never detailed to the client.
     #[error("internal error")]

@@ -410,6 +410,10 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("PUT", "/v1/shares/{id}/accept"),
     ("PUT", "/v1/shares/{id}/reject"),
     ("GET", "/v1/shares/{id}/copies"),
+    ("GET", "/v1/links"),
+    ("POST", "/v1/links"),
+    ("DELETE", "/v1/links/{id}"),
+    ("POST", "/v1/links/{id}/open"),
 ];
 
 /// The operations that answer without a session.
@@ -418,6 +422,7 @@ const ANONYMOUS: &[(&str, &str)] = &[
     ("POST", "/v1/prelogin"),
     ("POST", "/v1/users"),
     ("POST", "/v1/sessions"),
+    ("POST", "/v1/links/{id}/open"),
 ];
 
 #[tokio::test(flavor = "multi_thread")]

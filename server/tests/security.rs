@@ -21,6 +21,7 @@ struct World {
     invitation: String,
     connection: String,
     share: NewShare,
+    link: NewLink,
 }
 
 async fn world(base: &str) -> World {
@@ -43,7 +44,10 @@ async fn world(base: &str) -> World {
         &[("password", "hunter2-plaintext")],
     );
     alice.ok(Method::POST, "/v1/shares", &to_json(&share)).await;
+    let (link, _) = link_request(&alice, Some("link passphrase"));
+    alice.ok(Method::POST, "/v1/links", &to_json(&link)).await;
     World {
+        link,
         keypair: kp.id().to_owned(),
         invitation: inv["id"].as_str().expect("id").to_owned(),
         alice,
@@ -52,6 +56,56 @@ async fn world(base: &str) -> World {
         connection,
         share,
     }
+}
+
+/// A share link of `user`'s with a fresh fragment key (returned, for the scans), made with the
+/// covault core: the values and the sender's record sealed, the access key and passphrase proof
+/// derived from the key.
+fn link_request(user: &User, passphrase: Option<&str>) -> (NewLink, [u8; 32]) {
+    use covault::crypto::link::{Fragment, LinkContent, LinkSender};
+    let id = new_id().expect("id");
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).expect("rng");
+    let kdf = passphrase.map(|_| covault::crypto::KdfParams::FLOOR);
+    let unlock = Fragment::from_parts(&id, key, kdf)
+        .and_then(|f| f.unlock(passphrase.map(str::as_bytes)))
+        .expect("unlock");
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64
+        + 3_600_000;
+    let content = LinkContent {
+        link_id: id.clone(),
+        created_at_ms: expires - 3_600_000,
+        expires_at_ms: expires,
+        max_views: Some(5),
+        sender: LinkSender {
+            user_id: user.id.clone(),
+            email: user.email.clone(),
+        },
+        label: "Link-label-plaintext".into(),
+        slots: [("pin".to_owned(), "link-slot-plaintext".to_owned())].into(),
+    };
+    let link = NewLink {
+        ciphertext: unlock.seal(&content).expect("seal").to_string(),
+        expires_at: time::OffsetDateTime::from_unix_timestamp_nanos(
+            i128::from(expires) * 1_000_000,
+        )
+        .expect("time")
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("rfc3339"),
+        max_views: Some(5),
+        access_key: unlock.access_key(),
+        passphrase_proof: unlock.passphrase_proof(),
+        sender_record: user
+            .kek
+            .seal_record(covault::crypto::context::LABEL_LINK_KEPT, id.as_bytes())
+            .expect("seal")
+            .to_string(),
+        id,
+    };
+    (link, key)
 }
 
 /// Every route that names a resource by id, with a body where it takes one.
@@ -129,6 +183,11 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
             format!("/v1/shares/{}", id(&w.share.id)),
             None,
         ),
+        (
+            Method::DELETE,
+            format!("/v1/links/{}", id(&w.link.id)),
+            None,
+        ),
     ]
 }
 
@@ -157,6 +216,8 @@ fn collection_routes(w: &World) -> Vec<(Method, &'static str, Option<Value>)> {
             "/v1/keystore/state",
             Some(json!({"version": 1, "sealed": RECEIPT})),
         ),
+        (Method::GET, "/v1/links", None),
+        (Method::POST, "/v1/links", Some(to_json(&w.link))),
         (Method::DELETE, "/v1/sessions/current", None),
     ]
 }
@@ -211,6 +272,7 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
         "/v1/items",
         "/v1/invitations",
         "/v1/connections",
+        "/v1/links",
     ] {
         let list = mallory.ok(Method::GET, path, &Value::Null).await;
         assert_eq!(list, json!([]), "{path}");
@@ -300,6 +362,12 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
             &Value::Null,
         )
         .await;
+    let links = w.alice.ok(Method::GET, "/v1/links", &Value::Null).await;
+    assert_eq!(
+        links[0]["id"],
+        w.link.id.as_str(),
+        "Alice's link is still there"
+    );
 }
 on_both_backends!(authorization_matrix_covers_every_route);
 
@@ -556,7 +624,41 @@ async fn database_and_log_hold_no_secret() {
         .unwrap_or_default()
         .to_owned();
 
+    // A share link, opened once anonymously: its fragment key, passphrase, access key and
+    // passphrase proof, and its plaintext, must appear nowhere.
+    let (link, fragment_key) = link_request(&w.alice, Some("link-passphrase-secret"));
+    w.alice.ok(Method::POST, "/v1/links", &to_json(&link)).await;
+    let (status, opened) = send(
+        &server.base,
+        Method::POST,
+        &format!("/v1/links/{}/open", link.id),
+        None,
+        Some(&json!({"access_key": link.access_key, "passphrase_proof": link.passphrase_proof})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+
     let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+    needles.push(("link fragment key".into(), fragment_key.to_vec()));
+    needles.push(("link passphrase".into(), b"link-passphrase-secret".to_vec()));
+    for (what, text) in [
+        ("link access key", link.access_key.clone()),
+        (
+            "link passphrase proof",
+            link.passphrase_proof.clone().unwrap_or_default(),
+        ),
+    ] {
+        let bytes = covault::crypto::encoding::from_base64url(&text, "key").expect(what);
+        needles.push((what.into(), bytes));
+    }
+    needles.push((
+        "link slot plaintext".into(),
+        b"link-slot-plaintext".to_vec(),
+    ));
+    needles.push((
+        "link label plaintext".into(),
+        b"Link-label-plaintext".to_vec(),
+    ));
     for user in [&w.alice, &w.bob] {
         needles.push(("passphrase".into(), user.passphrase.clone().into_bytes()));
         needles.push((

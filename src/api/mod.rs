@@ -9,6 +9,7 @@ pub mod connections;
 pub mod error;
 pub mod items;
 pub mod keystore;
+pub mod links;
 pub mod shares;
 
 pub use account::*;
@@ -16,4 +17,5 @@ pub use connections::*;
 pub use error::*;
 pub use items::*;
 pub use keystore::*;
+pub use links::*;
 pub use shares::*;

@@ -338,6 +338,31 @@ impl<T: Transport> Api<T> {
         self.call_empty("DELETE", format!("/v1/shares/{}", path_id(id)?))
             .await
     }
+    /// `POST /v1/links`.
+    pub async fn create_link(&self, req: &NewLink) -> Result<Link, ClientError> {
+        self.call("POST", "/v1/links".into(), Some(req)).await
+    }
+    /// `GET /v1/links`.
+    pub async fn links(&self) -> Result<Vec<Link>, ClientError> {
+        self.call("GET", "/v1/links".into(), None::<&()>).await
+    }
+    /// `DELETE /v1/links/{id}`.
+    pub async fn revoke_link(&self, id: &str) -> Result<(), ClientError> {
+        self.call_empty("DELETE", format!("/v1/links/{}", path_id(id)?))
+            .await
+    }
+    /// `POST /v1/links/{id}/open` (no session needed); the answer must be the link asked for.
+    pub async fn open_link(&self, id: &str, req: &OpenLink) -> Result<OpenedLink, ClientError> {
+        let opened: OpenedLink = self
+            .call(
+                "POST",
+                format!("/v1/links/{}/open", path_id(id)?),
+                Some(req),
+            )
+            .await?;
+        same_id("link", id, &opened.id)?;
+        Ok(opened)
+    }
 }
 
 /// Ids and cursors go into paths: only characters that need no escaping.

@@ -41,6 +41,24 @@ pub fn parse_rfc3339_ms(what: &str, text: &str) -> Result<i64, ClientError> {
     }
 }
 
+/// Milliseconds since the Unix epoch as RFC 3339 (UTC), for messages and link expiry.
+pub fn format_rfc3339_ms(ms: i64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).to_iso_string())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+            .ok()
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
+            .unwrap_or_else(|| format!("{ms} ms after 1970"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

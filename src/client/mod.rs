@@ -8,6 +8,7 @@ pub mod casing;
 mod clock;
 mod error;
 mod json;
+pub mod links;
 mod models;
 mod session;
 pub mod slot_types;

@@ -49,6 +49,13 @@ pub const LABEL_ACCOUNT: &str = "covault/v2/account";
 /// Domain label for the state a client keeps on the device (versions seen, deletions).
 pub const LABEL_DEVICE_STATE: &str = "covault/v2/device-state";
 
+/// Domain label for a share link's content, sealed under the key in the link's fragment.
+pub const LABEL_LINK: &str = "covault/v1/link";
+/// Domain label for a share link's second layer, under the key derived from its passphrase.
+pub const LABEL_LINK_PASSPHRASE: &str = "covault/v1/link-passphrase";
+/// Domain label for what the sender keeps of a link it made, sealed under its KEK.
+pub const LABEL_LINK_KEPT: &str = "covault/v1/link-kept";
+
 /// The associated data of one ciphertext: a domain label plus the ids it is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {

@@ -65,6 +65,10 @@ pub enum CryptoError {
     /// The operating system's random generator failed.
     #[error("random number generator failed")]
     Random,
+    /// A share link (its URL or fragment) that does not parse: truncated, altered or not a
+    /// covault link.
+    #[error("not a covault link: {0}")]
+    LinkFormat(&'static str),
 }
 
 impl CryptoError {

@@ -151,16 +151,28 @@ pub fn derive_keys(
             found: salt.len(),
         });
     }
-    let mut stretched = Zeroizing::new([0u8; KEY_LEN]);
-    params
-        .argon2()?
-        .hash_password_into(passphrase, salt, stretched.as_mut_slice())
-        .map_err(|e| CryptoError::KdfOutOfRange(e.to_string()))?;
+    let stretched = stretch(passphrase, salt, params)?;
     let hkdf = Hkdf::<Sha256>::new(Some(secret_key.as_bytes()), stretched.as_slice());
     Ok(DerivedKeys {
         unlock_key: expand(&hkdf, b"covault/v1/unlock-key")?,
         auth_key: expand(&hkdf, b"covault/v1/auth-key")?,
     })
+}
+
+/// Argon2id alone (after checking `params`): the 32-byte stretched passphrase, for the key
+/// schedules that combine it with another secret (the account's, a share link's).
+pub(crate) fn stretch(
+    passphrase: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+) -> Result<Zeroizing<[u8; KEY_LEN]>> {
+    params.check()?;
+    let mut stretched = Zeroizing::new([0u8; KEY_LEN]);
+    params
+        .argon2()?
+        .hash_password_into(passphrase, salt, stretched.as_mut_slice())
+        .map_err(|e| CryptoError::KdfOutOfRange(e.to_string()))?;
+    Ok(stretched)
 }
 
 fn expand(hkdf: &Hkdf<Sha256>, info: &[u8]) -> Result<SymmetricKey> {

@@ -12,6 +12,7 @@ pub mod fingerprint;
 pub mod kdf;
 pub mod kek;
 pub mod keypair;
+pub mod link;
 pub mod random;
 pub mod record;
 pub mod secret_key;

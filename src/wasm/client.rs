@@ -76,6 +76,30 @@ export interface VaultView {
   outgoingShares: Share[];
   incomingShares: Share[];
 }
+/** Options for `createLink`. */
+export interface LinkOptions {
+  /** RFC 3339; after it the link never opens (required). */
+  expiresAt: string;
+  /** How many times it may be opened (default: until it expires). */
+  maxViews?: number;
+  /** A second secret, told to the recipient another way. */
+  passphrase?: string;
+  /** Only these slots (default: all of the item's). */
+  slots?: string[];
+  /** Argon2id parameters for the passphrase (default m = 64 MiB, t = 3, p = 4). */
+  passphraseKdf?: KdfParams;
+}
+/** A link just made: `url` holds the key in its #fragment; give it only to the recipient. */
+export interface CreatedLink { id: string; url: string; expiresAt: string; maxViews: number | null }
+/** A link as the Vault reports it: `views` as it counts them; `available` while it holds the ciphertext. */
+export interface Link { id: string; expiresAt: string; maxViews: number | null; views: number; passphrase: boolean; available: boolean; senderRecord: string; createdAt: string }
+/** A link as its sender lists it, checked against what was sealed: `error` (`Integrity`) when the Vault reports another expiry or view limit, more views than allowed, or a ciphertext kept after the end. */
+export interface LinkView { link: Link; itemId: string | null; label: string | null; slots: string[]; error: { code: CovaultErrorCode; message: string } | null }
+/** A link opened by `openLink`: the values and the sender as sealed (trust the sender line as far as the channel that brought the URL). */
+export interface OpenedLinkView {
+  id: string; label: string; slots: Record<string, string>; senderId: string; senderEmail: string;
+  createdAt: string; expiresAt: string; maxViews: number | null; views: number;
+}
 /** What the Vault stores for an item: ciphertext only. */
 export interface ItemRecord { id: string; dekId: string; version: number; label: string; slots: Record<string, string>; createdAt: string; updatedAt: string }
 "#;
@@ -117,7 +141,7 @@ fn camel(value: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// A value as a plain JS object with camelCase keys.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     finish_js(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()))
 }
 
@@ -127,7 +151,7 @@ fn finish_js(js: Result<JsValue, serde_wasm_bindgen::Error>) -> Result<JsValue, 
     camel(js.map_err(|e| invalid_argument(&e.to_string()))?)
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+pub(super) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, e))
 }
 
@@ -556,6 +580,32 @@ impl Covault {
     pub async fn vault_view(&self) -> Result<JsValue, JsValue> {
         let s = &self.session;
         to_js(&s.vault_view().await?)
+    }
+
+    /// Makes a link to a snapshot of an item for someone without an account. The returned
+    /// `url` carries the key in its fragment, which never reaches the Vault.
+    #[wasm_bindgen(js_name = createLink, unchecked_return_type = "CreatedLink")]
+    pub async fn create_link(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: String,
+        #[wasm_bindgen(unchecked_param_type = "LinkOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options: crate::client::links::LinkOptions = from_js(options, "link options")?;
+        to_js(&self.session.create_link(&item_id, &options).await?)
+    }
+
+    /// This user's links, with the views the Vault counted, each checked against what was
+    /// sealed (a difference is that link's `error`).
+    #[wasm_bindgen(js_name = listLinks, unchecked_return_type = "LinkView[]")]
+    pub async fn list_links(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.session.list_links().await?)
+    }
+
+    /// Revokes a link: the Vault deletes its ciphertext at once.
+    #[wasm_bindgen(js_name = revokeLink)]
+    pub async fn revoke_link(&self, id: String) -> Result<(), JsValue> {
+        self.session.revoke_link(&id).await?;
+        Ok(())
     }
 
     /// Deletes a share; either side may.

@@ -13,6 +13,7 @@ export type CovaultErrorCode =
   | "Integrity" | "EnvelopeVersion" | "EnvelopeAlgorithm" | "EnvelopeTruncated"
   | "EnvelopeMalformed" | "Encoding" | "WrongLength" | "KdfTooWeak" | "KdfOutOfRange"
   | "SecretKeyFormat" | "SecretKeyChecksum" | "NotUtf8" | "InvalidPublicKey" | "Random"
+  | "LinkFormat"
   // from the Vault client (InvalidInput also for a JS argument of the wrong shape):
   | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
   | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired"

@@ -9,12 +9,14 @@ mod client;
 mod error;
 mod kdf;
 mod keys;
+mod links;
 mod share;
 
 pub use client::Covault;
 pub use error::{is_covault_error, to_js_error};
 pub use kdf::{AccountKeys, SecretKey, default_kdf_params, floor_kdf_params, generate_salt};
 pub use keys::{Dek, Kek, KeyPair};
+pub use links::{link_needs_passphrase, open_link};
 pub use share::{fingerprint, new_id, open_anonymous, open_share, seal_anonymous, seal_share};
 
 #[cfg(feature = "bench-raw-keys")]

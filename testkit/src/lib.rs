@@ -5,7 +5,9 @@
 //! | base URL | what it does to responses |
 //! |---|---|
 //! | `/pass` | nothing |
-//! | `/flip-byte` | flips one bit of the first slot's ciphertext in items and shares |
+//! | `/flip-byte` | flips one bit of the first slot's ciphertext in items and shares, and of an opened link's ciphertext |
+//! | `/extend-expiry` | sets every link's `expires_at` to 2099 (the sender's list, and opened links) |
+//! | `/swap-links` | remembers the first link opened, and answers every other link's open with its ciphertext |
 //! | `/swap-slots` | swaps the ciphertexts of the first two slots in items and shares |
 //! | `/substitute-key` | replaces the peer's public key on connections with the proxy's own |
 //! | `/weak-kdf` | answers prelogin with Argon2id parameters below the floor |
@@ -60,6 +62,8 @@ struct Memory {
     records: HashMap<String, Value>,
     /// `/other-kek`: the first (bearer token, wrapped KEK) seen.
     first_kek: Option<(String, Value)>,
+    /// `/swap-links`: the first link opened (its id and ciphertext).
+    first_link: Option<(Value, Value)>,
 }
 
 #[derive(Clone)]

@@ -12,8 +12,19 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
     let items = get && route.starts_with("GET /v1/items");
     let shares = get && route.starts_with("GET /v1/shares");
     let connections = get && route.starts_with("GET /v1/connections");
+    let link_open = route.starts_with("POST /v1/links/") && route.ends_with("/open");
+    let links = route == "GET /v1/links";
     match mode {
         "flip-byte" if items || shares => for_each_record(json, flip_first_slot),
+        "flip-byte" if link_open => {
+            if let Some(Value::String(env)) = json.get_mut("ciphertext") {
+                *env = flip(env);
+            }
+        }
+        "extend-expiry" if links || link_open => for_each_record(json, |link| {
+            link["expires_at"] = "2099-01-01T00:00:00Z".into();
+        }),
+        "swap-links" if link_open => swap_links(call, json),
         "swap-slots" if items || shares => for_each_record(json, swap_first_two_slots),
         "drop-slot" if items || shares => for_each_record(json, drop_last_slot),
         "substitute-key" if connections => for_each_record(json, |record| {
@@ -327,6 +338,25 @@ fn rollback(call: &Call<'_>, json: &mut Value) {
             }
         }
     });
+}
+
+/// `/swap-links`: the first link opened through the proxy is remembered; every other link
+/// opened after it is answered with that link's ciphertext (a genuine link of someone's, in
+/// another link's place).
+fn swap_links(call: &Call<'_>, json: &mut Value) {
+    let id = json["id"].clone();
+    let ciphertext = json["ciphertext"].clone();
+    let served = call.with_memory(|memory| match &memory.first_link {
+        Some((first, remembered)) if *first != id => Some(remembered.clone()),
+        Some(_) => None,
+        None => {
+            memory.first_link = Some((id, ciphertext));
+            None
+        }
+    });
+    if let Some(other) = served {
+        json["ciphertext"] = other;
+    }
 }
 
 #[cfg(test)]

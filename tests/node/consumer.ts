@@ -11,6 +11,11 @@ import init, {
   floorKdfParams,
   isCovaultError,
   generateSalt,
+  linkNeedsPassphrase,
+  openLink,
+  type Covault,
+  type LinkOptions,
+  type OpenedLinkView,
   newId,
   openAnonymous,
   openShare,
@@ -88,4 +93,17 @@ export function describeWithGuard(error: unknown): CovaultErrorCode | "other" {
   }
   // @ts-expect-error without the guard, `code` is not known
   return error.code;
+}
+
+/** Share links: made with a session, opened without one. */
+export async function links(alice: Covault, itemId: string): Promise<string> {
+  const options: LinkOptions = { expiresAt: new Date(Date.now() + 3600_000).toISOString(), maxViews: 1 };
+  const link = await alice.createLink(itemId, options);
+  const opened: OpenedLinkView = await openLink(link.url, linkNeedsPassphrase(link.url) ? "pw" : undefined);
+  const listed = await alice.listLinks();
+  const views: number = listed[0].link.views;
+  await alice.revokeLink(link.id);
+  // @ts-expect-error expiresAt is required
+  await alice.createLink(itemId, { maxViews: 1 });
+  return `${opened.senderEmail} ${opened.slots["password"]} ${views}`;
 }

@@ -12,6 +12,8 @@ import { secretKeyBytes } from "../../bench/secret-key.mjs";
 const [db, output, ...fixed] = process.argv.slice(2);
 const bytes = Buffer.concat(["", "-wal", "-shm"].filter((s) => existsSync(db + s)).map((s) => readFileSync(db + s)));
 const logged = [...readFileSync(output, "utf8").matchAll(/covault-scan-needle: (\S+)/g)].map((m) => m[1]);
+// Keys the tests logged as base64url (a share link's fragment key), searched as their raw bytes.
+const keys = [...readFileSync(output, "utf8").matchAll(/covault-scan-key: (\S+)/g)].map((m) => m[1]);
 
 
 /** The base64url characters `needle` alone determines when it starts `align` bytes into a value. */
@@ -44,6 +46,7 @@ const check = (ok, message) => {
 
 // The scan sees the rows, and its encoded search works on bytes planted inside an envelope.
 const envelopes = [...bytes.toString("latin1").matchAll(/cv1\.a256gcm\.[A-Za-z0-9_-]{16}\.([A-Za-z0-9_-]{40,})/g)];
+check(keys.every((k) => Buffer.from(k, "base64url").length === 32), "a logged link key is not 32 bytes of base64url");
 check(envelopes.length >= 10 && logged.length >= 3,
   `the scan has too little to look at (${envelopes.length} envelopes, ${logged.length} logged needles)`);
 if (envelopes.length) {
@@ -60,6 +63,7 @@ const needles = [
   ...logged.map((n) => [n, Buffer.from(n)]),
   ...logged.map((n) => [`${n} (no dashes)`, Buffer.from(n.replace(/-/g, ""))]),
   ...logged.filter((n) => n.startsWith("CV1-")).map((n) => [`${n} (raw bytes)`, Buffer.from(secretKeyBytes(n))]),
+  ...keys.map((k) => [`${k} (a link key's raw bytes)`, Buffer.from(k, "base64url")]),
 ];
 for (const [name, needle] of needles) {
   const where = find(bytes, needle);

@@ -2,6 +2,7 @@
 
 mod connections;
 mod items;
+mod links;
 mod shares;
 mod users;
 
@@ -144,6 +145,28 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::SharesReject { id, auth } => shares::reject(ctx, &id, &auth.auth).await,
         Command::SharesDelete { id, auth } => shares::delete(ctx, &id, &auth.auth).await,
+        Command::LinksCreate {
+            item_id,
+            expires_in,
+            max_views,
+            passphrase,
+            slots,
+            auth,
+        } => {
+            links::create(
+                ctx,
+                &auth.auth,
+                &item_id,
+                &expires_in,
+                max_views,
+                passphrase,
+                slots,
+            )
+            .await
+        }
+        Command::LinksList { auth } => links::list(ctx, &auth.auth).await,
+        Command::LinksRevoke { id, auth } => links::revoke(ctx, &auth.auth, &id).await,
+        Command::LinksOpen { url, passphrase } => links::open(ctx, &url, passphrase).await,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod account_state;
 pub mod connections;
 pub mod items;
 pub mod keystore;
+pub mod links;
 pub mod share_answers;
 pub mod shares;
 
@@ -41,6 +42,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(share_answers::accept))
         .routes(routes!(share_answers::reject))
         .routes(routes!(shares::copies))
+        .routes(routes!(links::create, links::list))
+        .routes(routes!(links::revoke))
+        .routes(routes!(links::open))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

@@ -10,6 +10,7 @@ pub mod connections;
 pub mod invitations;
 pub mod items;
 pub mod keystore;
+pub mod links;
 pub mod shares;
 pub mod users;
 

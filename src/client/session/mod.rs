@@ -10,6 +10,7 @@ mod account;
 mod connections;
 mod device;
 mod items;
+mod links;
 mod share_updates;
 mod shares;
 

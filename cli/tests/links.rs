@@ -1,0 +1,215 @@
+//! Share links from the command line, with the real `covault` binary against a fresh
+//! covault-server: Alice makes links, someone without an account opens them with
+//! `links:open URL`, views and revocation end them, and `links:list` shows what the Vault
+//! counted.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clap::Parser;
+use serde_json::Value;
+
+async fn vault() -> (String, PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "covault-cli-links-{}",
+        &covault::crypto::new_id().unwrap()[..8]
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("vault.db").display());
+    let args = [
+        "covault-server",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &db,
+        "--log",
+        "warn",
+    ];
+    let addr = covault_server::spawn(covault_server::Config::parse_from(args))
+        .await
+        .expect("server");
+    (format!("http://{addr}"), dir)
+}
+
+/// Runs a shell line in `dir` with `covault` on the PATH, never on a terminal. `vault` is
+/// `COVAULT_VAULT_URL` (unset when empty: links:open must not need it).
+fn sh(dir: &Path, vault: &str, line: &str) -> Output {
+    let bin = Path::new(env!("CARGO_BIN_EXE_covault"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", line])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("COVAULT_PASSPHRASE")
+        .env_remove("COVAULT_LINK_PASSPHRASE")
+        .stdin(std::process::Stdio::null());
+    if vault.is_empty() {
+        command.env_remove("COVAULT_VAULT_URL");
+    } else {
+        command.env("COVAULT_VAULT_URL", vault);
+    }
+    command.output().expect("run sh")
+}
+
+fn ok(dir: &Path, vault: &str, line: &str) -> Value {
+    let out = sh(dir, vault, line);
+    assert!(
+        out.status.success(),
+        "`{line}` failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_yaml_ng::from_slice(&out.stdout).expect("YAML output")
+}
+
+fn fails(dir: &Path, vault: &str, line: &str, expect: &str) {
+    let out = sh(dir, vault, line);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "`{line}` succeeded");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(lines.len(), 1, "`{line}`: {err:?}");
+    assert!(
+        lines[0].contains(expect),
+        "`{line}`: {:?} lacks {expect:?}",
+        lines[0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_walkthrough() {
+    let (url, dir) = vault().await;
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml",
+    );
+    std::fs::write(
+        dir.join("item.yaml"),
+        "kind: Item\nspec:\n  label: Office wifi\n  slots:\n    network: guest\n    password: hunter2\n",
+    )
+    .unwrap();
+    let item = ok(
+        &dir,
+        &url,
+        "covault items:create -i item.yaml -a .alice.yaml",
+    );
+    let item = item["spec"]["id"].as_str().unwrap().to_owned();
+
+    // One view, the password only.
+    let link = ok(
+        &dir,
+        &url,
+        &format!(
+            "covault links:create -a .alice.yaml {item} --expires-in 1d --max-views 1 --slot password"
+        ),
+    );
+    assert_eq!(link["kind"], "Link");
+    let link_url = link["spec"]["url"].as_str().unwrap().to_owned();
+    assert!(
+        link_url.starts_with(&format!("{url}/link.html#cl1.")),
+        "{link_url}"
+    );
+    assert_eq!(link["spec"]["maxViews"], 1);
+
+    // Opened by someone with no account and no Vault configured: the URL says which Vault.
+    let opened = ok(&dir, "", &format!("covault links:open '{link_url}'"));
+    assert_eq!(opened["kind"], "OpenedLink");
+    assert_eq!(opened["spec"]["slots"]["password"], "hunter2");
+    assert!(opened["spec"]["slots"].get("network").is_none());
+    assert_eq!(opened["spec"]["senderEmail"], "alice@example.com");
+    assert_eq!(opened["spec"]["views"], 1);
+    fails(
+        &dir,
+        "",
+        &format!("covault links:open '{link_url}'"),
+        "not found",
+    );
+
+    // A passphrase link.
+    let locked = ok(
+        &dir,
+        &url,
+        &format!(
+            "COVAULT_LINK_PASSPHRASE='by phone' covault links:create -a .alice.yaml {item} --passphrase"
+        ),
+    );
+    let locked_url = locked["spec"]["url"].as_str().unwrap().to_owned();
+    fails(
+        &dir,
+        "",
+        &format!("covault links:open '{locked_url}'"),
+        "COVAULT_LINK_PASSPHRASE",
+    );
+    fails(
+        &dir,
+        "",
+        &format!("COVAULT_LINK_PASSPHRASE='guess' covault links:open '{locked_url}'"),
+        "wrong link passphrase",
+    );
+    let opened = ok(
+        &dir,
+        "",
+        &format!("COVAULT_LINK_PASSPHRASE='by phone' covault links:open '{locked_url}'"),
+    );
+    assert_eq!(opened["spec"]["slots"]["network"], "guest");
+
+    // The list: views as counted, the used-up link without its ciphertext, no mismatch.
+    let list = ok(&dir, &url, "covault links:list -a .alice.yaml");
+    assert_eq!(list["kind"], "Links");
+    let links = list["spec"].as_array().unwrap();
+    assert_eq!(links.len(), 2);
+    let used = links
+        .iter()
+        .find(|l| l["link"]["id"] == link["spec"]["id"])
+        .unwrap();
+    assert_eq!(
+        (
+            used["link"]["views"].as_u64(),
+            used["link"]["available"].as_bool()
+        ),
+        (Some(1), Some(false))
+    );
+    assert!(links.iter().all(|l| l["error"].is_null()), "{list:?}");
+
+    // Revoked: gone.
+    let id = locked["spec"]["id"].as_str().unwrap();
+    ok(
+        &dir,
+        &url,
+        &format!("covault links:revoke -a .alice.yaml {id}"),
+    );
+    fails(
+        &dir,
+        "",
+        &format!("COVAULT_LINK_PASSPHRASE='by phone' covault links:open '{locked_url}'"),
+        "not found",
+    );
+
+    // Mistakes are one line each.
+    fails(
+        &dir,
+        &url,
+        &format!("covault links:create -a .alice.yaml {item} --expires-in soon"),
+        "--expires-in",
+    );
+    fails(
+        &dir,
+        "",
+        "covault links:open 'http://127.0.0.1:1/link.html#cl1.x'",
+        "not a covault link",
+    );
+    let cut = &link_url[..link_url.len() - 5];
+    fails(
+        &dir,
+        "",
+        &format!("covault links:open '{cut}'"),
+        "not a covault link",
+    );
+}
