@@ -204,6 +204,8 @@ const actions = {
       const options = { acceptanceRequired: $(pane, 'input[name="acceptance"]').checked };
       if (expires) options.expiresAt = new Date(expires).toISOString();
       if (terms) options.terms = terms;
+      const only = $(pane, 'input[name="share-slots"]').value.split(",").map((s) => s.trim()).filter(Boolean);
+      if (only.length) options.slots = only;
       const share = await state.alice.shareItem(state.itemId, state.connectionId, options);
       out.replaceChildren(result(`Shared with Bob (${share.id.slice(0, 8)}…).`, [
         ["Expires", share.expiresAt ?? "never"], ["Terms", share.terms ?? "none"],
@@ -237,10 +239,11 @@ async function listOutgoing() {
   if (!state.alice || !state.connectionId) return;
   const shares = await state.alice.listShares("outgoing");
   const list = el("ul", { className: "shares" });
-  for (const { share: s, accepted, error } of shares) {
+  for (const { share: s, accepted, rejected, error } of shares) {
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
     del.onclick = () => deleteShare("alice", s.id, del);
-    const status = error ? ` — refused: ${error.message}` : s.acceptanceRequired ? (accepted ? " (accepted: receipt checked)" : " (not accepted yet)") : "";
+    const status = error ? ` — refused: ${error.message}` : rejected ? " (rejected by Bob: receipt checked)"
+      : s.acceptanceRequired ? (accepted ? " (accepted: receipt checked)" : " (not accepted yet)") : "";
     list.append(el("li", { dataset: { share: s.id } }, el("span", { textContent: `${s.id.slice(0, 8)}… to ${s.recipientEmail}${status}` }), del));
   }
   show("alice", "outgoing", shares.length ? list : el("p", { className: "empty", textContent: "No outgoing shares." }));
@@ -250,10 +253,23 @@ async function listIncoming() {
   if (!state.bob || !state.connectionId) return;
   const shares = await state.bob.listShares("incoming");
   const list = el("ul", { className: "shares" });
-  for (const { share: s, accepted, error } of shares) {
+  for (const { share: s, accepted, rejected, error } of shares) {
     const mustAccept = s.acceptanceRequired && !accepted;
     const read = el("button", { type: "button", textContent: mustAccept ? "Accept and read" : "Read" });
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
+    const reject = el("button", { type: "button", textContent: "Reject", className: "secondary" });
+    reject.disabled = accepted || rejected || Boolean(error);
+    read.disabled = rejected;
+    reject.onclick = async () => {
+      reject.disabled = true;
+      try {
+        await state.bob.rejectShare(s.id);
+        await Promise.all([listOutgoing(), listIncoming()]);
+      } catch (e) {
+        detail.replaceChildren(el("p", { className: "error", role: "alert", textContent: explain(e) }));
+        reject.disabled = false;
+      }
+    };
     const detail = el("div", { className: "detail" });
     read.onclick = async () => {
       read.disabled = true;
@@ -274,7 +290,7 @@ async function listIncoming() {
       detail.replaceChildren(el("p", { className: "error", role: "alert", textContent: `Refused (${error.code}): ${error.message}` }));
     }
     list.append(el("li", { dataset: { share: s.id } },
-      el("span", { textContent: `${s.id.slice(0, 8)}… from ${s.senderEmail}${s.terms ? ` (terms, as the sender sealed them: ${s.terms})` : ""}` }), read, del, detail));
+      el("span", { textContent: `${s.id.slice(0, 8)}… from ${s.senderEmail}${s.terms ? ` (terms, as the sender sealed them: ${s.terms})` : ""}${rejected ? " (rejected)" : ""}` }), read, reject, del, detail));
   }
   show("bob", "incoming", shares.length ? list : el("p", { className: "empty", textContent: "No incoming shares." }));
 }

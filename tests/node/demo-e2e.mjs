@@ -118,6 +118,23 @@ try {
   expect("the delete removes the share from both panes", true);
   expectingErrors = false;
 
+  // Alice shares one slot only; Bob sees just that slot, then rejects the share, and Alice's
+  // list says so (proven by Bob's receipt).
+  await pane("alice").locator('input[name="terms"]').fill("");
+  await pane("alice").locator('input[name="share-slots"]').fill("pin");
+  await click("alice", "share");
+  await stepOut("alice", "share").locator(".ok").waitFor();
+  await click("bob", "incoming");
+  const onlyPin = stepOut("bob", "incoming").locator("li").first();
+  await onlyPin.waitFor();
+  await onlyPin.getByRole("button", { name: "Read" }).click();
+  await onlyPin.locator(".detail .ok").waitFor();
+  const pinNames = await onlyPin.locator(".detail dt").allTextContents();
+  expect("a share of one slot shows Bob only that slot", JSON.stringify(pinNames) === '["pin"]', JSON.stringify(pinNames));
+  await onlyPin.getByRole("button", { name: "Reject" }).click();
+  await stepOut("alice", "outgoing").getByText("rejected by Bob").waitFor();
+  expect("Alice sees Bob's rejection", true);
+
   // The finished flow, for docs/.
   mkdirSync(join(root, "target/demo"), { recursive: true });
   await page.screenshot({ path: join(root, "target/demo/finished.png"), fullPage: true });
