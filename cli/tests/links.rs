@@ -3,88 +3,13 @@
 //! `links:open URL`, views and revocation end them, and `links:list` shows what the Vault
 //! counted.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use clap::Parser;
-use serde_json::Value;
-
-async fn vault() -> (String, PathBuf) {
-    let dir = std::env::temp_dir().join(format!(
-        "covault-cli-links-{}",
-        &covault::crypto::new_id().unwrap()[..8]
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = format!("sqlite://{}", dir.join("vault.db").display());
-    let args = [
-        "covault-server",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &db,
-        "--log",
-        "warn",
-    ];
-    let addr = covault_server::spawn(covault_server::Config::parse_from(args))
-        .await
-        .expect("server");
-    (format!("http://{addr}"), dir)
-}
-
-/// Runs a shell line in `dir` with `covault` on the PATH, never on a terminal. `vault` is
-/// `COVAULT_VAULT_URL` (unset when empty: links:open must not need it).
-fn sh(dir: &Path, vault: &str, line: &str) -> Output {
-    let bin = Path::new(env!("CARGO_BIN_EXE_covault"))
-        .parent()
-        .unwrap()
-        .to_owned();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let mut command = Command::new("sh");
-    command
-        .args(["-c", line])
-        .current_dir(dir)
-        .env("PATH", path)
-        .env_remove("COVAULT_PASSPHRASE")
-        .env_remove("COVAULT_LINK_PASSPHRASE")
-        .stdin(std::process::Stdio::null());
-    if vault.is_empty() {
-        command.env_remove("COVAULT_VAULT_URL");
-    } else {
-        command.env("COVAULT_VAULT_URL", vault);
-    }
-    command.output().expect("run sh")
-}
-
-fn ok(dir: &Path, vault: &str, line: &str) -> Value {
-    let out = sh(dir, vault, line);
-    assert!(
-        out.status.success(),
-        "`{line}` failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_yaml_ng::from_slice(&out.stdout).expect("YAML output")
-}
-
-fn fails(dir: &Path, vault: &str, line: &str, expect: &str) {
-    let out = sh(dir, vault, line);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "`{line}` succeeded");
-    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
-    assert_eq!(lines.len(), 1, "`{line}`: {err:?}");
-    assert!(
-        lines[0].contains(expect),
-        "`{line}`: {:?} lacks {expect:?}",
-        lines[0]
-    );
-}
+use common::{fails, ok_yaml as ok, vault};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn links_walkthrough() {
-    let (url, dir) = vault().await;
+    let (url, dir) = vault(&[]).await;
     ok(
         &dir,
         &url,

@@ -27,11 +27,7 @@ struct World {
 
 async fn world(backend: &Backend) -> World {
     let server = Server::start(backend, &[]);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(covault_testkit::serve(server.base.clone(), listener));
+    let proxy = common::tamper_proxy(&server.base).await;
     let (alice, bob, carol) = (
         signup(&server.base, "alice").await,
         signup(&server.base, "bob").await,
@@ -42,7 +38,7 @@ async fn world(backend: &Backend) -> World {
     let ac = connect(&alice.session, &carol.session).await;
     World {
         _server: server,
-        proxy: format!("http://{addr}"),
+        proxy,
         alice,
         bob,
         carol,

@@ -234,3 +234,14 @@ pub fn sqlite_bytes(path: &std::path::Path) -> Vec<u8> {
     }
     all
 }
+
+/// Starts the tampering proxy (`covault-tamper-proxy`, in this process) in front of the Vault
+/// at `base`; returns its URL, under which `/{mode}/…` tampers as that mode says.
+pub async fn tamper_proxy(base: &str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(covault_testkit::serve(base.to_owned(), listener));
+    format!("http://{addr}")
+}

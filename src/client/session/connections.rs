@@ -126,17 +126,26 @@ impl<T: Transport + Clone> Session<T> {
                 "the fingerprints differ: a key on this connection was substituted".into(),
             ));
         }
+        self.update_pin(id, |pin| pin.verified = true).await?;
+        self.connection_info(info.connection)
+    }
+
+    /// Changes a connection's pin in the sealed account record.
+    async fn update_pin(
+        &self,
+        id: &str,
+        change: impl Fn(&mut super::PinnedConnection),
+    ) -> Result<(), ClientError> {
         self.update_account(|record| {
             let pin = record
                 .connections
                 .iter_mut()
                 .find(|p| p.connection_id == id)
                 .ok_or_else(|| ClientError::Protocol("the connection is not pinned".into()))?;
-            pin.verified = true;
+            change(pin);
             Ok(())
         })
-        .await?;
-        self.connection_info(info.connection)
+        .await
     }
 
     /// Names a connection (for this user only): the name is sealed with the connection's pins
@@ -153,14 +162,8 @@ impl<T: Transport + Clone> Session<T> {
             ));
         }
         let info = self.connection(id).await?;
-        self.update_account(|record| {
-            let pin = record
-                .connections
-                .iter_mut()
-                .find(|p| p.connection_id == id)
-                .ok_or_else(|| ClientError::Protocol("the connection is not pinned".into()))?;
-            pin.name = (!name.is_empty()).then(|| name.to_owned());
-            Ok(())
+        self.update_pin(id, |pin| {
+            pin.name = (!name.is_empty()).then(|| name.to_owned())
         })
         .await?;
         self.connection_info(info.connection)

@@ -9,9 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::Session;
-use super::shares::{
-    ListKeys, OutgoingCopy, chosen_slots, open_meta, proven_rejection, same_share, types_of,
-};
+use super::shares::{ListKeys, OutgoingCopy, open_meta, proven_rejection, same_share, types_of};
 use crate::api::{Direction, Share, ShareUpdate};
 use crate::client::error::ClientError;
 use crate::client::models::{
@@ -89,24 +87,18 @@ impl<T: Transport + Clone> Session<T> {
             ));
         }
         let item = view.item.ok_or(ClientError::NotAccepted)?;
-        let chosen = chosen_slots(&item.slots, options.slots.as_deref())?;
         let provenance = meta.and_then(|m| m.provenance).ok_or_else(|| {
             ClientError::Integrity("the share permits on-sharing but has no provenance".into())
         })?;
-        let copy = OutgoingCopy {
-            share_id: new_id()?,
+        let mut copy = OutgoingCopy::of(
+            new_id()?,
             connection_id,
             options,
-            label: &item.label,
-            types: types_of(&item.types, &chosen),
-            slots: chosen,
-            meta: ShareMeta {
-                source: share_id.to_owned(),
-                slots: options.slots.clone(),
-                provenance: Some(provenance),
-            },
-            parent_share_id: Some(share_id),
-        };
+            &item,
+            share_id,
+            Some(provenance),
+        )?;
+        copy.parent_share_id = Some(share_id);
         self.send_copy(copy).await
     }
 

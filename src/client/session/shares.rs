@@ -186,6 +186,35 @@ pub(super) struct OutgoingCopy<'a> {
     pub(super) parent_share_id: Option<&'a str>,
 }
 
+impl<'a> OutgoingCopy<'a> {
+    /// A copy of `item` (its chosen slots, with their types) made from `source`, sealing
+    /// `provenance` in its metadata.
+    pub(super) fn of(
+        share_id: String,
+        connection_id: &'a str,
+        options: &'a ShareOptions,
+        item: &'a PlainItem,
+        source: &str,
+        provenance: Option<Provenance>,
+    ) -> Result<Self, ClientError> {
+        let slots = chosen_slots(&item.slots, options.slots.as_deref())?;
+        Ok(OutgoingCopy {
+            share_id,
+            connection_id,
+            options,
+            label: &item.label,
+            types: types_of(&item.types, &slots),
+            slots,
+            meta: ShareMeta {
+                source: source.to_owned(),
+                slots: options.slots.clone(),
+                provenance,
+            },
+            parent_share_id: None,
+        })
+    }
+}
+
 /// The types of the slots in `slots`.
 pub(super) fn types_of(
     types: &BTreeMap<String, String>,
@@ -278,7 +307,6 @@ impl<T: Transport + Clone> Session<T> {
         options: &ShareOptions,
     ) -> Result<Share, ClientError> {
         let item = self.get_item(item_id).await?;
-        let chosen = chosen_slots(&item.slots, options.slots.as_deref())?;
         let share_id = new_id()?;
         let provenance = if options.on_sharing {
             Some(Provenance {
@@ -288,20 +316,7 @@ impl<T: Transport + Clone> Session<T> {
         } else {
             None
         };
-        let copy = OutgoingCopy {
-            share_id,
-            connection_id,
-            options,
-            label: &item.label,
-            types: types_of(&item.types, &chosen),
-            slots: chosen,
-            meta: ShareMeta {
-                source: item_id.to_owned(),
-                slots: options.slots.clone(),
-                provenance,
-            },
-            parent_share_id: None,
-        };
+        let copy = OutgoingCopy::of(share_id, connection_id, options, &item, item_id, provenance)?;
         self.send_copy(copy).await
     }
 
