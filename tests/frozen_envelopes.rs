@@ -3,24 +3,18 @@
 //! shared slot. A failure here means a change broke existing users' data.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod frozen;
+
+use frozen::{env, text};
+
 use std::path::PathBuf;
 
 use covault::crypto::share::{self, ExpectedSender, Sender};
-use covault::crypto::{
-    Context, Dek, Envelope, KdfParams, Kek, KeyPair, PublicKey, SecretKey, derive_keys,
-};
+use covault::crypto::{Context, Dek, KdfParams, Kek, KeyPair, PublicKey, SecretKey, derive_keys};
 use serde_json::{Value, json};
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/frozen-v1.json")
-}
-
-fn env(v: &Value, name: &str) -> Envelope {
-    Envelope::parse(v[name].as_str().unwrap_or_else(|| panic!("missing {name}"))).expect(name)
-}
-
-fn text<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name].as_str().unwrap_or_else(|| panic!("missing {name}"))
+    frozen::path("frozen-v1.json")
 }
 
 #[test]

@@ -6,33 +6,21 @@
 //! verifying.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod frozen;
+
+use frozen::{env, key, text};
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use covault::crypto::share::{self, ShareBinding, V3Terms};
 use covault::crypto::{
-    Dek, Envelope, Kek, KeyPair, Provenance, RecordKind, SealedRecord, ShareMeta, VerificationKey,
-    record,
+    Dek, Kek, KeyPair, Provenance, RecordKind, SealedRecord, ShareMeta, VerificationKey, record,
 };
 use serde_json::{Value, json};
 
 fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/frozen-v3.json")
-}
-
-fn text<'a>(v: &'a Value, name: &str) -> &'a str {
-    v[name].as_str().unwrap_or_else(|| panic!("missing {name}"))
-}
-
-fn env(v: &Value, name: &str) -> Envelope {
-    Envelope::parse(text(v, name)).expect(name)
-}
-
-fn key(v: &Value, name: &str) -> [u8; 32] {
-    covault::crypto::encoding::from_base64url(text(v, name), "fixture key")
-        .expect(name)
-        .try_into()
-        .expect("32 bytes")
+    frozen::path("frozen-v3.json")
 }
 
 fn binding(v: &Value) -> ShareBinding<'_> {

@@ -83,13 +83,7 @@ impl World {
 
     /// `user`'s honest device, resumed through the proxy's `mode` with what it has seen.
     async fn device_via(&self, mode: &str, user: &Account) -> Result<Client, ClientError> {
-        let state = user.session.export_device_state().expect("state");
-        Session::resume(
-            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
-            &user.session.save(),
-            Some(&state),
-        )
-        .await
+        common::session::resume_via(&self.proxy, mode, user).await
     }
 
     /// The raw JSON the proxy's `mode` answers to `GET path` for `user`: what a careless client

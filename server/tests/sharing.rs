@@ -9,7 +9,7 @@ mod common;
 use common::session::{Account, Client, connect, signup, slots};
 use common::{Backend, Server};
 use covault::api::{Direction, ShareUpdate};
-use covault::client::{ClientError, ReqwestTransport, Session, ShareOptions};
+use covault::client::{ClientError, ShareOptions};
 use covault::crypto::aead::SymmetricKey;
 use covault::crypto::{Envelope, Kek, RecordKind, SealedRecord, ShareBinding, V3Terms, record};
 
@@ -51,14 +51,9 @@ async fn world(backend: &Backend) -> World {
 impl World {
     /// `user`'s honest device, resumed through the proxy's `mode`.
     async fn via(&self, mode: &str, user: &Account) -> Client {
-        let state = user.session.export_device_state().expect("state");
-        Session::resume(
-            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
-            &user.session.save(),
-            Some(&state),
-        )
-        .await
-        .expect("resume")
+        common::session::resume_via(&self.proxy, mode, user)
+            .await
+            .expect("resume")
     }
 }
 

@@ -4,30 +4,13 @@
 // an error on purpose. Saves a screenshot of the finished flow to target/demo/finished.png.
 // Usage: node tests/node/demo-e2e.mjs [path/to/covault-server]
 import { launchChromium } from "./chromium.mjs";
-import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { checklist, root, startVault } from "./vault.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
-const dir = mkdtempSync(join(tmpdir(), "covault-demo-"));
-let passed = 0, failed = 0;
-const expect = (name, ok, detail = "") => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
-  ok ? passed++ : failed++;
-};
-
-const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "demo.db")}`,
-  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((ok, fail) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[0-9.:]+/);
-    if (m) ok(m[0]);
-  });
-  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
-});
+const { expect, finish } = checklist();
+const { base, server, stop } = await startVault(serverBin, "demo");
 
 const browser = await launchChromium();
 const consoleErrors = [];
@@ -172,8 +155,6 @@ try {
   }
 } finally {
   await browser.close();
-  server.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  stop();
 }
-console.log(`demo: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish("demo");

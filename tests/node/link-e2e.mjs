@@ -4,30 +4,12 @@
 // request the opening page sends is checked: the fragment key never leaves the browser.
 // Usage: node tests/node/link-e2e.mjs [path/to/covault-server]
 import { launchChromium } from "./chromium.mjs";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { checklist, root, startVault } from "./vault.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
-const dir = mkdtempSync(join(tmpdir(), "covault-links-"));
-let passed = 0, failed = 0;
-const expect = (name, ok, detail = "") => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
-  ok ? passed++ : failed++;
-};
-
-const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "links.db")}`,
-  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((ok, fail) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[0-9.:]+/);
-    if (m) ok(m[0]);
-  });
-  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
-});
+const { expect, finish } = checklist();
+const { base, stop } = await startVault(serverBin, "links");
 
 const browser = await launchChromium();
 const consoleErrors = [];
@@ -101,8 +83,6 @@ try {
   expect(`the flow ran to the end (${e.message.split("\n")[0]})`, false);
 } finally {
   await browser.close();
-  server.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  stop();
 }
-console.log(`links: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish("links");

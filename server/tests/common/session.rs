@@ -64,3 +64,19 @@ pub async fn connect(a: &Client, b: &Client) -> String {
     a.connection(&id).await.expect("the inviter pins it");
     id
 }
+
+/// `user`'s honest device (its session and what it has seen), resumed through the tampering
+/// proxy at `proxy` in `mode`.
+pub async fn resume_via(
+    proxy: &str,
+    mode: &str,
+    user: &Account,
+) -> Result<Client, covault::client::ClientError> {
+    let state = user.session.export_device_state().expect("state");
+    Session::resume(
+        ReqwestTransport::new(&format!("{proxy}/{mode}")),
+        &user.session.save(),
+        Some(&state),
+    )
+    .await
+}
