@@ -182,6 +182,20 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Import items from a Bitwarden (unencrypted JSON) or 1Password (CSV) export.
+    #[command(
+        name = "items:import",
+        after_help = "Examples:\n  covault items:import -a .alice.yaml bitwarden_export.json\n  covault items:import -a .alice.yaml 1password.csv --format 1password\n\nThe whole file is read and checked first: every bad row is named (by line or item number) and then\nnothing is imported. Items go to the Vault 500 per request, each batch in one transaction."
+    )]
+    ItemsImport {
+        /// The export file.
+        file: PathBuf,
+        /// bitwarden or 1password (default: from the file's extension, .json or .csv).
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        auth: Auth,
+    },
     /// Print a ready item file for a template, with typed slots to fill in.
     #[command(
         name = "items:create-config",

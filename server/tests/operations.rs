@@ -409,6 +409,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("DELETE", "/v1/shares/{id}"),
     ("PUT", "/v1/shares/{id}/accept"),
     ("PUT", "/v1/shares/{id}/reject"),
+    ("POST", "/v1/items/batch"),
+    ("POST", "/v1/shares/batch"),
     ("GET", "/v1/shares/{id}/copies"),
     ("GET", "/v1/links"),
     ("POST", "/v1/links"),

@@ -203,6 +203,16 @@ fn collection_routes(w: &World) -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::POST, "/v1/keystore/deks", Some(json!({}))),
         (Method::GET, "/v1/items", None),
         (Method::POST, "/v1/items", Some(to_json(&w.item))),
+        (
+            Method::POST,
+            "/v1/items/batch",
+            Some(json!({"items": [to_json(&w.item)]})),
+        ),
+        (
+            Method::POST,
+            "/v1/shares/batch",
+            Some(json!({"shares": []})),
+        ),
         (Method::GET, "/v1/invitations", None),
         (Method::POST, "/v1/invitations", Some(json!({}))),
         (Method::GET, "/v1/connections", None),

@@ -25,6 +25,15 @@ pub struct ItemInput {
     pub slots: BTreeMap<String, String>,
 }
 
+/// `POST /v1/items/batch`: up to 500 new items, stored in one transaction (all or none).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewItems {
+    /// The items.
+    pub items: Vec<ItemInput>,
+}
+
 /// A stored item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -46,6 +46,27 @@ pub struct NewShare {
     /// An on-share sends none; the Vault copies its parent's.
     #[serde(default)]
     pub verification: Option<BTreeMap<String, String>>,
+    /// The sender's own copy of the share DEK, wrapped under their KEK (an `a256gcm`
+    /// envelope), stored as their DEK with the share's id in the same transaction as the share.
+    #[serde(default)]
+    pub kept_dek: Option<String>,
+}
+
+/// `POST /v1/shares/batch`: up to 500 shares, made in one transaction (all or none).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewShares {
+    /// The shares.
+    pub shares: Vec<NewShare>,
+}
+
+/// The answer to `POST /v1/shares/batch`: the shares made, in the order asked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SharesCreated {
+    /// The shares.
+    pub shares: Vec<Share>,
 }
 
 /// `PUT /v1/shares/{id}`: the sender replaces the shared copy (same share DEK).

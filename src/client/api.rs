@@ -206,6 +206,19 @@ impl<T: Transport> Api<T> {
     pub async fn create_item(&self, req: &ItemInput) -> Result<Item, ClientError> {
         self.call("POST", "/v1/items".into(), Some(req)).await
     }
+    /// `POST /v1/items/batch`: the items stored, in the order sent.
+    pub async fn create_items(&self, req: &NewItems) -> Result<Vec<Item>, ClientError> {
+        let made: Vec<Item> = self
+            .call("POST", "/v1/items/batch".into(), Some(req))
+            .await?;
+        let asked = req.items.iter().map(|i| i.id.as_str());
+        if !made.iter().map(|i| i.id.as_str()).eq(asked) {
+            return Err(ClientError::Integrity(
+                "the Vault answered the batch with other items".into(),
+            ));
+        }
+        Ok(made)
+    }
     /// `GET /v1/items`.
     pub async fn items(&self) -> Result<Vec<Item>, ClientError> {
         self.call("GET", "/v1/items".into(), None::<&()>).await
@@ -309,6 +322,19 @@ impl<T: Transport> Api<T> {
             Some(req),
         )
         .await
+    }
+    /// `POST /v1/shares/batch`: the shares made, in the order sent.
+    pub async fn create_shares(&self, req: &NewShares) -> Result<Vec<Share>, ClientError> {
+        let made: SharesCreated = self
+            .call("POST", "/v1/shares/batch".into(), Some(req))
+            .await?;
+        let asked = req.shares.iter().map(|s| s.id.as_str());
+        if !made.shares.iter().map(|s| s.id.as_str()).eq(asked) {
+            return Err(ClientError::Integrity(
+                "the Vault answered the batch with other shares".into(),
+            ));
+        }
+        Ok(made.shares)
     }
     /// `PUT /v1/shares/{id}/reject` with the rejection receipt.
     pub async fn reject_share(&self, id: &str, req: &RejectShare) -> Result<Share, ClientError> {

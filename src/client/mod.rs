@@ -7,6 +7,7 @@ mod api;
 pub mod casing;
 mod clock;
 mod error;
+pub mod import;
 mod json;
 pub mod links;
 mod models;
@@ -20,7 +21,9 @@ pub use models::{
     ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, SavedSession,
     ShareError, ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
 };
-pub use session::{AccountRecord, DeviceState, PinnedConnection, Progress, Session};
+pub use session::{
+    AccountRecord, BATCH, DeviceState, NewPlainItem, PinnedConnection, Progress, Session,
+};
 pub use transport::{HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]

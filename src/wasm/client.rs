@@ -491,6 +491,54 @@ impl Covault {
         to_js(&s.on_share(&share_id, &connection_id, &options).await?)
     }
 
+    /// Imports a Bitwarden (unencrypted JSON, `"bitwarden"`) or 1Password (CSV,
+    /// `"1password"`) export: all of it checked first (every bad row named, then nothing
+    /// imported), then created 500 per request; `onProgress(done, total)` after each batch.
+    #[wasm_bindgen(js_name = importItems, unchecked_return_type = "PlainItem[]")]
+    pub async fn import_items(
+        &self,
+        text: String,
+        #[wasm_bindgen(unchecked_param_type = "\"bitwarden\" | \"1password\"")] format: String,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ onProgress?: (done: number, total: number) => void }"
+        )]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        let format = crate::client::import::Format::parse(&format)?;
+        let items = crate::client::import::read(format, &text)?;
+        let progress = counter(options)?;
+        to_js(&s.create_items(&items, &progress).await?)
+    }
+
+    /// Shares many items with one connection, 500 per request (each share with its kept DEK
+    /// in one transaction); `onProgress(done, total)` after each batch.
+    #[wasm_bindgen(js_name = shareItems, unchecked_return_type = "Share[]")]
+    pub async fn share_items(
+        &self,
+        #[wasm_bindgen(js_name = itemIds, unchecked_param_type = "string[]")] item_ids: JsValue,
+        #[wasm_bindgen(js_name = connectionId)] connection_id: String,
+        #[wasm_bindgen(
+            unchecked_param_type = "ShareOptions & { onProgress?: (done: number, total: number) => void }"
+        )]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        let ids: Vec<String> = from_js(item_ids, "item ids")?;
+        let progress = counter(options.clone())?;
+        let share_options = if options.is_undefined() || options.is_null() {
+            ShareOptions::default()
+        } else {
+            let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+            js_sys::Reflect::delete_property(&copy, &"onProgress".into())?;
+            share_options(copy.into())?
+        };
+        to_js(
+            &s.share_items(&ids, &connection_id, &share_options, &progress)
+                .await?,
+        )
+    }
+
     /// Rejects a share shared with you; its sender sees the rejection (proven by a receipt).
     #[wasm_bindgen(js_name = rejectShare, unchecked_return_type = "Share")]
     pub async fn reject_share(
@@ -618,6 +666,32 @@ impl Covault {
         s.delete_share(&share_id).await?;
         Ok(())
     }
+}
+
+/// `options.onProgress(done, total)` as a Rust callback (a no-op when absent).
+fn counter(options: JsValue) -> Result<impl Fn(usize, usize), JsValue> {
+    let callback = if options.is_undefined() || options.is_null() {
+        None
+    } else {
+        let f = js_sys::Reflect::get(&options, &"onProgress".into())?;
+        if f.is_undefined() {
+            None
+        } else {
+            Some(
+                f.dyn_into::<js_sys::Function>()
+                    .map_err(|_| invalid_argument("options.onProgress must be a function"))?,
+            )
+        }
+    };
+    Ok(move |done: usize, total: usize| {
+        if let Some(f) = &callback {
+            let _ = f.call2(
+                &JsValue::NULL,
+                &(done as f64).into(),
+                &(total as f64).into(),
+            );
+        }
+    })
 }
 
 /// Share options from JS; absent means the defaults.

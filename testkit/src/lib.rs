@@ -22,6 +22,7 @@
 //! | `/forge-acceptance` | marks a share that needs acceptance as accepted (`accepted_at` = `created_at`), without a receipt |
 //! | `/forge-receipt` | the same, with a well-formed receipt of the proxy's own |
 //! | `/relabel-sender` | in share lists, gives every share between the first and the last the last one's `sender_email` |
+//! | `/reorder-batch` | answers a batch of new items or shares in reverse order |
 //! | `/grant-on-sharing` | marks every share as permitting on-sharing |
 //! | `/strip-meta` | removes every share's sealed metadata |
 //! | `/forge-rejection` | marks every share rejected, with a well-formed receipt of the proxy's own |

@@ -62,6 +62,11 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
             }
         }),
         "relabel-sender" if shares => relabel_sender(json),
+        "reorder-batch" if route == "POST /v1/items/batch" || route == "POST /v1/shares/batch" => {
+            if let Some(list) = records(json) {
+                list.reverse();
+            }
+        }
         "grant-on-sharing" if shares => for_each_record(json, |share| {
             share["on_sharing"] = true.into();
         }),

@@ -61,6 +61,56 @@ fn in_file(error: ClientError, item: &Path) -> CliError {
     }
 }
 
+/// Imports an export file: all of it checked first, then created in batches, with progress
+/// on a terminal; prints what was imported.
+pub async fn import(
+    ctx: &Ctx,
+    file: &Path,
+    format: Option<&str>,
+    auth: &Path,
+) -> Result<(), CliError> {
+    use covault::client::import::{self, Format};
+    use std::io::IsTerminal;
+    let format = match format {
+        Some(name) => Format::parse(name)?,
+        None => match file.extension().and_then(|e| e.to_str()) {
+            Some("json") => Format::Bitwarden,
+            Some("csv") => Format::OnePassword,
+            _ => {
+                return Err(format!(
+                    "{}: say which export this is with --format bitwarden or --format 1password",
+                    file.display()
+                )
+                .into());
+            }
+        },
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let items = import::read(format, &text).map_err(|e| in_file(e, file))?;
+    if items.is_empty() {
+        return Err(format!("{}: no items to import", file.display()).into());
+    }
+    let session = ctx.session(auth).await?;
+    let terminal = std::io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if terminal {
+            eprint!("\rimporting: {done}/{total} items");
+        }
+    };
+    let made = session.create_items(&items, &progress).await?;
+    if terminal {
+        eprintln!();
+    }
+    eprintln!("imported {} items from {}", made.len(), file.display());
+    ctx.print(
+        "ItemsImported",
+        made.iter()
+            .map(|i| serde_json::json!({ "id": i.id, "label": i.label }))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Prints a ready item file for a built-in template: its slots with their types, empty.
 pub fn create_config(ctx: &Ctx, template: &str) -> Result<(), CliError> {
     let template = covault::client::slot_types::template(template)?;

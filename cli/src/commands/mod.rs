@@ -83,6 +83,9 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             items::remove_slot(ctx, &id, &slot, &auth.auth).await
         }
         Command::ItemsCreateConfig { template } => items::create_config(ctx, &template),
+        Command::ItemsImport { file, format, auth } => {
+            items::import(ctx, &file, format.as_deref(), &auth.auth).await
+        }
         Command::ItemsHolders { id, auth } => items::holders(ctx, &id, &auth.auth).await,
         Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use covault::api::{Item, ItemInput};
+use covault::api::{Item, ItemInput, NewItems};
 
 use crate::auth::Caller;
 use crate::db::now_ms;
@@ -36,8 +36,49 @@ pub async fn create(
     let version = validate::version("version", req.version)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     check_dek_is_callers(&state, &caller, &req.dek_id).await?;
-    let item = store::items::create(&state.db, &caller.user_id, req, version, now_ms()).await?;
+    let item =
+        store::items::create(state.db.writer(), &caller.user_id, req, version, now_ms()).await?;
     Ok((StatusCode::CREATED, Json(item)))
+}
+
+/// Most items in one batch.
+pub const MAX_BATCH: usize = 500;
+
+/// Creates up to 500 items in one transaction: all of them, or (on any error) none.
+#[utoipa::path(post, path = "/v1/items/batch", request_body = NewItems,
+    responses((status = 201, body = Vec<Item>), (status = 409)), security(("bearer" = [])))]
+pub async fn create_batch(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(batch): ApiJson<NewItems>,
+) -> ApiResult<(StatusCode, Json<Vec<Item>>)> {
+    if batch.items.is_empty() || batch.items.len() > MAX_BATCH {
+        return Err(ApiError::bad(
+            "InvalidField",
+            format!("a batch holds 1 to {MAX_BATCH} items"),
+        ));
+    }
+    let mut checked = Vec::with_capacity(batch.items.len());
+    let mut deks_checked: Vec<String> = Vec::new();
+    for req in batch.items {
+        validate::id("id", &req.id)?;
+        validate::id("dek_id", &req.dek_id)?;
+        let version = validate::version("version", req.version)?;
+        validate::label_and_slots(&req.label, &req.slots)?;
+        if !deks_checked.contains(&req.dek_id) {
+            check_dek_is_callers(&state, &caller, &req.dek_id).await?;
+            deks_checked.push(req.dek_id.clone());
+        }
+        checked.push((req, version));
+    }
+    let now = now_ms();
+    let mut tx = store::begin(&state.db).await?;
+    let mut items = Vec::with_capacity(checked.len());
+    for (req, version) in checked {
+        items.push(store::items::create(&mut *tx, &caller.user_id, req, version, now).await?);
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(items)))
 }
 
 /// The caller's items, oldest first.

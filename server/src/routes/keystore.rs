@@ -108,7 +108,8 @@ pub async fn create_dek(
 ) -> ApiResult<(StatusCode, Json<DekRecord>)> {
     validate::id("id", &req.id)?;
     validate::envelope("wrapped_key", &req.wrapped_key, Algorithm::A256Gcm)?;
-    let record = store::keystore::create_dek(&state.db, &caller.user_id, req, now_ms()).await?;
+    let record =
+        store::keystore::create_dek(state.db.writer(), &caller.user_id, req, now_ms()).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 

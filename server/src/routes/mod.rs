@@ -8,6 +8,7 @@ pub mod items;
 pub mod keystore;
 pub mod links;
 pub mod share_answers;
+pub mod share_create;
 pub mod shares;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -32,12 +33,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(keystore::get_dek))
         .routes(routes!(account_state::get, account_state::put))
         .routes(routes!(items::create, items::list))
+        .routes(routes!(items::create_batch))
         .routes(routes!(items::get, items::update, items::delete))
         .routes(routes!(connections::invite, connections::list_invitations))
         .routes(routes!(connections::cancel_invitation))
         .routes(routes!(connections::accept, connections::list))
         .routes(routes!(connections::get, connections::delete))
-        .routes(routes!(shares::create, shares::list))
+        .routes(routes!(share_create::create, shares::list))
+        .routes(routes!(share_create::create_batch))
         .routes(routes!(shares::get, shares::update, shares::delete))
         .routes(routes!(share_answers::accept))
         .routes(routes!(share_answers::reject))

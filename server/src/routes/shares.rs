@@ -4,104 +4,20 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use covault::api::{Direction, NewShare, Share, ShareCopies, SharePage, ShareUpdate};
-use covault::crypto::Algorithm;
+use covault::api::{Direction, Share, ShareCopies, SharePage, ShareUpdate};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::db::{now_ms, parse_rfc3339};
+use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use crate::store;
 use crate::validate;
 
-/// Longest `terms`, in bytes.
-pub const MAX_TERMS: usize = 16 * 1024;
 /// Default and largest page size.
 pub const DEFAULT_PAGE: i64 = 50;
 /// Largest page size.
 pub const MAX_PAGE: i64 = 500;
-
-/// Shares an item on a connection the caller is on, with the peer.
-#[utoipa::path(post, path = "/v1/shares", request_body = NewShare,
-    responses((status = 201, body = Share), (status = 409)), security(("bearer" = [])))]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(req): ApiJson<NewShare>,
-) -> ApiResult<(StatusCode, Json<Share>)> {
-    validate::id("id", &req.id)?;
-    validate::label_and_slots(&req.label, &req.slots)?;
-    validate::envelope("sealed_dek", &req.sealed_dek, Algorithm::HpkeX25519A256Gcm)?;
-    let version = validate::version("version", req.version)?;
-    let now = now_ms();
-    let expires_at = match &req.expires_at {
-        Some(text) => {
-            let at = parse_rfc3339(text).ok_or_else(|| {
-                ApiError::bad("InvalidField", "expires_at must be an RFC 3339 timestamp")
-            })?;
-            if at <= now {
-                return Err(ApiError::bad("InvalidField", "expires_at is in the past"));
-            }
-            Some(at)
-        }
-        None => None,
-    };
-    if req.terms.as_ref().is_some_and(|t| t.len() > MAX_TERMS) {
-        return Err(ApiError::bad(
-            "InvalidField",
-            format!("terms are at most {MAX_TERMS} bytes"),
-        ));
-    }
-    let connection = store::connections::get(&state.db, &req.connection_id, &caller.user_id)
-        .await
-        .map_err(|e| match e {
-            ApiError::NotFound => ApiError::bad(
-                "InvalidReference",
-                "connection_id is not one of your connections",
-            ),
-            other => other,
-        })?;
-    if let Some(meta) = &req.meta {
-        validate::envelope("meta", meta, Algorithm::A256Gcm)?;
-    }
-    let parent = match &req.parent_share_id {
-        Some(id) => Some(on_share_parent(&state, id, &caller.user_id).await?),
-        None => None,
-    };
-    let lineage = match &parent {
-        Some(parent) => {
-            if req.verification.is_some() {
-                return Err(ApiError::bad(
-                    "InvalidField",
-                    "an on-share carries its parent's commitments: send no verification",
-                ));
-            }
-            store::shares::Lineage {
-                root_share_id: Some(parent.root_share_id.as_deref().unwrap_or(&parent.id)),
-                verification: parent.verification.clone(),
-            }
-        }
-        None => store::shares::Lineage {
-            root_share_id: None,
-            verification: commitments(req.verification.as_ref(), req.on_sharing)?,
-        },
-    };
-    store::shares::create(
-        &state.db,
-        &req,
-        &caller.user_id,
-        &connection.peer.user_id,
-        expires_at,
-        version,
-        now,
-        lineage,
-    )
-    .await?;
-    tracing::info!(share_id = %req.id, "share created");
-    let row = store::shares::find(&state.db, &req.id, &caller.user_id).await?;
-    Ok((StatusCode::CREATED, Json(row.into_share(&caller.user_id)?)))
-}
 
 /// Query of `GET /v1/shares`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -217,7 +133,7 @@ pub async fn update(
                 Err(other) => return Err(other),
             }
         }
-        None => commitments(req.verification.as_ref(), row.on_sharing != 0)?,
+        None => super::share_create::commitments(req.verification.as_ref(), row.on_sharing != 0)?,
     };
     let versions = (version, stored);
     if !store::shares::update(&state.db, &id, &req, verification, versions, now_ms()).await? {
@@ -246,72 +162,6 @@ pub async fn copies(
     Ok(Json(ShareCopies {
         copies: store::shares::copies(&state.db, root).await?,
     }))
-}
-
-/// The incoming share an on-share is made from, if the caller may share it on: theirs, live,
-/// permitting on-sharing, not rejected and, if it needs acceptance, accepted.
-async fn on_share_parent(
-    state: &AppState,
-    id: &str,
-    user_id: &str,
-) -> ApiResult<store::shares::ShareRow> {
-    let parent = match store::shares::find(&state.db, id, user_id).await {
-        Ok(row) if row.recipient_id == user_id => row,
-        Ok(_) | Err(ApiError::NotFound) => {
-            return Err(ApiError::bad(
-                "InvalidReference",
-                "parent_share_id is not a share shared with you",
-            ));
-        }
-        Err(other) => return Err(other),
-    };
-    if parent.on_sharing == 0 {
-        return Err(ApiError::bad(
-            "OnSharingNotAllowed",
-            "the share's sender did not permit sharing it on",
-        ));
-    }
-    if parent.rejected_at.is_some() || (parent.acceptance_required() && !parent.accepted()) {
-        return Err(ApiError::bad(
-            "NotAccepted",
-            "accept the share before sharing it on",
-        ));
-    }
-    Ok(parent)
-}
-
-/// A root share's commitments as stored: only on a share that permits on-sharing, one
-/// well-formed tag per slot name.
-fn commitments(
-    given: Option<&std::collections::BTreeMap<String, String>>,
-    on_sharing: bool,
-) -> ApiResult<Option<String>> {
-    let Some(given) = given else {
-        return Ok(None);
-    };
-    if !on_sharing {
-        return Err(ApiError::bad(
-            "InvalidField",
-            "verification belongs only to a share that permits on-sharing",
-        ));
-    }
-    if given.len() > validate::MAX_SLOTS {
-        return Err(ApiError::bad("TooManySlots", "too many commitments"));
-    }
-    let tag_ok = |t: &String| {
-        t.len() == 43
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    };
-    if !given.values().all(tag_ok) {
-        return Err(ApiError::bad(
-            "InvalidField",
-            "each commitment is 32 bytes of unpadded base64url",
-        ));
-    }
-    Ok(Some(
-        serde_json::to_string(given).map_err(|e| ApiError::Internal(e.into()))?,
-    ))
 }
 
 /// Deletes a share; either side may.

@@ -32,9 +32,10 @@ impl ItemRow {
     }
 }
 
-/// Stores a new item of the user at `version` (the request's, checked).
-pub async fn create(
-    db: &Db,
+/// Stores a new item of the user at `version` (the request's, checked), on the writer pool or
+/// inside a transaction.
+pub async fn create<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &str,
     req: ItemInput,
     version: i64,
@@ -50,7 +51,7 @@ pub async fn create(
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
     .bind(now)
-    .execute(db.writer())
+    .execute(exec)
     .await?;
     Ok(Item {
         id: req.id,

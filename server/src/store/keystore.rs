@@ -84,14 +84,19 @@ impl From<DekRow> for DekRecord {
     }
 }
 
-/// Stores a wrapped DEK of the user.
-pub async fn create_dek(db: &Db, user_id: &str, req: NewDek, now: i64) -> ApiResult<DekRecord> {
+/// Stores a wrapped DEK of the user, on the writer pool or inside a transaction.
+pub async fn create_dek<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: &str,
+    req: NewDek,
+    now: i64,
+) -> ApiResult<DekRecord> {
     sqlx::query("INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&req.id)
         .bind(user_id)
         .bind(&req.wrapped_key)
         .bind(now)
-        .execute(db.writer())
+        .execute(exec)
         .await?;
     Ok(DekRecord {
         id: req.id,

@@ -140,8 +140,8 @@ pub struct Lineage<'a> {
 
 /// Stores a share from `sender_id` to `recipient_id` (the request's connection, checked).
 #[allow(clippy::too_many_arguments)]
-pub async fn create(
-    db: &Db,
+pub async fn create<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     req: &NewShare,
     sender_id: &str,
     recipient_id: &str,
@@ -173,7 +173,7 @@ pub async fn create(
     .bind(&req.parent_share_id)
     .bind(lineage.root_share_id)
     .bind(lineage.verification)
-    .execute(db.writer())
+    .execute(exec)
     .await?;
     Ok(())
 }

@@ -286,6 +286,7 @@ pub fn share_request(
         on_sharing: false,
         parent_share_id: None,
         verification: None,
+        kept_dek: None,
         id,
     };
     (req, dek)

@@ -12,7 +12,7 @@ use crate::client::transport::Transport;
 use crate::crypto::{Dek, RecordKind, SealedRecord, new_id, record};
 
 impl<T: Transport + Clone> Session<T> {
-    fn seal_item(
+    pub(super) fn seal_item(
         &self,
         id: &str,
         version: u64,

@@ -7,6 +7,7 @@
 //! `items`, `connections` and `shares`.
 
 mod account;
+mod bulk;
 mod connections;
 mod device;
 mod items;
@@ -28,6 +29,7 @@ use crate::crypto::{
 };
 
 pub use account::{AccountRecord, PinnedConnection};
+pub use bulk::{BATCH, NewPlainItem};
 pub use device::DeviceState;
 
 /// Long steps a caller may want to show (Argon2id takes a noticeable moment).

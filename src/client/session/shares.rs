@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::{Session, env};
-use crate::api::{AcceptShare, Direction, NewDek, NewShare, RejectShare, Share};
+use crate::api::{AcceptShare, Direction, NewShare, RejectShare, Share};
 use crate::client::clock::{now_ms, parse_rfc3339_ms};
 use crate::client::error::ClientError;
 use crate::client::models::{PlainItem, ShareError, ShareOptions, ShareSource, ShareView};
@@ -320,9 +320,23 @@ impl<T: Transport + Clone> Session<T> {
         self.send_copy(copy).await
     }
 
-    /// Seals a copy for the connection's pinned peer and stores it with its kept DEK; nothing
-    /// half-made is left behind on failure.
+    /// Seals a copy for the connection's pinned peer and stores it with its kept DEK, in one
+    /// request (one transaction on the Vault: never a share without its kept DEK).
     pub(super) async fn send_copy(&self, copy: OutgoingCopy<'_>) -> Result<Share, ClientError> {
+        let request = self.seal_copy(copy).await?;
+        let share = self.api.create_share(&request).await?;
+        if share.id != request.id {
+            return Err(ClientError::Integrity(
+                "the Vault answered the new share with another".into(),
+            ));
+        }
+        self.device.borrow_mut().saw_share(&request.id, 1);
+        Ok(share)
+    }
+
+    /// The request that makes a copy's share: the copy sealed under a fresh share DEK, the DEK
+    /// sealed to the pinned peer with the options bound in, and our kept copy of it.
+    pub(super) async fn seal_copy(&self, copy: OutgoingCopy<'_>) -> Result<NewShare, ClientError> {
         let OutgoingCopy {
             share_id,
             connection_id,
@@ -369,40 +383,22 @@ impl<T: Transport + Clone> Session<T> {
             (Some(p), None) => Some(p.key.commit(&p.root_share_id, &copy.slots)),
             _ => None,
         };
-        let share = self
-            .api
-            .create_share(&NewShare {
-                id: share_id.clone(),
-                connection_id: (*connection_id).to_owned(),
-                label: sealed.label,
-                slots: sealed.slots,
-                sealed_dek: hpke::seal_bound_dek(&dek, &peer, &keypair, &bound)?.to_string(),
-                expires_at: options.expires_at.clone(),
-                terms: options.terms.clone(),
-                acceptance_required: options.acceptance_required,
-                version: 1,
-                meta: Some(copy.meta.seal(&dek, share_id)?.to_string()),
-                on_sharing: options.on_sharing,
-                parent_share_id: copy.parent_share_id.map(str::to_owned),
-                verification,
-            })
-            .await?;
-        if share.id != *share_id {
-            return Err(ClientError::Integrity(
-                "the Vault answered the new share with another".into(),
-            ));
-        }
-        let kept = NewDek {
+        Ok(NewShare {
             id: share_id.clone(),
-            wrapped_key: self.kek.wrap_share_dek(&dek, &bound)?.to_string(),
-        };
-        if let Err(error) = self.api.create_dek(&kept).await {
-            // Nothing half-made: without its kept DEK the share could never be updated.
-            let _ = self.api.delete_share(share_id).await;
-            return Err(error);
-        }
-        self.device.borrow_mut().saw_share(share_id, 1);
-        Ok(share)
+            connection_id: (*connection_id).to_owned(),
+            label: sealed.label,
+            slots: sealed.slots,
+            sealed_dek: hpke::seal_bound_dek(&dek, &peer, &keypair, &bound)?.to_string(),
+            expires_at: options.expires_at.clone(),
+            terms: options.terms.clone(),
+            acceptance_required: options.acceptance_required,
+            version: 1,
+            meta: Some(copy.meta.seal(&dek, share_id)?.to_string()),
+            on_sharing: options.on_sharing,
+            parent_share_id: copy.parent_share_id.map(str::to_owned),
+            verification,
+            kept_dek: Some(self.kek.wrap_share_dek(&dek, &bound)?.to_string()),
+        })
     }
 
     /// The sender's kept share DEK, which unwraps only if the Vault shows the share's terms as
