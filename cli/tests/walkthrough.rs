@@ -1232,3 +1232,71 @@ async fn meeco_sharing_features_from_the_command_line() {
     assert_eq!(refreshed["kind"], "SharesRefreshed");
     assert_eq!(refreshed["spec"]["refreshed"].as_array().unwrap().len(), 2);
 }
+
+/// `items:import` from a Bitwarden JSON and a 1Password CSV export: bad rows are named and
+/// nothing is imported; good files land whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn items_import_from_other_managers() {
+    let (url, dir) = vault(&[]).await;
+    ok(
+        &dir,
+        &url,
+        "covault users:create -p 'alice passphrase' > .alice.yaml",
+    );
+    std::fs::write(
+        dir.join("bitwarden.json"),
+        r#"{"encrypted": false, "items": [
+          {"type": 1, "name": "Bank", "login": {"username": "alice", "password": "hunter2",
+            "uris": [{"uri": "https://bank.example"}]}},
+          {"type": 2, "name": "Door", "notes": "code 4711"}]}"#,
+    )
+    .unwrap();
+    let out = sh(
+        &dir,
+        &url,
+        "covault items:import -a .alice.yaml bitwarden.json",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("imported 2 items"));
+    std::fs::write(
+        dir.join("1password.csv"),
+        "Title,Username,Password\nMail,alice,s3cret\n,bob,x\nWifi\n",
+    )
+    .unwrap();
+    fails(
+        &dir,
+        &url,
+        "covault items:import -a .alice.yaml 1password.csv",
+        "line 3 has no title",
+    );
+    fails(
+        &dir,
+        &url,
+        "covault items:import -a .alice.yaml notes.txt",
+        "say which export this is",
+    );
+    let listed = yaml(&ok(&dir, &url, "covault items:list -a .alice.yaml"));
+    let labels: Vec<&str> = listed["spec"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels.len(),
+        2,
+        "nothing of the bad CSV was imported: {labels:?}"
+    );
+    let bank = listed["spec"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "Bank")
+        .unwrap();
+    assert_eq!(bank["slots"]["password"], "hunter2");
+    assert_eq!(bank["types"]["url"], "url");
+}
