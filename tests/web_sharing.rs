@@ -116,3 +116,45 @@ async fn meeco_sharing_in_the_browser() {
         "Alice sees Carol's on-share"
     );
 }
+
+#[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
+async fn batches_and_an_import_in_the_browser() {
+    let (alice, _, _) = signup("alice").await;
+    let (bob, bob_email, _) = signup("bob").await;
+    let ab = connect(&alice, &bob, &bob_email).await;
+    let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = calls.clone();
+    let on_progress = wasm_bindgen::closure::Closure::<dyn Fn(f64, f64)>::new(move |d, t| {
+        seen.borrow_mut().push((d, t));
+    });
+    let progress = options(&[("onProgress", on_progress.as_ref().clone())]);
+    let csv = "Title,Url,Username,Password\nBank,https://bank.example,alice,hunter2\nMail,,alice,s3cret\n";
+    let imported = Array::from(
+        &done(alice.import_items(csv.into(), "1password".into(), progress.clone())).await,
+    );
+    assert_eq!(imported.length(), 2);
+    assert_eq!(*calls.borrow(), vec![(2.0, 2.0)]);
+    assert_eq!(text(&imported.get(0), "types.url"), "url");
+    assert_eq!(
+        fails(alice.import_items("Title\n,x\n".into(), "1password".into(), JsValue::UNDEFINED))
+            .await,
+        "InvalidInput"
+    );
+    let ids: JsValue = imported
+        .iter()
+        .map(|i| get(&i, "id"))
+        .collect::<Array>()
+        .into();
+    let shares = Array::from(&done(alice.share_items(ids, ab, progress)).await);
+    assert_eq!(shares.length(), 2);
+    let all = Array::from(&done(bob.read_all_incoming()).await);
+    assert_eq!(all.length(), 2);
+    assert!(
+        all.iter()
+            .any(|v| text(&v, "item.slots.password") == "hunter2")
+    );
+}

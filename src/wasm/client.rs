@@ -491,6 +491,26 @@ impl Covault {
         to_js(&s.on_share(&share_id, &connection_id, &options).await?)
     }
 
+    /// Creates many items, 500 per request (each batch one transaction); every item is
+    /// checked first; `onProgress(done, total)` after each batch.
+    #[wasm_bindgen(js_name = createItems, unchecked_return_type = "PlainItem[]")]
+    pub async fn create_items(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ label: string; slots: Record<string, string>; types?: Record<string, string> }[]"
+        )]
+        items: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ onProgress?: (done: number, total: number) => void }"
+        )]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let s = &self.session;
+        let items: Vec<crate::client::NewPlainItem> = from_js(items, "items")?;
+        let progress = counter(options)?;
+        to_js(&s.create_items(&items, &progress).await?)
+    }
+
     /// Imports a Bitwarden (unencrypted JSON, `"bitwarden"`) or 1Password (CSV,
     /// `"1password"`) export: all of it checked first (every bad row named, then nothing
     /// imported), then created 500 per request; `onProgress(done, total)` after each batch.

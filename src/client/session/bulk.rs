@@ -15,13 +15,15 @@ use crate::crypto::new_id;
 pub const BATCH: usize = 500;
 
 /// An item to create: its label, slots and slot types.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewPlainItem {
     /// The label.
     pub label: String,
     /// Slot name → value.
     pub slots: BTreeMap<String, String>,
     /// Slot name → type, for the typed slots.
+    #[serde(default)]
     pub types: BTreeMap<String, String>,
 }
 
