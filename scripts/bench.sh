@@ -5,6 +5,8 @@
 # that the implementations agree.
 #   scripts/bench.sh [--quick]                  second build: +simd128
 #   BENCH_ALT=opt-level=z scripts/bench.sh      second build: another opt-level
+#   BENCH_ALT=rev:2451875 scripts/bench.sh      second build: that commit (a "before" in the same run)
+#   BENCH_ALT=rustflags:'--cfg curve25519_dalek_bits="64"' scripts/bench.sh   second build: other RUSTFLAGS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -19,6 +21,16 @@ build target/bench/pkg target/bench/cargo-plain
 case "$alt" in
   simd) build target/bench/pkg-alt target/bench/cargo-simd "-C target-feature=+simd128"; name="covault+simd128" ;;
   opt-level=*) build target/bench/pkg-alt "target/bench/cargo-${alt#opt-level=}" "" "${alt#opt-level=}"; name="covault $alt" ;;
+  rev:*)
+    # The sources of that commit, outside git's worktrees, built with their own profile.
+    rev="${alt#rev:}" src="target/bench/src-${alt#rev:}"
+    rm -rf "$src" && mkdir -p "$src" && git archive "$rev" | tar -x -C "$src"
+    (cd "$src" && CARGO_TARGET_DIR="$COVAULT_ROOT/target/bench/cargo-rev" \
+      wasm-pack build --release --target web --out-dir "$COVAULT_ROOT/target/bench/pkg-alt" --out-name covault \
+      --no-pack -- --features bench-raw-keys >/dev/null 2>&1)
+    wasm_opt target/bench/pkg-alt/covault_bg.wasm
+    name="covault @$rev" ;;
+  rustflags:*) build target/bench/pkg-alt target/bench/cargo-flags "${alt#rustflags:}"; name="covault ${alt#rustflags:}" ;;
   *) echo "unknown BENCH_ALT=$alt" >&2; exit 2 ;;
 esac
 node bench/run.mjs --pkg target/bench/pkg --alt target/bench/pkg-alt --alt-name "$name" "$@"
