@@ -8,6 +8,8 @@ pub mod casing;
 mod clock;
 mod error;
 mod json;
+#[cfg(target_arch = "wasm32")]
+mod kdf_worker;
 mod models;
 mod session;
 mod transport;

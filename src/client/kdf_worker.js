@@ -1,0 +1,51 @@
+// Argon2id in a module Worker, so that login and sign-up never block the page's main thread.
+// The worker loads this same package (covault.js, four levels up from this snippet in pkg/),
+// stretches the passphrase, transfers the 32 bytes back and is terminated: one worker per
+// derivation, so its memory (the passphrase's copy, Argon2's 64 MiB) goes with it.
+
+const glue = new URL("../../../../covault.js", import.meta.url).href;
+
+const source = `import init, { __covaultKdfStretch } from ${JSON.stringify(glue)};
+onmessage = async ({ data }) => {
+  try {
+    await init();
+    const out = __covaultKdfStretch(data.passphrase, data.salt, data.m, data.t, data.p);
+    postMessage({ out }, [out.buffer]);
+  } catch (e) {
+    postMessage({ error: String((e && e.message) || e) });
+  }
+};`;
+
+/** Whether a worker can take the KDF: a page's main thread with module workers. */
+export function kdfWorkerAvailable() {
+  return typeof Worker === "function" && typeof document !== "undefined" && typeof Blob === "function";
+}
+
+/** Resolves to the 32-byte stretched passphrase, or rejects if the worker cannot run. */
+export function stretchInWorker(passphrase, salt, m, t, p) {
+  return new Promise((resolve, reject) => {
+    let url, worker;
+    try {
+      url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      worker = new Worker(url, { type: "module" });
+    } catch (e) {
+      if (url) URL.revokeObjectURL(url);
+      reject(e);
+      return;
+    }
+    const done = () => {
+      worker.terminate();
+      URL.revokeObjectURL(url);
+    };
+    worker.onmessage = ({ data }) => {
+      done();
+      if (data.out instanceof Uint8Array) resolve(data.out);
+      else reject(new Error(data.error || "no result from the KDF worker"));
+    };
+    worker.onerror = (e) => {
+      done();
+      reject(new Error(e.message || "the KDF worker failed to start"));
+    };
+    worker.postMessage({ passphrase, salt, m, t, p });
+  });
+}
