@@ -148,8 +148,14 @@ impl Dek {
 
     /// Encrypts text under an application context string.
     #[wasm_bindgen(js_name = encryptString)]
-    pub fn encrypt_string(&self, text: String, context: &str) -> Result<String, JsValue> {
-        self.encrypt(text.into_bytes(), context)
+    pub fn encrypt_string(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        context: &str,
+    ) -> Result<String, JsValue> {
+        let bytes = super::text::string_bytes(&text)
+            .ok_or_else(|| invalid_argument("the text must be a string"))?;
+        self.encrypt(bytes, context)
     }
 
     /// Decrypts text; throws `NotUtf8` if the plaintext is not text. The envelope is a string
@@ -209,17 +215,8 @@ impl Dek {
         context: &str,
         read: impl FnOnce(&[u8]) -> Result<R, JsValue>,
     ) -> Result<R, JsValue> {
-        let mut buf = match envelope_text.as_string() {
-            Some(text) => text.into_bytes(),
-            None => match envelope_text.dyn_ref::<Uint8Array>() {
-                Some(bytes) => bytes.to_vec(),
-                None => {
-                    return Err(invalid_argument(
-                        "the envelope must be a string or a Uint8Array",
-                    ));
-                }
-            },
-        };
+        let mut buf = super::text::string_or_bytes(&envelope_text)
+            .ok_or_else(|| invalid_argument("the envelope must be a string or a Uint8Array"))?;
         let plain = self
             .0
             .decrypt_text_in_place(&mut buf, &Context::app(context))

@@ -10,6 +10,7 @@ mod error;
 mod kdf;
 mod keys;
 mod share;
+mod text;
 
 pub use client::Covault;
 pub use error::{is_covault_error, to_js_error};
