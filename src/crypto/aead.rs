@@ -13,7 +13,7 @@ use super::context::Context;
 use super::encoding::{decode_base64url_in_place, push_base64url};
 use super::envelope::{self, Algorithm, Envelope, TAG_LEN, VERSION};
 use super::error::{CryptoError, Result};
-use super::random::{random_array, random_secret};
+use super::random::{random_nonce, random_secret};
 
 /// Length of every symmetric key in covault.
 pub const KEY_LEN: usize = 32;
@@ -82,7 +82,7 @@ impl SymmetricKey {
 
     /// Encrypts `plaintext` bound to `context`.
     pub fn seal(&self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
-        let nonce = random_array::<12>()?;
+        let nonce = random_nonce()?;
         let ciphertext = self
             .cipher
             .encrypt(
@@ -119,7 +119,7 @@ impl SymmetricKey {
     /// encrypted in place (so no copy of the plaintext is left behind in it) and encoded into
     /// one string of the exact length. The same text `seal(..).to_string()` gives.
     pub fn seal_to_text(&self, mut plaintext: Vec<u8>, context: &Context) -> Result<String> {
-        let nonce = random_array::<12>()?;
+        let nonce = random_nonce()?;
         let tag = self
             .cipher
             .encrypt_inout_detached(
