@@ -5,7 +5,7 @@
 
 use core::ops::Range;
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::KeyInit;
 use aes_gcm::{AeadInOut, Aes256Gcm, Nonce, Tag};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -83,16 +83,17 @@ impl SymmetricKey {
     /// Encrypts `plaintext` bound to `context`.
     pub fn seal(&self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
         let nonce = random_nonce()?;
-        let ciphertext = self
+        let mut ciphertext = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        ciphertext.extend_from_slice(plaintext);
+        let tag = self
             .cipher
-            .encrypt(
+            .encrypt_inout_detached(
                 &Nonce::from(nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: context.as_bytes(),
-                },
+                context.as_bytes(),
+                ciphertext.as_mut_slice().into(),
             )
             .map_err(|_| CryptoError::Integrity)?;
+        ciphertext.extend_from_slice(&tag);
         Envelope::new(Algorithm::A256Gcm, nonce.to_vec(), ciphertext)
     }
 
@@ -103,16 +104,19 @@ impl SymmetricKey {
             .header()
             .try_into()
             .map_err(|_| CryptoError::Malformed("nonce length"))?;
+        let sealed = envelope.ciphertext();
+        let (body, tag) = sealed.split_at(sealed.len() - TAG_LEN);
+        let tag = Tag::try_from(tag).map_err(|_| CryptoError::Malformed("tag length"))?;
+        let mut plain = Zeroizing::new(body.to_vec());
         self.cipher
-            .decrypt(
+            .decrypt_inout_detached(
                 &Nonce::from(nonce),
-                Payload {
-                    msg: envelope.ciphertext(),
-                    aad: context.as_bytes(),
-                },
+                context.as_bytes(),
+                plain.as_mut_slice().into(),
+                &tag,
             )
-            .map(Zeroizing::new)
-            .map_err(|_| CryptoError::Integrity)
+            .map_err(|_| CryptoError::Integrity)?;
+        Ok(plain)
     }
 
     /// [`SymmetricKey::seal`] straight to the envelope's text: the plaintext buffer is
