@@ -3,7 +3,13 @@
 // stretches the passphrase, transfers the 32 bytes back and is terminated: one worker per
 // derivation, so its memory (the passphrase's copy, Argon2's 64 MiB) goes with it.
 
-const glue = new URL("../../../../covault.js", import.meta.url).href;
+// Where wasm-bindgen put this file: pkg/snippets/covault-<hash>/src/client/. A bundler that
+// inlined it elsewhere gets no worker (and no failed request): the KDF then runs in place. The
+// path is built from a variable so that bundlers do not take it for an asset to copy.
+const here = import.meta.url;
+const up = "../../../../";
+const unbundled = /\/snippets\/covault-[^/]+\/src\/client\/kdf_worker\.js$/.test(new URL(here).pathname);
+const glue = unbundled ? new URL(up + "covault.js", here).href : "";
 
 const source = `import init, { __covaultKdfStretch } from ${JSON.stringify(glue)};
 onmessage = async ({ data }) => {
@@ -18,7 +24,7 @@ onmessage = async ({ data }) => {
 
 /** Whether a worker can take the KDF: a page's main thread with module workers. */
 export function kdfWorkerAvailable() {
-  return typeof Worker === "function" && typeof document !== "undefined" && typeof Blob === "function";
+  return unbundled && typeof Worker === "function" && typeof document !== "undefined" && typeof Blob === "function";
 }
 
 /** Resolves to the 32-byte stretched passphrase, or rejects if the worker cannot run. */
