@@ -105,7 +105,7 @@ impl SymmetricKey {
             .try_into()
             .map_err(|_| CryptoError::Malformed("nonce length"))?;
         let sealed = envelope.ciphertext();
-        let (body, tag) = sealed.split_at(sealed.len() - TAG_LEN);
+        let (body, tag) = sealed.split_at(sealed.len().saturating_sub(TAG_LEN));
         let tag = Tag::try_from(tag).map_err(|_| CryptoError::Malformed("tag length"))?;
         let mut plain = Zeroizing::new(body.to_vec());
         self.cipher
@@ -154,16 +154,20 @@ impl SymmetricKey {
     pub fn open_text_in_place(&self, text: &mut [u8], context: &Context) -> Result<Range<usize>> {
         let fields = envelope::split(text)?;
         let algorithm = fields.algorithm;
-        let mut header = text[fields.header].to_vec();
+        let malformed = || CryptoError::Malformed("field bounds");
+        let mut header = text.get(fields.header).ok_or_else(malformed)?.to_vec();
         let header_len = decode_base64url_in_place(&mut header, algorithm.header_name())?;
         let start = fields.ciphertext.start;
-        let len = decode_base64url_in_place(&mut text[fields.ciphertext], "ciphertext")?;
+        let field = text.get_mut(fields.ciphertext).ok_or_else(malformed)?;
+        let len = decode_base64url_in_place(field, "ciphertext")?;
         envelope::check_lengths(algorithm, header_len, len)?;
         envelope::check_algorithm(algorithm, Algorithm::A256Gcm)?;
-        let nonce: [u8; 12] = header[..header_len]
-            .try_into()
-            .map_err(|_| CryptoError::Malformed("nonce length"))?;
-        let (body, tag) = text[start..start + len].split_at_mut(len - TAG_LEN);
+        let nonce: [u8; 12] = header
+            .get(..header_len)
+            .and_then(|h| h.try_into().ok())
+            .ok_or(CryptoError::Malformed("nonce length"))?;
+        let sealed = text.get_mut(start..start + len).ok_or_else(malformed)?;
+        let (body, tag) = sealed.split_at_mut(len.saturating_sub(TAG_LEN));
         let tag = Tag::try_from(&*tag).map_err(|_| CryptoError::Malformed("tag length"))?;
         self.cipher
             .decrypt_inout_detached(&Nonce::from(nonce), context.as_bytes(), body.into(), &tag)

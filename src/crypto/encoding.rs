@@ -31,6 +31,8 @@ pub fn from_base64url_array<const N: usize>(text: &str, what: &'static str) -> R
 
 /// The decoding table of base64url: the 6-bit value of each byte, or `INVALID`.
 const INVALID: u8 = 0xff;
+// Built at compile time, where an index out of range fails the build rather than a run.
+#[allow(clippy::indexing_slicing)]
 const DECODE: [u8; 256] = {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut table = [INVALID; 256];
@@ -48,41 +50,43 @@ const DECODE: [u8; 256] = {
 /// second buffer: for multi-megabyte ciphertexts the copy is what costs.
 pub fn decode_base64url_in_place(buf: &mut [u8], what: &'static str) -> Result<usize> {
     let err = || CryptoError::Encoding(what);
-    let full = buf.len() / 4;
-    let rest = buf.len() % 4;
+    let sextets = |chars: &[u8]| -> Result<u32> {
+        chars
+            .iter()
+            .try_fold(0u32, |acc, &c| match DECODE.get(usize::from(c)) {
+                Some(&v) if v != INVALID => Ok((acc << 6) | u32::from(v)),
+                _ => Err(err()),
+            })
+    };
+    let (full, rest) = (buf.len() / 4, buf.len() % 4);
     if rest == 1 {
         return Err(err());
     }
     for i in 0..full {
-        let mut acc = 0u32;
-        for &c in &buf[i * 4..i * 4 + 4] {
-            let v = DECODE[usize::from(c)];
-            if v == INVALID {
-                return Err(err());
-            }
-            acc = (acc << 6) | u32::from(v);
-        }
-        buf[i * 3..i * 3 + 3].copy_from_slice(&acc.to_be_bytes()[1..]);
+        let acc = sextets(buf.get(i * 4..i * 4 + 4).ok_or_else(err)?)?;
+        let [_, a, b, c] = acc.to_be_bytes();
+        buf.get_mut(i * 3..i * 3 + 3)
+            .ok_or_else(err)?
+            .copy_from_slice(&[a, b, c]);
     }
     let mut len = full * 3;
     if rest > 0 {
-        let mut acc = 0u32;
-        for &c in &buf[full * 4..] {
-            let v = DECODE[usize::from(c)];
-            if v == INVALID {
-                return Err(err());
-            }
-            acc = (acc << 6) | u32::from(v);
-        }
+        let acc = sextets(buf.get(full * 4..).ok_or_else(err)?)?;
         // 2 characters carry 1 byte and 4 spare bits, 3 carry 2 bytes and 2 spare bits; a
         // canonical encoder leaves the spare bits zero.
-        let (bytes, spare) = if rest == 2 { (1, 4) } else { (2, 2) };
-        if acc & ((1 << spare) - 1) != 0 {
+        let (spare, [_, _, a, b]) = if rest == 2 {
+            (acc & 0xf, (acc >> 4).to_be_bytes())
+        } else {
+            (acc & 0x3, (acc >> 2).to_be_bytes())
+        };
+        if spare != 0 {
             return Err(err());
         }
-        let value = (acc >> spare).to_be_bytes();
-        buf[len..len + bytes].copy_from_slice(&value[4 - bytes..]);
-        len += bytes;
+        let tail: &[u8] = if rest == 2 { &[b] } else { &[a, b] };
+        buf.get_mut(len..len + tail.len())
+            .ok_or_else(err)?
+            .copy_from_slice(tail);
+        len += tail.len();
     }
     Ok(len)
 }

@@ -87,8 +87,9 @@ impl Envelope {
     /// Parses the text form strictly.
     pub fn parse(text: &str) -> Result<Self> {
         let fields = split(text.as_bytes())?;
-        let header = from_base64url(&text[fields.header], fields.algorithm.header_name())?;
-        let ciphertext = from_base64url(&text[fields.ciphertext], "ciphertext")?;
+        let field = |range| text.get(range).unwrap_or_default();
+        let header = from_base64url(field(fields.header), fields.algorithm.header_name())?;
+        let ciphertext = from_base64url(field(fields.ciphertext), "ciphertext")?;
         Envelope::new(fields.algorithm, header, ciphertext)
     }
 
@@ -145,7 +146,7 @@ impl Envelope {
 
 /// The length of an envelope's text form.
 pub(crate) fn text_len(algorithm: Algorithm, header: usize, ciphertext: usize) -> usize {
-    let b64 = |n: usize| n / 3 * 4 + [0, 2, 3][n % 3];
+    let b64 = |n: usize| n / 3 * 4 + (n % 3 * 4).div_ceil(3);
     VERSION.len() + 1 + algorithm.name().len() + 1 + b64(header) + 1 + b64(ciphertext)
 }
 
@@ -185,7 +186,7 @@ pub(crate) fn split(text: &[u8]) -> Result<Fields> {
         .enumerate()
         .filter_map(|(i, &b)| (b == b'.').then_some(i));
     let first = dots.next();
-    let version = &text[..first.unwrap_or(text.len())];
+    let version = text.get(..first.unwrap_or(text.len())).unwrap_or_default();
     let (second, third, fourth) = (dots.next(), dots.next(), dots.next());
     // The number of dot-separated parts, counted only as far as the errors need it.
     let parts = [first, second, third, fourth]
@@ -208,7 +209,8 @@ pub(crate) fn split(text: &[u8]) -> Result<Fields> {
             CryptoError::Malformed("more than 4 dot-separated parts")
         });
     };
-    let algorithm = Algorithm::from_name(&String::from_utf8_lossy(&text[first + 1..second]))?;
+    let name = text.get(first + 1..second).unwrap_or_default();
+    let algorithm = Algorithm::from_name(&String::from_utf8_lossy(name))?;
     let (header, ciphertext) = (second + 1..third, third + 1..text.len());
     if header.is_empty() || ciphertext.is_empty() {
         return Err(CryptoError::Malformed("empty field"));

@@ -50,10 +50,13 @@ pub fn random_nonce() -> Result<[u8; 12]> {
             getrandom::fill(bytes).map_err(|_| CryptoError::Random)?;
             *next = 0;
         }
+        let slot = bytes
+            .get_mut(*next * 12..*next * 12 + 12)
+            .ok_or(CryptoError::Random)?;
         let mut nonce = [0u8; 12];
-        nonce.copy_from_slice(&bytes[*next * 12..*next * 12 + 12]);
+        nonce.copy_from_slice(slot);
         // Spent: a nonce never comes out of the pool twice, even if a refill failed later.
-        bytes[*next * 12..*next * 12 + 12].fill(0);
+        slot.fill(0);
         *next += 1;
         Ok(nonce)
     })

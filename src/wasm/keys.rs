@@ -221,8 +221,9 @@ impl Dek {
             .0
             .decrypt_text_in_place(&mut buf, &Context::app(context))
             .map_err(to_js_error)?;
-        let result = read(&buf[plain.clone()]);
-        buf[plain].zeroize();
+        let plain = buf.get_mut(plain).unwrap_or_default();
+        let result = read(plain);
+        plain.zeroize();
         result
     }
 }
