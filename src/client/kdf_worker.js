@@ -15,12 +15,16 @@ const source = `import init, { __covaultKdfStretch } from ${JSON.stringify(glue)
 onmessage = async ({ data }) => {
   try {
     await init();
+    postMessage({ ready: true });
     const out = __covaultKdfStretch(data.passphrase, data.salt, data.m, data.t, data.p);
     postMessage({ out }, [out.buffer]);
   } catch (e) {
     postMessage({ error: String((e && e.message) || e) });
   }
 };`;
+
+/** How long a worker may take to load covault before the KDF runs in place instead. */
+const START_TIMEOUT_MS = 10000;
 
 /** Whether a worker can take the KDF: a page's main thread with module workers. */
 export function kdfWorkerAvailable() {
@@ -39,11 +43,22 @@ export function stretchInWorker(passphrase, salt, m, t, p) {
       reject(e);
       return;
     }
+    // A worker that cannot even load the module (a stalled fetch of covault.js or the wasm)
+    // must not hold the login up forever: without word within this time, derive in place.
+    const loading = setTimeout(() => {
+      done();
+      reject(new Error("the KDF worker did not start"));
+    }, START_TIMEOUT_MS);
     const done = () => {
+      clearTimeout(loading);
       worker.terminate();
       URL.revokeObjectURL(url);
     };
     worker.onmessage = ({ data }) => {
+      if (data.ready) {
+        clearTimeout(loading);
+        return;
+      }
       done();
       if (data.out instanceof Uint8Array) resolve(data.out);
       else reject(new Error(data.error || "no result from the KDF worker"));
