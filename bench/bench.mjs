@@ -222,13 +222,30 @@ async function main() {
       const wc = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: wn, additionalData: aad }, wcKey, msg));
       check(`AES-256-GCM ${label}: ${name} opens WebCrypto's ciphertext`, eq(vDekK[i].decrypt(`cv1.a256gcm.${b64(wn)}.${b64(wc)}`, "bench"), msg));
     }
+    // The envelope as bytes (encryptToBytes, and decrypt of a Uint8Array), where the build has it.
+    const bytesApi = variants.filter(([, m]) => m.Dek.prototype.encryptToBytes);
+    const vEnvBytes = bytesApi.map(([, m], i) => vDekK[variants.indexOf(bytesApi[i])].encryptToBytes(msg, "bench"));
+    for (const [i, [name]] of bytesApi.entries()) {
+      check(`AES-256-GCM ${label}: ${name} opens its encryptToBytes output given as bytes`,
+        eq(vDekK[variants.indexOf(bytesApi[i])].decrypt(vEnvBytes[i], "bench"), msg));
+    }
+    // The stock aes-gcm crate in the same module, raw bytes in and out: covault's floor.
+    const bare = cv.BareAesGcm ? new cv.BareAesGcm(key) : null;
+    if (bare) {
+      check(`AES-256-GCM ${label}: the bare crate's ciphertext = covault's`, eq(bare.encrypt(nn, aad, msg), cc));
+      check(`AES-256-GCM ${label}: the bare crate opens covault's ciphertext`, eq(bare.decrypt(nn, aad, cc), msg));
+    }
     await compare(`AES-256-GCM encrypt ${label}`, [
       ...variants.map(([name], i) => [name, () => vDekK[i].encrypt(msg, "bench")]),
+      ...bytesApi.map(([name, m], i) => [`${name} (bytes)`, () => vDekK[variants.indexOf(bytesApi[i])].encryptToBytes(msg, "bench")]),
+      ...(bare ? [["aes-gcm crate, bare", () => bare.encrypt(rand(12), aad, msg)]] : []),
       ["WebCrypto", () => crypto.subtle.encrypt({ name: "AES-GCM", iv: rand(12), additionalData: aad }, wcKey, msg)],
       ["noble", () => gcm(key, rand(12), aad).encrypt(msg)],
     ], { minMs });
     await compare(`AES-256-GCM decrypt ${label}`, [
       ...variants.map(([name], i) => [name, () => vDekK[i].decrypt(vEnv[i], "bench")]),
+      ...bytesApi.map(([name], i) => [`${name} (bytes)`, () => vDekK[variants.indexOf(bytesApi[i])].decrypt(vEnvBytes[i], "bench")]),
+      ...(bare ? [["aes-gcm crate, bare", () => bare.decrypt(nn, aad, cc)]] : []),
       ["WebCrypto", () => crypto.subtle.decrypt({ name: "AES-GCM", iv: nn, additionalData: aad }, wcKey, cc)],
       ["noble", () => gcm(key, nn, aad).decrypt(cc)],
     ], { minMs });

@@ -61,6 +61,35 @@ try {
     }
   }
   console.table(table);
+
+  // The first table of issue 11, each row against its reference in this same run.
+  const ms = (op, impl) => result.rows.find((r) => r.op === op && r.impl === impl)?.ms;
+  const mib = 1 << 20;
+  const goals = [
+    ["AES-256-GCM decrypt 1 MiB", "noble", (c, r) => c <= r && mib / 1e3 / c >= 95, "≤ noble and ≥ 95 MB/s"],
+    ["AES-256-GCM decrypt 1 MiB", "aes-gcm crate, bare", null, "(the crate alone)"],
+    ["AES-256-GCM encrypt 1 MiB", "WebCrypto", (c) => mib / 1e3 / c >= 95, "≥ 95 MB/s"],
+    ["AES-256-GCM encrypt 1 MiB", "aes-gcm crate, bare", null, "(the crate alone)"],
+    ["AES-256-GCM encrypt 100 B", "WebCrypto", (c, r) => c <= 0.5 * r, "≤ 0.5× WebCrypto"],
+    ["AES-256-GCM encrypt 100 B", "aes-gcm crate, bare", null, "(the crate alone)"],
+    ["X25519 shared secret", "WebCrypto", (c, r) => c <= 1.5 * r, "≤ 1.5× WebCrypto"],
+    ["HPKE open (Auth mode, 32 B DEK)", "hpke-js", (c, r) => c <= 0.25 * r, "≤ 0.25× hpke-js"],
+    ["Argon2id m=64 MiB t=3 p=4", "hash-wasm", (c, r) => c <= 0.6 * r, "≤ 0.6× hash-wasm"],
+  ];
+  console.log("\nIssue 11's rows (covault = this run's main build; ratio = covault / reference)");
+  const issueRows = [];
+  for (const [op, ref, met, goal] of goals) {
+    const c = ms(op, "covault"), r = ms(op, ref), a = alt ? ms(op, altName) : undefined;
+    if (c === undefined || r === undefined) continue;
+    issueRows.push({ row: op, "covault ms": +c.toPrecision(4), ...(alt ? { [`${altName} ms`]: a === undefined ? "" : +a.toPrecision(4) } : {}),
+      reference: ref, "reference ms": +r.toPrecision(4), ratio: +(c / r).toFixed(2),
+      "MB/s": op.includes("1 MiB") ? +(mib / 1e3 / c).toFixed(1) : "", goal, met: met ? (met(c, r) ? "yes" : "no") : "" });
+  }
+  const size = sizeRows[0];
+  issueRows.push({ row: "module (with the client, bench-raw-keys build)", "covault ms": "", reference: "120 KiB gzip", "reference ms": "",
+    ratio: +(size["gzip -9 bytes"] / (120 * 1024)).toFixed(2), "MB/s": "", goal: `${size["gzip -9 bytes"]} B gzip ≤ 122880`,
+    met: size["gzip -9 bytes"] <= 120 * 1024 ? "yes" : "no" });
+  console.table(issueRows);
 } finally {
   await browser.close();
   server.close();

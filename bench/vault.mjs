@@ -42,6 +42,27 @@ async function main() {
   const conn = await bob.acceptInvitation(inv.id, inv.token);
   rows.push({ phase: "sign up two users (Argon2id at the floor) and connect", items: 2, wallMs: performance.now() - t0 });
 
+  // One request on its own, n/5 times: the browser's plain fetch of the cheapest route, and the
+  // client's cheapest authenticated call (one GET with the bearer token), each per request.
+  // The plain fetches are split with the Resource Timing API: what the Vault and the wire take
+  // (request sent → first byte) against the browser's own steps.
+  const m = Math.max(20, Math.floor(n / 5));
+  performance.setResourceTimingBufferSize(100000);
+  performance.clearResourceTimings();
+  const f0 = performance.now();
+  for (let i = 0; i < m; i++) await (await fetch(`${url}/v1/health?probe=${i}`)).text();
+  rows.push({ phase: "plain fetch GET /v1/health (per request)", items: m, wallMs: performance.now() - f0 });
+  const probes = performance.getEntriesByType("resource").filter((e) => e.name.includes("probe="));
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  for (const [label, f] of [
+    ["  of which: fetch start → request sent (browser)", (e) => e.requestStart - e.fetchStart],
+    ["  of which: request sent → first byte (the Vault and the wire)", (e) => e.responseStart - e.requestStart],
+    ["  of which: first byte → last byte (browser)", (e) => e.responseEnd - e.responseStart],
+  ]) rows.push({ phase: `${label}, median`, items: 1, wallMs: median(probes.map(f)) });
+  rows.push(await phase("alice.connections(): one authenticated GET (per request)", m, async () => {
+    for (let i = 0; i < m; i++) await alice.connections();
+  }, () => {}));
+
   const slots = (i) => ({ username: `user${i}@example.com`, password: `pw-${i}-${"x".repeat(24)}`, note: `item ${i} `.repeat(4) });
   // Primitives for the crypto-only timings.
   const dek = cv.Dek.generate(), kek = cv.Kek.generate("u"), a = cv.KeyPair.generate(), b = cv.KeyPair.generate();

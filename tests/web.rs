@@ -114,10 +114,15 @@ fn deks_wrap_unwrap_and_encrypt_slots_bound_to_item_and_name() {
         "EnvelopeVersion",
     );
 
-    let bytes = dek.encrypt(&[0, 1, 2, 255], "app/ctx").unwrap();
-    assert_eq!(dek.decrypt(&bytes, "app/ctx").unwrap(), vec![0, 1, 2, 255]);
+    let bytes = dek.encrypt(vec![0, 1, 2, 255], "app/ctx").unwrap();
+    assert_eq!(
+        dek.decrypt(bytes.clone().into(), "app/ctx")
+            .unwrap()
+            .to_vec(),
+        vec![0, 1, 2, 255]
+    );
     assert_code(
-        dek.decrypt_string(&bytes, "app/ctx").err().unwrap(),
+        dek.decrypt_string(bytes.into(), "app/ctx").err().unwrap(),
         "NotUtf8",
     );
 }
@@ -128,13 +133,18 @@ fn share_seal_open_in_auth_mode_and_wrong_sender_is_integrity() {
     let bob = KeyPair::generate(None).unwrap();
     let mallory = KeyPair::generate(None).unwrap();
     let share_dek = Dek::generate(Some("share-1".into())).unwrap();
-    let copy = share_dek.encrypt_string("shared text", "copy").unwrap();
+    let copy = share_dek
+        .encrypt_string("shared text".into(), "copy")
+        .unwrap();
     let sealed =
         covault::wasm::seal_share(&share_dek, &bob.public_key(), &alice, "share-1", "conn-1")
             .unwrap();
     let opened =
         covault::wasm::open_share(&sealed, &bob, &alice.public_key(), "share-1", "conn-1").unwrap();
-    assert_eq!(opened.decrypt_string(&copy, "copy").unwrap(), "shared text");
+    assert_eq!(
+        opened.decrypt_string(copy.into(), "copy").unwrap(),
+        "shared text"
+    );
     let err = covault::wasm::open_share(&sealed, &bob, &mallory.public_key(), "share-1", "conn-1");
     assert_code(err.err().unwrap(), "Integrity");
 

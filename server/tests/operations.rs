@@ -569,6 +569,14 @@ async fn cors_allows_the_configured_origin_only() {
             .and_then(|v| v.to_str().ok()),
         Some("http://127.0.0.1:9999")
     );
+    // Browsers cache the preflight for this long (Chromium caps it at 2 h) instead of sending
+    // an OPTIONS before every request that carries the bearer token.
+    assert_eq!(
+        ok.headers()
+            .get("access-control-max-age")
+            .and_then(|v| v.to_str().ok()),
+        Some("3600")
+    );
     let other = preflight("http://evil.example").await.expect("send");
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }

@@ -9,6 +9,8 @@ mod clock;
 mod error;
 pub mod import;
 mod json;
+#[cfg(target_arch = "wasm32")]
+mod kdf_worker;
 pub mod links;
 mod models;
 mod session;

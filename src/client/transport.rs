@@ -36,6 +36,18 @@ pub trait Transport {
     /// Lets the host catch up before a long synchronous step (in the browser: one turn of the
     /// event loop, so a progress message paints before Argon2id blocks the thread).
     async fn yield_now(&self) {}
+    /// Runs Argon2id on the passphrase (the part of key derivation that takes seconds). By
+    /// default here, after one `yield_now`; the browser's transport runs it in a Worker so the
+    /// page stays responsive (see `kdf_worker`). The secret key never goes through this.
+    async fn stretch(
+        &self,
+        passphrase: &str,
+        salt: &[u8],
+        params: &crate::crypto::KdfParams,
+    ) -> Result<zeroize::Zeroizing<[u8; 32]>, ClientError> {
+        self.yield_now().await;
+        Ok(crate::crypto::stretch(passphrase.as_bytes(), salt, params)?)
+    }
 }
 
 /// The largest answer a client reads from the Vault (64 MiB): a Vault that streams forever is
@@ -93,6 +105,19 @@ impl Transport for GlooTransport {
             set_timeout(&resolve, 0);
         });
         let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+
+    async fn stretch(
+        &self,
+        passphrase: &str,
+        salt: &[u8],
+        params: &crate::crypto::KdfParams,
+    ) -> Result<zeroize::Zeroizing<[u8; 32]>, ClientError> {
+        if let Some(stretched) = super::kdf_worker::stretch(passphrase, salt, params).await {
+            return Ok(stretched);
+        }
+        self.yield_now().await;
+        Ok(crate::crypto::stretch(passphrase.as_bytes(), salt, params)?)
     }
 }
 

@@ -3,31 +3,52 @@
 //! Random nonces are safe here because every key encrypts far fewer than 2^32 messages
 //! (NIST SP 800-38D §8.3): a DEK protects one user's items, a share DEK one shared copy.
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+use core::ops::Range;
+
+use aes_gcm::aead::KeyInit;
+use aes_gcm::{AeadInOut, Aes256Gcm, Nonce, Tag};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::context::Context;
-use super::envelope::{Algorithm, Envelope};
+use super::encoding::{decode_base64url_in_place, push_base64url};
+use super::envelope::{self, Algorithm, Envelope, TAG_LEN, VERSION};
 use super::error::{CryptoError, Result};
-use super::random::{random_array, random_secret};
+use super::random::{random_nonce, random_secret};
 
 /// Length of every symmetric key in covault.
 pub const KEY_LEN: usize = 32;
 
 /// A 256-bit AES key that zeroizes on drop and never prints its bytes.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SymmetricKey([u8; KEY_LEN]);
+///
+/// It keeps its expanded AES key schedule and GHASH key next to the bytes: expanding them
+/// costs more than sealing 100 bytes, so it is done once per key, not once per call. Both are
+/// wiped on drop (aes-gcm's `zeroize` feature).
+#[derive(Clone)]
+pub struct SymmetricKey {
+    bytes: [u8; KEY_LEN],
+    cipher: Aes256Gcm,
+}
+
+impl Drop for SymmetricKey {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SymmetricKey {}
 
 impl SymmetricKey {
     /// A fresh random key.
     pub fn generate() -> Result<Self> {
-        Ok(SymmetricKey(*random_secret::<KEY_LEN>()?))
+        Ok(Self::from_bytes(*random_secret::<KEY_LEN>()?))
     }
 
     /// Takes ownership of key bytes (which the caller should zeroize).
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
-        SymmetricKey(bytes)
+        SymmetricKey {
+            cipher: Aes256Gcm::new(&bytes.into()),
+            bytes,
+        }
     }
 
     /// Builds a key from a decrypted buffer of exactly [`KEY_LEN`] bytes.
@@ -37,12 +58,15 @@ impl SymmetricKey {
             expected: KEY_LEN,
             found: bytes.len(),
         })?;
-        Ok(SymmetricKey(array))
+        let key = Self::from_bytes(array);
+        let mut array = array;
+        array.zeroize();
+        Ok(key)
     }
 
     /// The key as base64url, for a native client's credential file (never for JS, never sent).
     pub fn to_base64url(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(super::encoding::to_base64url(&self.0))
+        zeroize::Zeroizing::new(super::encoding::to_base64url(&self.bytes))
     }
 
     /// Reads a key from its base64url form.
@@ -53,22 +77,23 @@ impl SymmetricKey {
 
     /// The raw bytes, for wrapping only.
     pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
-        &self.0
+        &self.bytes
     }
 
     /// Encrypts `plaintext` bound to `context`.
     pub fn seal(&self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
-        let cipher = Aes256Gcm::new(&self.0.into());
-        let nonce = random_array::<12>()?;
-        let ciphertext = cipher
-            .encrypt(
+        let nonce = random_nonce()?;
+        let mut ciphertext = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        ciphertext.extend_from_slice(plaintext);
+        let tag = self
+            .cipher
+            .encrypt_inout_detached(
                 &Nonce::from(nonce),
-                Payload {
-                    msg: plaintext,
-                    aad: context.as_bytes(),
-                },
+                context.as_bytes(),
+                ciphertext.as_mut_slice().into(),
             )
             .map_err(|_| CryptoError::Integrity)?;
+        ciphertext.extend_from_slice(&tag);
         Envelope::new(Algorithm::A256Gcm, nonce.to_vec(), ciphertext)
     }
 
@@ -79,17 +104,75 @@ impl SymmetricKey {
             .header()
             .try_into()
             .map_err(|_| CryptoError::Malformed("nonce length"))?;
-        let cipher = Aes256Gcm::new(&self.0.into());
-        cipher
-            .decrypt(
+        let sealed = envelope.ciphertext();
+        let (body, tag) = sealed.split_at(sealed.len().saturating_sub(TAG_LEN));
+        let tag = Tag::try_from(tag).map_err(|_| CryptoError::Malformed("tag length"))?;
+        let mut plain = Zeroizing::new(body.to_vec());
+        self.cipher
+            .decrypt_inout_detached(
                 &Nonce::from(nonce),
-                Payload {
-                    msg: envelope.ciphertext(),
-                    aad: context.as_bytes(),
-                },
+                context.as_bytes(),
+                plain.as_mut_slice().into(),
+                &tag,
             )
-            .map(Zeroizing::new)
-            .map_err(|_| CryptoError::Integrity)
+            .map_err(|_| CryptoError::Integrity)?;
+        Ok(plain)
+    }
+
+    /// [`SymmetricKey::seal`] straight to the envelope's text: the plaintext buffer is
+    /// encrypted in place (so no copy of the plaintext is left behind in it) and encoded into
+    /// one string of the exact length. The same text `seal(..).to_string()` gives.
+    pub fn seal_to_text(&self, mut plaintext: Vec<u8>, context: &Context) -> Result<String> {
+        let nonce = random_nonce()?;
+        let tag = self
+            .cipher
+            .encrypt_inout_detached(
+                &Nonce::from(nonce),
+                context.as_bytes(),
+                plaintext.as_mut_slice().into(),
+            )
+            .map_err(|_| CryptoError::Integrity)?;
+        let mut ciphertext = plaintext;
+        ciphertext.extend_from_slice(&tag);
+        let algorithm = Algorithm::A256Gcm;
+        let mut out =
+            String::with_capacity(envelope::text_len(algorithm, nonce.len(), ciphertext.len()));
+        out.push_str(VERSION);
+        out.push('.');
+        out.push_str(algorithm.name());
+        out.push('.');
+        push_base64url(&mut out, &nonce);
+        out.push('.');
+        push_base64url(&mut out, &ciphertext);
+        Ok(out)
+    }
+
+    /// [`Envelope::parse`] then [`SymmetricKey::open`] on envelope text in a buffer the caller
+    /// owns, with the same checks in the same order and the same errors, but decoding the
+    /// ciphertext and decrypting it in place: no second or third copy of a large value. Returns
+    /// where in `text` the plaintext now is; the caller must wipe it when done.
+    pub fn open_text_in_place(&self, text: &mut [u8], context: &Context) -> Result<Range<usize>> {
+        let fields = envelope::split(text)?;
+        let algorithm = fields.algorithm;
+        let malformed = || CryptoError::Malformed("field bounds");
+        let mut header = text.get(fields.header).ok_or_else(malformed)?.to_vec();
+        let header_len = decode_base64url_in_place(&mut header, algorithm.header_name())?;
+        let start = fields.ciphertext.start;
+        let field = text.get_mut(fields.ciphertext).ok_or_else(malformed)?;
+        let len = decode_base64url_in_place(field, "ciphertext")?;
+        envelope::check_lengths(algorithm, header_len, len)?;
+        envelope::check_algorithm(algorithm, Algorithm::A256Gcm)?;
+        let nonce: [u8; 12] = header
+            .get(..header_len)
+            .and_then(|h| h.try_into().ok())
+            .ok_or(CryptoError::Malformed("nonce length"))?;
+        let sealed = text.get_mut(start..start + len).ok_or_else(malformed)?;
+        let (body, tag) = sealed.split_at_mut(len.saturating_sub(TAG_LEN));
+        let tag = Tag::try_from(&*tag).map_err(|_| CryptoError::Malformed("tag length"))?;
+        self.cipher
+            .decrypt_inout_detached(&Nonce::from(nonce), context.as_bytes(), body.into(), &tag)
+            .map_err(|_| CryptoError::Integrity)?;
+        Ok(start..start + len - TAG_LEN)
     }
 
     /// Wraps another key: AES-256-GCM of its bytes, bound to `context`.

@@ -60,6 +60,21 @@ impl Dek {
         self.key.open(envelope, context)
     }
 
+    /// [`Dek::encrypt`] straight to the envelope text, encrypting the buffer in place.
+    pub fn encrypt_to_text(&self, plaintext: Vec<u8>, context: &Context) -> Result<String> {
+        self.key.seal_to_text(plaintext, context)
+    }
+
+    /// [`Dek::decrypt`] of envelope text in a buffer the caller owns, decoded and decrypted in
+    /// place; returns where the plaintext is (the caller wipes it).
+    pub fn decrypt_text_in_place(
+        &self,
+        text: &mut [u8],
+        context: &Context,
+    ) -> Result<core::ops::Range<usize>> {
+        self.key.open_text_in_place(text, context)
+    }
+
     /// Decrypts text; fails with `NotUtf8` if the plaintext is not UTF-8.
     pub fn decrypt_string(
         &self,

@@ -5,9 +5,10 @@
 //! has its own [`CryptoError`], and no input makes the parser panic.
 
 use core::fmt;
+use core::ops::Range;
 use core::str::FromStr;
 
-use super::encoding::{from_base64url, to_base64url};
+use super::encoding::{from_base64url, push_base64url};
 use super::error::{CryptoError, Result};
 
 /// The version prefix this build writes. Later versions may add algorithms; envelopes of this
@@ -55,7 +56,7 @@ impl Algorithm {
         }
     }
 
-    fn header_name(self) -> &'static str {
+    pub(crate) fn header_name(self) -> &'static str {
         match self {
             Algorithm::A256Gcm => "nonce",
             Algorithm::HpkeX25519A256Gcm => "encapsulated key",
@@ -75,20 +76,7 @@ pub struct Envelope {
 impl Envelope {
     /// Assembles an envelope, checking field lengths.
     pub fn new(algorithm: Algorithm, header: Vec<u8>, ciphertext: Vec<u8>) -> Result<Self> {
-        if header.len() != algorithm.header_len() {
-            return Err(CryptoError::WrongLength {
-                what: algorithm.header_name(),
-                expected: algorithm.header_len(),
-                found: header.len(),
-            });
-        }
-        if ciphertext.len() < TAG_LEN {
-            return Err(CryptoError::WrongLength {
-                what: "ciphertext (at least the tag)",
-                expected: TAG_LEN,
-                found: ciphertext.len(),
-            });
-        }
+        check_lengths(algorithm, header.len(), ciphertext.len())?;
         Ok(Envelope {
             algorithm,
             header,
@@ -98,33 +86,11 @@ impl Envelope {
 
     /// Parses the text form strictly.
     pub fn parse(text: &str) -> Result<Self> {
-        if text.len() > MAX_ENVELOPE_LEN {
-            return Err(CryptoError::Malformed(
-                "envelope is larger than the parser accepts",
-            ));
-        }
-        let parts: Vec<&str> = text.split('.').collect();
-        let version = parts.first().copied().unwrap_or_default();
-        if version != VERSION {
-            if version.is_empty() && parts.len() == 1 {
-                return Err(CryptoError::Truncated(0));
-            }
-            return Err(CryptoError::UnknownVersion(truncate_for_message(version)));
-        }
-        let [_, alg, header, ciphertext] = parts.as_slice() else {
-            return Err(if parts.len() < 4 {
-                CryptoError::Truncated(parts.len())
-            } else {
-                CryptoError::Malformed("more than 4 dot-separated parts")
-            });
-        };
-        let algorithm = Algorithm::from_name(alg)?;
-        if header.is_empty() || ciphertext.is_empty() {
-            return Err(CryptoError::Malformed("empty field"));
-        }
-        let header = from_base64url(header, algorithm.header_name())?;
-        let ciphertext = from_base64url(ciphertext, "ciphertext")?;
-        Envelope::new(algorithm, header, ciphertext)
+        let fields = split(text.as_bytes())?;
+        let field = |range| text.get(range).unwrap_or_default();
+        let header = from_base64url(field(fields.header), fields.algorithm.header_name())?;
+        let ciphertext = from_base64url(field(fields.ciphertext), "ciphertext")?;
+        Envelope::new(fields.algorithm, header, ciphertext)
     }
 
     /// The algorithm.
@@ -145,13 +111,7 @@ impl Envelope {
     /// Refuses an envelope of the wrong algorithm or of a ciphertext length other than
     /// `plaintext_len + TAG_LEN`: used for wrapped keys, whose plaintext length is fixed.
     pub fn expect(&self, algorithm: Algorithm, plaintext_len: Option<usize>) -> Result<()> {
-        if self.algorithm != algorithm {
-            return Err(CryptoError::UnknownAlgorithm(format!(
-                "{} where {} was expected",
-                self.algorithm.name(),
-                algorithm.name()
-            )));
-        }
+        check_algorithm(self.algorithm, algorithm)?;
         if let Some(len) = plaintext_len
             && self.ciphertext.len() != len + TAG_LEN
         {
@@ -165,15 +125,34 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// The text form, written into one string of the exact length.
+    pub fn to_text(&self) -> String {
+        let mut out = String::with_capacity(text_len(
+            self.algorithm,
+            self.header.len(),
+            self.ciphertext.len(),
+        ));
+        out.push_str(VERSION);
+        out.push('.');
+        out.push_str(self.algorithm.name());
+        out.push('.');
+        push_base64url(&mut out, &self.header);
+        out.push('.');
+        push_base64url(&mut out, &self.ciphertext);
+        out
+    }
+}
+
+/// The length of an envelope's text form.
+pub(crate) fn text_len(algorithm: Algorithm, header: usize, ciphertext: usize) -> usize {
+    let b64 = |n: usize| n / 3 * 4 + (n % 3 * 4).div_ceil(3);
+    VERSION.len() + 1 + algorithm.name().len() + 1 + b64(header) + 1 + b64(ciphertext)
+}
+
 impl fmt::Display for Envelope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{VERSION}.{}.{}.{}",
-            self.algorithm.name(),
-            to_base64url(&self.header),
-            to_base64url(&self.ciphertext)
-        )
+        f.write_str(&self.to_text())
     }
 }
 
@@ -183,6 +162,95 @@ impl FromStr for Envelope {
     fn from_str(text: &str) -> Result<Self> {
         Envelope::parse(text)
     }
+}
+
+/// Where an envelope's two binary fields are in its text, once the length, version, field
+/// count, algorithm and non-empty fields are checked (their base64 is not yet decoded). Works
+/// on bytes so that envelope text handed over as a `Uint8Array` needs no UTF-8 check first.
+pub(crate) struct Fields {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) header: Range<usize>,
+    pub(crate) ciphertext: Range<usize>,
+}
+
+/// The checks of [`Envelope::parse`] up to the base64 decoding, in the same order and with
+/// the same errors.
+pub(crate) fn split(text: &[u8]) -> Result<Fields> {
+    if text.len() > MAX_ENVELOPE_LEN {
+        return Err(CryptoError::Malformed(
+            "envelope is larger than the parser accepts",
+        ));
+    }
+    let mut dots = text
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &b)| (b == b'.').then_some(i));
+    let first = dots.next();
+    let version = text.get(..first.unwrap_or(text.len())).unwrap_or_default();
+    let (second, third, fourth) = (dots.next(), dots.next(), dots.next());
+    // The number of dot-separated parts, counted only as far as the errors need it.
+    let parts = [first, second, third, fourth]
+        .iter()
+        .filter(|d| d.is_some())
+        .count()
+        + 1;
+    if version != VERSION.as_bytes() {
+        if version.is_empty() && parts == 1 {
+            return Err(CryptoError::Truncated(0));
+        }
+        return Err(CryptoError::UnknownVersion(truncate_for_message(
+            &String::from_utf8_lossy(version),
+        )));
+    }
+    let (Some(first), Some(second), Some(third), None) = (first, second, third, fourth) else {
+        return Err(if parts < 4 {
+            CryptoError::Truncated(parts)
+        } else {
+            CryptoError::Malformed("more than 4 dot-separated parts")
+        });
+    };
+    let name = text.get(first + 1..second).unwrap_or_default();
+    let algorithm = Algorithm::from_name(&String::from_utf8_lossy(name))?;
+    let (header, ciphertext) = (second + 1..third, third + 1..text.len());
+    if header.is_empty() || ciphertext.is_empty() {
+        return Err(CryptoError::Malformed("empty field"));
+    }
+    Ok(Fields {
+        algorithm,
+        header,
+        ciphertext,
+    })
+}
+
+/// The length checks of [`Envelope::new`].
+pub(crate) fn check_lengths(algorithm: Algorithm, header: usize, ciphertext: usize) -> Result<()> {
+    if header != algorithm.header_len() {
+        return Err(CryptoError::WrongLength {
+            what: algorithm.header_name(),
+            expected: algorithm.header_len(),
+            found: header,
+        });
+    }
+    if ciphertext < TAG_LEN {
+        return Err(CryptoError::WrongLength {
+            what: "ciphertext (at least the tag)",
+            expected: TAG_LEN,
+            found: ciphertext,
+        });
+    }
+    Ok(())
+}
+
+/// The algorithm check of [`Envelope::expect`].
+pub(crate) fn check_algorithm(found: Algorithm, wanted: Algorithm) -> Result<()> {
+    if found != wanted {
+        return Err(CryptoError::UnknownAlgorithm(format!(
+            "{} where {} was expected",
+            found.name(),
+            wanted.name()
+        )));
+    }
+    Ok(())
 }
 
 /// Keeps attacker-chosen text in error messages short.
@@ -200,6 +268,7 @@ mod tests {
     fn round_trips_its_text_form() {
         let env = Envelope::parse(GOOD).expect("valid");
         assert_eq!(env.to_string(), GOOD);
+        assert_eq!(env.to_text().capacity(), GOOD.len());
         assert_eq!(env.header().len(), 12);
         assert_eq!(env.ciphertext().len(), 16);
     }

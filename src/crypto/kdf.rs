@@ -143,6 +143,19 @@ pub fn derive_keys(
     secret_key: &SecretKey,
     params: &KdfParams,
 ) -> Result<DerivedKeys> {
+    let stretched = stretch(passphrase, salt, params)?;
+    expand_keys(&stretched, secret_key)
+}
+
+/// The Argon2id half of [`derive_keys`]: the stretched passphrase, which alone opens nothing
+/// (the secret key is HKDF's salt in [`expand_keys`]). Split out so that a browser can run it
+/// in a Worker that never sees the secret key, and for the key schedules that combine it with
+/// another secret (a share link's). Checks the parameters and salt first.
+pub fn stretch(
+    passphrase: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+) -> Result<Zeroizing<[u8; KEY_LEN]>> {
     params.check()?;
     if salt.len() != SALT_LEN {
         return Err(CryptoError::WrongLength {
@@ -151,28 +164,22 @@ pub fn derive_keys(
             found: salt.len(),
         });
     }
-    let stretched = stretch(passphrase, salt, params)?;
-    let hkdf = Hkdf::<Sha256>::new(Some(secret_key.as_bytes()), stretched.as_slice());
-    Ok(DerivedKeys {
-        unlock_key: expand(&hkdf, b"covault/v1/unlock-key")?,
-        auth_key: expand(&hkdf, b"covault/v1/auth-key")?,
-    })
-}
-
-/// Argon2id alone (after checking `params`): the 32-byte stretched passphrase, for the key
-/// schedules that combine it with another secret (the account's, a share link's).
-pub(crate) fn stretch(
-    passphrase: &[u8],
-    salt: &[u8],
-    params: &KdfParams,
-) -> Result<Zeroizing<[u8; KEY_LEN]>> {
-    params.check()?;
     let mut stretched = Zeroizing::new([0u8; KEY_LEN]);
     params
         .argon2()?
         .hash_password_into(passphrase, salt, stretched.as_mut_slice())
         .map_err(|e| CryptoError::KdfOutOfRange(e.to_string()))?;
     Ok(stretched)
+}
+
+/// The HKDF half of [`derive_keys`]: the unlock and auth keys from the stretched passphrase
+/// and the secret key.
+pub fn expand_keys(stretched: &[u8; KEY_LEN], secret_key: &SecretKey) -> Result<DerivedKeys> {
+    let hkdf = Hkdf::<Sha256>::new(Some(secret_key.as_bytes()), stretched.as_slice());
+    Ok(DerivedKeys {
+        unlock_key: expand(&hkdf, b"covault/v1/unlock-key")?,
+        auth_key: expand(&hkdf, b"covault/v1/auth-key")?,
+    })
 }
 
 fn expand(hkdf: &Hkdf<Sha256>, info: &[u8]) -> Result<SymmetricKey> {

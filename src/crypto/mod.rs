@@ -24,7 +24,7 @@ pub use dek::Dek;
 pub use envelope::{Algorithm, Envelope};
 pub use error::{CryptoError, Result};
 pub use fingerprint::{Party, fingerprint};
-pub use kdf::{DerivedKeys, KdfParams, derive_keys, generate_salt};
+pub use kdf::{DerivedKeys, KdfParams, derive_keys, expand_keys, generate_salt, stretch};
 pub use kek::Kek;
 pub use keypair::{KeyPair, PublicKey};
 pub use random::new_id;

@@ -64,3 +64,41 @@ impl KeyPair {
         Ok(self.0.diffie_hellman(&peer).to_vec())
     }
 }
+
+/// The stock `aes-gcm` crate with nothing of covault around it (benchmark builds only): raw
+/// bytes in and out, the key schedule made once. The floor covault's AES-GCM calls are
+/// compared with in the same run.
+#[wasm_bindgen]
+pub struct BareAesGcm(aes_gcm::Aes256Gcm);
+
+#[wasm_bindgen]
+impl BareAesGcm {
+    /// A cipher from 32 raw key bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(key: &[u8]) -> Result<BareAesGcm, JsValue> {
+        use aes_gcm::KeyInit;
+        aes_gcm::Aes256Gcm::new_from_slice(key)
+            .map(BareAesGcm)
+            .map_err(|_| super::error::invalid_argument("key length"))
+    }
+
+    /// Ciphertext and tag of `data` under a 12-byte nonce and associated data.
+    pub fn encrypt(&self, nonce: &[u8], aad: &[u8], data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        use aes_gcm::aead::{Aead, Payload};
+        let nonce =
+            aes_gcm::Nonce::try_from(nonce).map_err(|_| super::error::invalid_argument("nonce"))?;
+        self.0
+            .encrypt(&nonce, Payload { msg: data, aad })
+            .map_err(|_| super::error::invalid_argument("encrypt"))
+    }
+
+    /// Plaintext of ciphertext and tag; throws on a bad tag.
+    pub fn decrypt(&self, nonce: &[u8], aad: &[u8], data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        use aes_gcm::aead::{Aead, Payload};
+        let nonce =
+            aes_gcm::Nonce::try_from(nonce).map_err(|_| super::error::invalid_argument("nonce"))?;
+        self.0
+            .decrypt(&nonce, Payload { msg: data, aad })
+            .map_err(|_| super::error::invalid_argument("decrypt"))
+    }
+}

@@ -1,8 +1,10 @@
 //! Handles for the KEK, DEKs and keypairs. A key leaves these only in wrapped form.
 
+use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
+use zeroize::Zeroize;
 
-use super::error::to_js_error;
+use super::error::{invalid_argument, to_js_error};
 use super::kdf::AccountKeys;
 use crate::crypto::{self, Context, Envelope};
 
@@ -116,34 +118,60 @@ impl Dek {
     }
 
     /// Encrypts bytes under an application context string, which decryption must repeat.
-    pub fn encrypt(&self, data: &[u8], context: &str) -> Result<String, JsValue> {
+    /// Returns the envelope text.
+    pub fn encrypt(&self, data: Vec<u8>, context: &str) -> Result<String, JsValue> {
         self.0
-            .encrypt(data, &Context::app(context))
-            .map(|e| e.to_string())
+            .encrypt_to_text(data, &Context::app(context))
             .map_err(to_js_error)
     }
 
-    /// Decrypts bytes; throws `Integrity` under another key or context.
-    pub fn decrypt(&self, envelope_text: &str, context: &str) -> Result<Vec<u8>, JsValue> {
+    /// `encrypt`, returning the envelope text as its (ASCII) bytes instead of a string, for
+    /// callers that store or send bytes anyway: it skips the conversion to a JS string.
+    #[wasm_bindgen(js_name = encryptToBytes)]
+    pub fn encrypt_to_bytes(&self, data: Vec<u8>, context: &str) -> Result<Vec<u8>, JsValue> {
         self.0
-            .decrypt(&envelope(envelope_text)?, &Context::app(context))
-            .map(|bytes| bytes.to_vec())
+            .encrypt_to_text(data, &Context::app(context))
+            .map(String::into_bytes)
             .map_err(to_js_error)
+    }
+
+    /// Decrypts bytes; throws `Integrity` under another key or context. The envelope is its
+    /// text, as a string or as its bytes (what `encryptToBytes` returns).
+    pub fn decrypt(
+        &self,
+        #[wasm_bindgen(js_name = envelope, unchecked_param_type = "string | Uint8Array")]
+        envelope_text: JsValue,
+        context: &str,
+    ) -> Result<Uint8Array, JsValue> {
+        self.open_in_place(envelope_text, context, |plain| Ok(Uint8Array::from(plain)))
     }
 
     /// Encrypts text under an application context string.
     #[wasm_bindgen(js_name = encryptString)]
-    pub fn encrypt_string(&self, text: &str, context: &str) -> Result<String, JsValue> {
-        self.encrypt(text.as_bytes(), context)
+    pub fn encrypt_string(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        context: &str,
+    ) -> Result<String, JsValue> {
+        let bytes = super::text::string_bytes(&text)
+            .ok_or_else(|| invalid_argument("the text must be a string"))?;
+        self.encrypt(bytes, context)
     }
 
-    /// Decrypts text; throws `NotUtf8` if the plaintext is not text.
+    /// Decrypts text; throws `NotUtf8` if the plaintext is not text. The envelope is a string
+    /// or its bytes.
     #[wasm_bindgen(js_name = decryptString)]
-    pub fn decrypt_string(&self, envelope_text: &str, context: &str) -> Result<String, JsValue> {
-        self.0
-            .decrypt_string(&envelope(envelope_text)?, &Context::app(context))
-            .map(|text| text.to_string())
-            .map_err(to_js_error)
+    pub fn decrypt_string(
+        &self,
+        #[wasm_bindgen(js_name = envelope, unchecked_param_type = "string | Uint8Array")]
+        envelope_text: JsValue,
+        context: &str,
+    ) -> Result<String, JsValue> {
+        self.open_in_place(envelope_text, context, |plain| {
+            core::str::from_utf8(plain)
+                .map(str::to_owned)
+                .map_err(|_| to_js_error(crypto::CryptoError::NotUtf8))
+        })
     }
 
     /// Encrypts an item slot, bound to its item id and slot name.
@@ -175,6 +203,28 @@ impl Dek {
             )
             .map(|text| text.to_string())
             .map_err(to_js_error)
+    }
+}
+
+impl Dek {
+    /// Takes the envelope text from JS into one wasm buffer, decodes and decrypts it there,
+    /// hands the plaintext to `read` (which copies it out to JS) and wipes it.
+    fn open_in_place<R>(
+        &self,
+        envelope_text: JsValue,
+        context: &str,
+        read: impl FnOnce(&[u8]) -> Result<R, JsValue>,
+    ) -> Result<R, JsValue> {
+        let mut buf = super::text::string_or_bytes(&envelope_text)
+            .ok_or_else(|| invalid_argument("the envelope must be a string or a Uint8Array"))?;
+        let plain = self
+            .0
+            .decrypt_text_in_place(&mut buf, &Context::app(context))
+            .map_err(to_js_error)?;
+        let plain = buf.get_mut(plain).unwrap_or_default();
+        let result = read(plain);
+        plain.zeroize();
+        result
     }
 }
 

@@ -11,6 +11,7 @@ mod kdf;
 mod keys;
 mod links;
 mod share;
+mod text;
 
 pub use client::Covault;
 pub use error::{is_covault_error, to_js_error};

@@ -86,11 +86,25 @@ try {
   expect("Alice's outgoing list shows the share", (await stepOut("alice", "outgoing").locator("li").count()) === 1);
   await page.screenshot({ path: join(root, "target/demo/shared.png"), fullPage: true }).catch(() => {});
 
-  // A wrong passphrase is a readable error, and the button is usable again.
+  // A wrong passphrase is a readable error, and the button is usable again. Argon2id (default
+  // parameters) runs in a Worker: the page's main thread only waits for it.
   expectingErrors = true;
+  const workerDerivations = () => page.evaluate(() => import("/pkg/covault.js").then((m) => m.kdfWorkerDerivations()));
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => Math.round(e.duration))))
+      .observe({ type: "longtask" });
+  });
+  const derivedBefore = await workerDerivations();
   await pane("bob").locator('input[name="login-passphrase"]').fill("not bob's passphrase");
   await click("bob", "login");
   await stepOut("bob", "login").locator(".error").waitFor({ timeout: 60000 });
+  const derivedAfter = await workerDerivations();
+  expect("sign-up ran Argon2id in a Worker, not on the page's main thread", derivedBefore === 2, `${derivedBefore} of 2 sign-ups`);
+  expect("login ran Argon2id in a Worker, not on the page's main thread", derivedAfter === derivedBefore + 1,
+    `${derivedAfter - derivedBefore} worker derivations during login`);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  console.log(`     long tasks (> 50 ms) on the page's main thread during login: ${longTasks.length ? `${longTasks.join(", ")} ms` : "none"}`);
   expect("a wrong passphrase says so", (await stepOut("bob", "login").textContent()).includes("Wrong passphrase"));
   expect("nothing is left hanging after an error", await pane("bob").locator('[data-action="login"]').isEnabled());
 

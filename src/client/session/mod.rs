@@ -25,7 +25,7 @@ use crate::api::*;
 use crate::crypto::aead::SymmetricKey;
 use crate::crypto::encoding::{from_base64url, to_base64url};
 use crate::crypto::{
-    Dek, DerivedKeys, Envelope, KdfParams, Kek, SecretKey, derive_keys, generate_salt, new_id,
+    Dek, DerivedKeys, Envelope, KdfParams, Kek, SecretKey, expand_keys, generate_salt, new_id,
 };
 
 pub use account::{AccountRecord, PinnedConnection};
@@ -71,8 +71,8 @@ async fn derive(
 ) -> Result<DerivedKeys, ClientError> {
     params.check()?;
     progress(Progress::DerivingKeys(*params));
-    transport.yield_now().await;
-    let keys = derive_keys(passphrase.as_bytes(), salt, secret, params)?;
+    let stretched = transport.stretch(passphrase, salt, params).await?;
+    let keys = expand_keys(&stretched, secret)?;
     progress(Progress::KeysDerived);
     Ok(keys)
 }
