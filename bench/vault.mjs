@@ -69,14 +69,22 @@ async function main() {
   const wrappedKp = kek.wrapKeyPair(a);
   const encryptItem = (d, id, i) => { d.encryptSlot(id, "label", `Item ${i}`); for (const [k, v] of Object.entries(slots(i))) d.encryptSlot(id, k, v); };
 
+  // One request per item, for comparison with the batches below (a sample, not shared).
+  const one = Math.min(100, n);
+  const singles = [];
+  rows.push(await phase("create items one request each (createItem)", one, async () => {
+    for (let i = 0; i < one; i++) singles.push((await alice.createItem(`Single ${i}`, slots(i))).id);
+  }, () => { for (let i = 0; i < one; i++) encryptItem(dek, singles[i], i); }));
+
   const ids = [];
-  rows.push(await phase("create items", n, async () => {
-    for (let i = 0; i < n; i++) ids.push((await alice.createItem(`Item ${i}`, slots(i))).id);
+  rows.push(await phase("create items in batches of 500 (createItems)", n, async () => {
+    const made = await alice.createItems(Array.from({ length: n }, (_, i) => ({ label: `Item ${i}`, slots: slots(i) })));
+    for (const item of made) ids.push(item.id);
   }, () => { for (let i = 0; i < n; i++) encryptItem(dek, ids[i], i); }));
 
   const sealed = [];
-  rows.push(await phase("share every item to Bob", n, async () => {
-    for (const id of ids) await alice.shareItem(id, conn.id, {});
+  rows.push(await phase("share every item to Bob in batches of 500 (shareItems)", n, async () => {
+    await alice.shareItems(ids, conn.id, {});
   }, () => {
     for (let i = 0; i < n; i++) {
       const env = dek.encryptSlot(ids[i], "password", slots(i).password);
