@@ -52,8 +52,8 @@ pub enum ClientError {
     /// brought back something deleted.
     #[error("rollback: {0}")]
     Rollback(String),
-    /// The share's sealed expiry has passed (whatever the Vault says).
-    #[error("this share expired at {0}")]
+    /// A share's or link's sealed expiry has passed (whatever the Vault says).
+    #[error("expired at {0} (by its sealed expiry, whatever the Vault says)")]
     Expired(String),
     /// A share that needs acceptance, not yet accepted.
     #[error("this share must be accepted before it can be read")]

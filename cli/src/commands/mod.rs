@@ -420,7 +420,7 @@ mod tests {
             ),
             (
                 ClientError::Expired("2020-01-01T00:00:00Z".into()),
-                "this share expired at 2020-01-01T00:00:00Z",
+                "expired at 2020-01-01T00:00:00Z",
             ),
         ];
         for (error, expect) in cases {
