@@ -16,6 +16,7 @@ pub mod random;
 pub mod record;
 pub mod secret_key;
 pub mod share;
+pub mod stream;
 
 pub use context::Context;
 pub use dek::Dek;
