@@ -408,6 +408,13 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("PUT", "/v1/shares/{id}"),
     ("DELETE", "/v1/shares/{id}"),
     ("PUT", "/v1/shares/{id}/accept"),
+    ("GET", "/v1/items/{id}/files"),
+    ("POST", "/v1/items/{id}/files"),
+    ("GET", "/v1/files/{id}"),
+    ("DELETE", "/v1/files/{id}"),
+    ("GET", "/v1/files/{id}/chunks/{n}"),
+    ("PUT", "/v1/files/{id}/chunks/{n}"),
+    ("POST", "/v1/files/{id}/finish"),
 ];
 
 /// The operations that answer without a session.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod account_state;
 pub mod connections;
+pub mod files;
 pub mod items;
 pub mod keystore;
 pub mod shares;
@@ -38,6 +39,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(shares::create, shares::list))
         .routes(routes!(shares::get, shares::update, shares::delete))
         .routes(routes!(shares::accept))
+        .routes(routes!(files::create, files::list))
+        .routes(routes!(files::get, files::delete))
+        .routes(routes!(files::put_chunk, files::get_chunk))
+        .routes(routes!(files::finish))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

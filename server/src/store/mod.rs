@@ -6,7 +6,9 @@
 //! owner) are the helpers below, so that each table asks for them the same way.
 
 pub mod account_state;
+pub mod blobs;
 pub mod connections;
+pub mod files;
 pub mod invitations;
 pub mod items;
 pub mod keystore;
