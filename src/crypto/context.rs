@@ -44,10 +44,6 @@ pub const LABEL_DEVICE_STATE: &str = "covault/v2/device-state";
 /// Domain label for one chunk of an attached file (STREAM): bound to the item, the file and the
 /// stream header.
 pub const LABEL_FILE_CHUNK: &str = "covault/v2/file-chunk";
-/// Domain label for a file key wrapped under its item's DEK: bound to the item and the file.
-pub const LABEL_FILE_KEY: &str = "covault/v2/file-key";
-/// Domain label for a file key re-wrapped under a share DEK: bound to the share and the file.
-pub const LABEL_SHARE_FILE_KEY: &str = "covault/v2/share-file-key";
 
 /// The associated data of one ciphertext: a domain label plus the ids it is bound to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,13 +9,12 @@ use zeroize::Zeroizing;
 
 use super::header::StreamHeader;
 use crate::crypto::aead::{KEY_LEN, SymmetricKey};
-use crate::crypto::context::{Context, LABEL_FILE_CHUNK, LABEL_FILE_KEY, LABEL_SHARE_FILE_KEY};
-use crate::crypto::dek::Dek;
-use crate::crypto::envelope::{Envelope, TAG_LEN};
+use crate::crypto::context::{Context, LABEL_FILE_CHUNK};
+use crate::crypto::envelope::TAG_LEN;
 use crate::crypto::error::{CryptoError, Result};
 
 /// A file's own random 256-bit key. It encrypts only that file's chunks and travels only
-/// wrapped: under the item's DEK, or a share DEK for a shared copy.
+/// inside the sealed file list: under the item's DEK, or a share DEK for a shared copy.
 #[derive(Debug, Clone)]
 pub struct FileKey(SymmetricKey);
 
@@ -30,56 +29,10 @@ impl FileKey {
         FileKey(SymmetricKey::from_bytes(bytes))
     }
 
-    /// Wraps the key under the item's DEK, bound to the item and the file.
-    pub fn wrap(&self, dek: &Dek, item_id: &str, file_id: &str) -> Result<Envelope> {
-        dek.key()
-            .wrap(self.0.expose(), &item_context(item_id, file_id))
+    /// The key as base64url, for the sealed file list only.
+    pub(super) fn to_base64url(&self) -> Zeroizing<String> {
+        self.0.to_base64url()
     }
-
-    /// Unwraps a key made by [`FileKey::wrap`] for this item and file.
-    pub fn unwrap(dek: &Dek, item_id: &str, file_id: &str, wrapped: &Envelope) -> Result<Self> {
-        let key = dek
-            .key()
-            .unwrap_key(wrapped, &item_context(item_id, file_id))?;
-        Ok(FileKey(key))
-    }
-
-    /// Wraps the key under a share DEK, bound to the share and the file: what a shared copy of
-    /// the item carries, so that sharing a large file seals 32 bytes rather than the file.
-    pub fn wrap_for_share(
-        &self,
-        share_dek: &Dek,
-        share_id: &str,
-        file_id: &str,
-    ) -> Result<Envelope> {
-        share_dek
-            .key()
-            .wrap(self.0.expose(), &share_context(share_id, file_id))
-    }
-
-    /// Unwraps a key made by [`FileKey::wrap_for_share`].
-    pub fn unwrap_from_share(
-        share_dek: &Dek,
-        share_id: &str,
-        file_id: &str,
-        wrapped: &Envelope,
-    ) -> Result<Self> {
-        let key = share_dek
-            .key()
-            .unwrap_key(wrapped, &share_context(share_id, file_id))?;
-        Ok(FileKey(key))
-    }
-}
-
-fn item_context(item_id: &str, file_id: &str) -> Context {
-    Context::new(LABEL_FILE_KEY, &[item_id.as_bytes(), file_id.as_bytes()])
-}
-
-fn share_context(share_id: &str, file_id: &str) -> Context {
-    Context::new(
-        LABEL_SHARE_FILE_KEY,
-        &[share_id.as_bytes(), file_id.as_bytes()],
-    )
 }
 
 /// Seals and opens the chunks of one file.

@@ -2,17 +2,22 @@
 //! drop, swap or resize a file unnoticed.
 //!
 //! The list travels as the value of the item's reserved slot [`FILES_SLOT`], so the item's
-//! record seals it like any slot (bound to the item, the write's version and the slot name, and
-//! named in the sealed manifest). Each entry names the file, its size, its stream header and its
-//! key wrapped under the item's DEK; the chunk count follows from the size and the chunk size.
-//! Encoding: tag 1, a count, then per entry the id, name, media type, size, header (text) and
-//! wrapped key (envelope text), with the codec's strict reader; the bytes are base64url so that
+//! record seals it like any slot: encrypted under the item's DEK, bound to the item, the write's
+//! version and the slot name, and named in the sealed manifest. That is how each file key is
+//! wrapped under the item's DEK: it moves with the item if the item moves to another DEK, and a
+//! shared copy of the item carries the list re-sealed under the share DEK (32 bytes per file,
+//! never the file). Each entry names the file, the item its chunks are bound to, its size, its
+//! stream header and its key; the chunk count follows from the size and the chunk size.
+//! Encoding: tag 1, a count, then per entry the id, item id, name, media type, size, header
+//! (text) and key (base64url), with the codec's strict reader; the bytes are base64url so that
 //! the slot stays text.
 
+use zeroize::Zeroizing;
+
+use super::cipher::FileKey;
 use super::header::StreamHeader;
 use crate::crypto::codec::{Reader, Writer};
-use crate::crypto::encoding::{from_base64url, to_base64url};
-use crate::crypto::envelope::Envelope;
+use crate::crypto::encoding::{from_base64url, from_base64url_array, to_base64url};
 use crate::crypto::error::{CryptoError, Result};
 
 /// The reserved slot name under which an item keeps its sealed file list. Applications cannot
@@ -22,10 +27,12 @@ pub const FILES_SLOT: &str = "covault:files";
 const LIST_TAG: u8 = 1;
 
 /// One attached file, as its owner sealed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct FileEntry {
     /// The file's id (a UUID the client made), also its id on the Vault.
     pub id: String,
+    /// The item the chunks are bound to (the owner's item, also in a shared copy).
+    pub item_id: String,
     /// The file name the user attached (shown, not used as a path).
     pub name: String,
     /// Media type, for the browser's Blob (may be empty).
@@ -34,8 +41,8 @@ pub struct FileEntry {
     pub size: u64,
     /// The stream header (chunk size, nonce prefix).
     pub header: StreamHeader,
-    /// The file key, wrapped under the item's DEK (see `FileKey::wrap`).
-    pub wrapped_key: Envelope,
+    /// The file key.
+    pub key: FileKey,
 }
 
 impl FileEntry {
@@ -51,27 +58,32 @@ pub fn encode_list(entries: &[FileEntry]) -> String {
     w.count(entries.len());
     for e in entries {
         w.str(&e.id)
+            .str(&e.item_id)
             .str(&e.name)
             .str(&e.media_type)
             .u64(e.size)
             .str(&e.header.to_text())
-            .str(&e.wrapped_key.to_string());
+            .str(&e.key.to_base64url());
     }
-    to_base64url(&w.finish())
+    to_base64url(&Zeroizing::new(w.finish()))
 }
 
 /// Decodes the reserved slot's value strictly: `Malformed` for anything but exactly one
 /// encoding, a file past 2^32 chunks, or one id listed twice.
 pub fn decode_list(text: &str) -> Result<Vec<FileEntry>> {
-    let bytes = from_base64url(text, "file list")?;
+    let bytes = Zeroizing::new(from_base64url(text, "file list")?);
     let mut r = Reader::new(&bytes, LIST_TAG)?;
-    // Each entry takes at least 4 length prefixes, a u64 and two non-empty strings.
-    let n = r.count(4 * 4 + 8 + 2)?;
+    // Each entry takes at least 6 length prefixes, a u64 and two non-empty strings.
+    let n = r.count(6 * 4 + 8 + 2)?;
     let mut entries: Vec<FileEntry> = Vec::with_capacity(n);
     for _ in 0..n {
-        let (id, name, media_type, size) = (r.str()?, r.str()?, r.str()?, r.u64()?);
+        let (id, item_id) = (r.str()?, r.str()?);
+        let (name, media_type, size) = (r.str()?, r.str()?, r.u64()?);
         let header = StreamHeader::parse(&r.str()?)?;
-        let wrapped_key = Envelope::parse(&r.str()?)?;
+        let key_text = Zeroizing::new(r.str()?);
+        let key = FileKey::from_bytes(*Zeroizing::new(from_base64url_array::<32>(
+            &key_text, "file key",
+        )?));
         if header.chunk_count(size).is_none() {
             return Err(CryptoError::Malformed("file too large"));
         }
@@ -80,11 +92,12 @@ pub fn decode_list(text: &str) -> Result<Vec<FileEntry>> {
         }
         entries.push(FileEntry {
             id,
+            item_id,
             name,
             media_type,
             size,
             header,
-            wrapped_key,
+            key,
         });
     }
     r.finish()?;

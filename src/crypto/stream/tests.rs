@@ -1,7 +1,7 @@
 //! Every way to rearrange a stream's chunks is `Integrity`.
 
 use super::*;
-use crate::crypto::{CryptoError, Dek};
+use crate::crypto::CryptoError;
 
 const SIZE: u32 = MIN_CHUNK_SIZE;
 
@@ -112,47 +112,33 @@ fn chunk_lengths_are_enforced_both_ways() {
 }
 
 #[test]
-fn file_keys_unwrap_only_for_their_item_and_file() {
-    let dek = Dek::from_bytes("d", [3; 32]);
-    let key = FileKey::from_bytes([4; 32]);
-    let wrapped = key.wrap(&dek, "item", "file").expect("wrap");
-    assert!(FileKey::unwrap(&dek, "item", "file", &wrapped).is_ok());
-    for (item, file) in [("item2", "file"), ("item", "file2")] {
-        assert_eq!(
-            FileKey::unwrap(&dek, item, file, &wrapped).map(|_| ()),
-            Err(CryptoError::Integrity)
-        );
-    }
-    let share_dek = Dek::from_bytes("s", [8; 32]);
-    let shared = key
-        .wrap_for_share(&share_dek, "share", "file")
-        .expect("wrap");
-    assert!(FileKey::unwrap_from_share(&share_dek, "share", "file", &shared).is_ok());
-    assert_eq!(
-        FileKey::unwrap(&share_dek, "share", "file", &shared).map(|_| ()),
-        Err(CryptoError::Integrity),
-        "a share wrapping never opens as an item wrapping"
-    );
-}
-
-#[test]
 fn file_lists_round_trip_and_refuse_duplicates() {
-    let dek = Dek::from_bytes("d", [3; 32]);
     let entry = FileEntry {
         id: "f1".into(),
+        item_id: "item".into(),
         name: "scan.pdf".into(),
         media_type: "application/pdf".into(),
         size: 12345,
         header: StreamHeader::new(SIZE, [2; 7]).expect("header"),
-        wrapped_key: FileKey::from_bytes([4; 32])
-            .wrap(&dek, "item", "f1")
-            .expect("wrap"),
+        key: FileKey::from_bytes([4; 32]),
     };
-    let list = vec![entry.clone()];
-    assert_eq!(decode_list(&encode_list(&list)), Ok(list));
-    assert_eq!(decode_list(&encode_list(&[])), Ok(vec![]));
+    let text = encode_list(std::slice::from_ref(&entry));
+    let decoded = decode_list(&text).expect("decode");
+    assert_eq!(decoded.len(), 1);
     assert_eq!(
-        decode_list(&encode_list(&[entry.clone(), entry])).map_err(|e| e.code()),
+        encode_list(&decoded),
+        text,
+        "one encoding, read back the same"
+    );
+    assert_eq!(
+        (decoded[0].chunk_count(), decoded[0].item_id.as_str()),
+        (13, "item")
+    );
+    assert!(decode_list(&encode_list(&[])).expect("empty").is_empty());
+    assert_eq!(
+        decode_list(&encode_list(&[entry.clone(), entry]))
+            .map(|_| ())
+            .map_err(|e| e.code()),
         Err("EnvelopeMalformed")
     );
 }
