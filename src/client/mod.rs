@@ -4,6 +4,7 @@
 //! and the web app cannot behave differently.
 
 mod api;
+mod api_files;
 pub mod casing;
 mod clock;
 mod error;
@@ -19,6 +20,7 @@ pub use models::{
     VaultView,
 };
 pub use session::{AccountRecord, DeviceState, PinnedConnection, Progress, Session};
+pub use session::{AttachedFile, FileReader, FileSource};
 pub use transport::{HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]

@@ -62,6 +62,12 @@ impl<T: Transport + Clone> Session<T> {
         label: &str,
         slots: &BTreeMap<String, String>,
     ) -> Result<PlainItem, ClientError> {
+        if slots.contains_key(crate::crypto::stream::FILES_SLOT) {
+            return Err(ClientError::InvalidInput(format!(
+                "the slot name {:?} is reserved for attached files",
+                crate::crypto::stream::FILES_SLOT
+            )));
+        }
         let id = new_id()?;
         self.api
             .create_item(&self.seal_item(&id, 1, label, slots)?)

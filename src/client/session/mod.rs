@@ -9,6 +9,7 @@
 mod account;
 mod connections;
 mod device;
+mod files;
 mod items;
 mod shares;
 
@@ -27,6 +28,7 @@ use crate::crypto::{
 
 pub use account::{AccountRecord, PinnedConnection};
 pub use device::DeviceState;
+pub use files::{AttachedFile, FileReader, FileSource};
 
 /// Long steps a caller may want to show (Argon2id takes a noticeable moment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
