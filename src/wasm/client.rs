@@ -99,7 +99,7 @@ fn camel(value: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// A value as a plain JS object with camelCase keys.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     finish_js(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()))
 }
 
@@ -164,7 +164,7 @@ fn reporter(callback: Option<js_sys::Function>) -> impl Fn(Progress) {
 /// A logged-in covault user in the browser. Keys stay inside; `free()` drops them.
 #[wasm_bindgen]
 pub struct Covault {
-    session: Session<GlooTransport>,
+    pub(super) session: Session<GlooTransport>,
     recovery_kit: Option<RecoveryKit>,
 }
 

@@ -1,0 +1,127 @@
+//! Attached files in headless Chromium through the exported `Covault` API, against the real
+//! Vault and the tampering proxy that scripts/test.sh starts: a `File` attached in slices with
+//! progress, listed, streamed back through `readFile`'s `ReadableStream`, and a tampered chunk
+//! erroring the stream with `Integrity`.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use covault::wasm::Covault;
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod browser;
+
+use browser::*;
+
+/// 2 MiB and a bit: three chunks.
+const SIZE: usize = (2 << 20) + 777;
+
+fn content() -> Vec<u8> {
+    (0..SIZE).map(|i| (i * 17 % 251) as u8).collect()
+}
+
+/// `new File([bytes], name, { type })`.
+fn file(bytes: &[u8], name: &str, media_type: &str) -> JsValue {
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = Object::new();
+    Reflect::set(&options, &"type".into(), &media_type.into()).unwrap();
+    let constructor: Function = Reflect::get(&js_sys::global(), &"File".into())
+        .unwrap()
+        .unchecked_into();
+    Reflect::construct(&constructor, &Array::of3(&parts, &name.into(), &options)).unwrap()
+}
+
+/// The whole stream, through `new Response(stream).arrayBuffer()`.
+async fn read_stream(stream: &JsValue) -> Result<Vec<u8>, JsValue> {
+    let constructor: Function =
+        Reflect::get(&js_sys::global(), &"Response".into())?.unchecked_into();
+    let response = Reflect::construct(&constructor, &Array::of1(stream))?;
+    let promise: Promise = Reflect::get(&response, &"arrayBuffer".into())?
+        .unchecked_into::<Function>()
+        .call0(&response)?
+        .unchecked_into();
+    let buffer = JsFuture::from(promise).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+#[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
+async fn a_file_attached_in_slices_streams_back_exactly() {
+    let (alice, email, secret) = signup("alice-files").await;
+    let item = done(alice.create_item("Passport".into(), slots(&[("number", PLAINTEXT)]))).await;
+    let item_id = text(&item, "id");
+    let data = content();
+
+    let calls = Rc::new(RefCell::new(Vec::<(f64, f64)>::new()));
+    let seen = Rc::clone(&calls);
+    let on_progress = Closure::<dyn FnMut(f64, f64)>::new(move |done: f64, total: f64| {
+        seen.borrow_mut().push((done, total));
+    });
+    let options = Object::new();
+    Reflect::set(&options, &"onProgress".into(), on_progress.as_ref()).unwrap();
+    let attached = done(alice.attach_file(
+        item_id.clone(),
+        file(&data, "scan.pdf", "application/pdf"),
+        options.into(),
+    ))
+    .await;
+    assert_eq!(text(&attached, "name"), "scan.pdf");
+    assert_eq!(text(&attached, "mediaType"), "application/pdf");
+    assert_eq!(get(&attached, "size").as_f64(), Some(SIZE as f64));
+    assert_eq!(get(&attached, "chunkCount").as_f64(), Some(3.0));
+    assert_eq!(calls.borrow().len(), 3, "progress after each chunk");
+    assert_eq!(calls.borrow().last(), Some(&(SIZE as f64, SIZE as f64)));
+    let file_id = text(&attached, "id");
+
+    let listed = Array::from(&done(alice.list_files(item_id.clone())).await);
+    assert_eq!(listed.length(), 1);
+    assert_eq!(text(&listed.get(0), "id"), file_id);
+
+    let stream = done(alice.read_file(item_id.clone(), file_id.clone())).await;
+    assert_eq!(read_stream(&stream).await.expect("stream"), data);
+
+    // Through a Vault that serves chunk 1 for chunk 0: the stream errors with Integrity.
+    let tampered = Covault::login(
+        proxy("reorder-chunks"),
+        email.clone(),
+        PASSPHRASE.into(),
+        secret.clone(),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("login");
+    let stream = done(tampered.read_file(item_id.clone(), file_id.clone())).await;
+    let error = read_stream(&stream).await.expect_err("a tampered chunk");
+    assert_eq!(error_code(&error), "Integrity");
+    // A Vault that drops the sealed file list: the item itself no longer opens.
+    let dropped = Covault::login(
+        proxy("drop-file-list"),
+        email,
+        PASSPHRASE.into(),
+        secret,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("login");
+    assert_eq!(
+        fails(dropped.list_files(item_id.clone())).await,
+        "Integrity"
+    );
+
+    done(alice.remove_file(item_id.clone(), file_id.clone())).await;
+    assert_eq!(
+        Array::from(&done(alice.list_files(item_id.clone())).await).length(),
+        0
+    );
+    assert_eq!(fails(alice.read_file(item_id, file_id)).await, "NotFound");
+}
