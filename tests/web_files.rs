@@ -27,6 +27,14 @@ fn content() -> Vec<u8> {
     (0..SIZE).map(|i| (i * 17 % 251) as u8).collect()
 }
 
+/// Awaits a call that must succeed, showing the JS error's message if it does not.
+async fn must<T>(what: &str, call: impl std::future::IntoFuture<Output = Result<T, JsValue>>) -> T {
+    match call.await {
+        Ok(v) => v,
+        Err(e) => panic!("{what} failed: {}", js_sys::Error::from(e).message()),
+    }
+}
+
 /// `new File([bytes], name, { type })`.
 fn file(bytes: &[u8], name: &str, media_type: &str) -> JsValue {
     let parts = Array::of1(&Uint8Array::from(bytes));
@@ -38,17 +46,23 @@ fn file(bytes: &[u8], name: &str, media_type: &str) -> JsValue {
     Reflect::construct(&constructor, &Array::of3(&parts, &name.into(), &options)).unwrap()
 }
 
-/// The whole stream, through `new Response(stream).arrayBuffer()`.
+/// The whole stream, read as an app would (`getReader()`, `read()` until done): a stream that
+/// errors rejects `read()` with its error.
 async fn read_stream(stream: &JsValue) -> Result<Vec<u8>, JsValue> {
-    let constructor: Function =
-        Reflect::get(&js_sys::global(), &"Response".into())?.unchecked_into();
-    let response = Reflect::construct(&constructor, &Array::of1(stream))?;
-    let promise: Promise = Reflect::get(&response, &"arrayBuffer".into())?
-        .unchecked_into::<Function>()
-        .call0(&response)?
-        .unchecked_into();
-    let buffer = JsFuture::from(promise).await?;
-    Ok(Uint8Array::new(&buffer).to_vec())
+    let call = |target: &JsValue, name: &str| -> Result<JsValue, JsValue> {
+        Reflect::get(target, &name.into())?
+            .unchecked_into::<Function>()
+            .call0(target)
+    };
+    let reader = call(stream, "getReader")?;
+    let mut out = Vec::new();
+    loop {
+        let next = JsFuture::from(call(&reader, "read")?.unchecked_into::<Promise>()).await?;
+        if get(&next, "done").as_bool() == Some(true) {
+            return Ok(out);
+        }
+        out.extend(Uint8Array::new(&get(&next, "value")).to_vec());
+    }
 }
 
 #[wasm_bindgen_test]
@@ -58,7 +72,11 @@ async fn read_stream(stream: &JsValue) -> Result<Vec<u8>, JsValue> {
 )]
 async fn a_file_attached_in_slices_streams_back_exactly() {
     let (alice, email, secret) = signup("alice-files").await;
-    let item = done(alice.create_item("Passport".into(), slots(&[("number", PLAINTEXT)]))).await;
+    let item = must(
+        "call",
+        alice.create_item("Passport".into(), slots(&[("number", PLAINTEXT)])),
+    )
+    .await;
     let item_id = text(&item, "id");
     let data = content();
 
@@ -69,11 +87,14 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     });
     let options = Object::new();
     Reflect::set(&options, &"onProgress".into(), on_progress.as_ref()).unwrap();
-    let attached = done(alice.attach_file(
-        item_id.clone(),
-        file(&data, "scan.pdf", "application/pdf"),
-        options.into(),
-    ))
+    let attached = must(
+        "attachFile",
+        alice.attach_file(
+            item_id.clone(),
+            file(&data, "scan.pdf", "application/pdf"),
+            options.into(),
+        ),
+    )
     .await;
     assert_eq!(text(&attached, "name"), "scan.pdf");
     assert_eq!(text(&attached, "mediaType"), "application/pdf");
@@ -83,12 +104,16 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     assert_eq!(calls.borrow().last(), Some(&(SIZE as f64, SIZE as f64)));
     let file_id = text(&attached, "id");
 
-    let listed = Array::from(&done(alice.list_files(item_id.clone())).await);
+    let listed = Array::from(&must("listFiles", alice.list_files(item_id.clone())).await);
     assert_eq!(listed.length(), 1);
     assert_eq!(text(&listed.get(0), "id"), file_id);
 
-    let stream = done(alice.read_file(item_id.clone(), file_id.clone())).await;
-    assert_eq!(read_stream(&stream).await.expect("stream"), data);
+    let stream = must(
+        "readFile",
+        alice.read_file(item_id.clone(), file_id.clone()),
+    )
+    .await;
+    assert_eq!(must("reading the stream", read_stream(&stream)).await, data);
 
     // Through a Vault that serves chunk 1 for chunk 0: the stream errors with Integrity.
     let tampered = Covault::login(
@@ -100,7 +125,7 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     )
     .await
     .expect("login");
-    let stream = done(tampered.read_file(item_id.clone(), file_id.clone())).await;
+    let stream = must("call", tampered.read_file(item_id.clone(), file_id.clone())).await;
     let error = read_stream(&stream).await.expect_err("a tampered chunk");
     assert_eq!(error_code(&error), "Integrity");
     // A Vault that drops the sealed file list: the item itself no longer opens.
@@ -118,9 +143,13 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
         "Integrity"
     );
 
-    done(alice.remove_file(item_id.clone(), file_id.clone())).await;
+    must(
+        "removeFile",
+        alice.remove_file(item_id.clone(), file_id.clone()),
+    )
+    .await;
     assert_eq!(
-        Array::from(&done(alice.list_files(item_id.clone())).await).length(),
+        Array::from(&must("list", alice.list_files(item_id.clone())).await).length(),
         0
     );
     assert_eq!(fails(alice.read_file(item_id, file_id)).await, "NotFound");
