@@ -1,7 +1,7 @@
 //! Attached files in headless Chromium through the exported `Covault` API, against the real
 //! Vault and the tampering proxy that scripts/test.sh starts: a `File` attached in slices with
 //! progress, listed, streamed back through `readFile`'s `ReadableStream`, and a tampered chunk
-//! erroring the stream with `Integrity`.
+//! erroring the stream with `Integrity`; the file shared with Bob and streamed by him.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -141,6 +141,29 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     assert_eq!(
         fails(dropped.list_files(item_id.clone())).await,
         "Integrity"
+    );
+
+    // Alice shares the item with Bob; the file travels with it.
+    let (bob, bob_email, _) = signup("bob-files").await;
+    let conn = connect(&alice, &bob, &bob_email).await;
+    let share = must(
+        "shareItem",
+        alice.share_item(item_id.clone(), conn, JsValue::UNDEFINED),
+    )
+    .await;
+    let share_id = text(&share, "id");
+    must("shareFiles", alice.share_files(share_id.clone())).await;
+    let shared =
+        Array::from(&must("listSharedFiles", bob.list_shared_files(share_id.clone())).await);
+    assert_eq!(text(&shared.get(0), "id"), file_id);
+    let stream = must(
+        "readSharedFile",
+        bob.read_shared_file(share_id, file_id.clone()),
+    )
+    .await;
+    assert_eq!(
+        must("reading Bob's stream", read_stream(&stream)).await,
+        data
     );
 
     must(

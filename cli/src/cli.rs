@@ -249,6 +249,46 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Let the recipient of one of your shares download the files of its copy (run after
+    /// shares:create or shares:update of an item with files).
+    #[command(
+        name = "shares:share-files",
+        after_help = "Example:\n  covault shares:share-files -a .alice.yaml SHARE_ID\n\nThe share's copy already carries each file's key, sealed for the recipient; this tells the\nVault which files the recipient may download. It replaces the previous set: after shares:update\nof an item whose file was removed, the Vault stops serving it (and deletes it once nothing holds it)."
+    )]
+    SharesShareFiles {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List the files of a share (from its sealed copy).
+    #[command(
+        name = "shares:files",
+        after_help = "Example:\n  covault shares:files -a .bob.yaml SHARE_ID"
+    )]
+    SharesFiles {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Download and decrypt a file of a share, chunk by chunk, checking each.
+    #[command(
+        name = "shares:get-file",
+        visible_alias = "shares:download",
+        after_help = "Example:\n  covault shares:get-file -a .bob.yaml SHARE_ID FILE_ID -o contract.pdf\n\nWritten to OUT.part and renamed to OUT once every chunk has been checked."
+    )]
+    SharesGetFile {
+        /// The share id.
+        id: String,
+        /// The file id (from shares:files).
+        file_id: String,
+        /// Where to write the file.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
     /// Write a connection config for two users, to edit and pass to connections:create.
     #[command(
         name = "connections:create-config",

@@ -894,6 +894,9 @@ fn every_command_has_help_with_an_example() {
         "items:files",
         "items:get-file",
         "items:remove-file",
+        "shares:share-files",
+        "shares:files",
+        "shares:get-file",
         "connections:create-config",
         "connections:create",
         "connections:list",
@@ -1085,6 +1088,60 @@ async fn files_walkthrough() {
         &format!("covault items:download -a .alice.yaml {item_id} {file_id} -o again.pdf"),
     );
     assert_eq!(std::fs::read(dir.join("again.pdf")).unwrap(), data);
+
+    // The file travels with a share of the item: Bob lists and downloads it.
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml",
+    );
+    ok(
+        &dir,
+        &url,
+        "covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml",
+    );
+    let conn = yaml(&ok(
+        &dir,
+        &url,
+        "covault connections:create -c .connection_config.yaml",
+    ));
+    let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config --from .alice.yaml --connection-id {conn_id} --item-id {item_id} > .share_config.yaml"
+        ),
+    );
+    let share = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml",
+    ));
+    let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
+    let named = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:share-files -a .alice.yaml {share_id}"),
+    ));
+    assert_eq!(named["spec"][0]["id"], file_id.as_str());
+    let theirs = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:files -a .bob.yaml {share_id}"),
+    ));
+    assert_eq!(theirs["spec"][0]["name"], "passport.pdf");
+    ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-file -a .bob.yaml {share_id} {file_id} -o bobs.pdf"),
+    );
+    assert_eq!(std::fs::read(dir.join("bobs.pdf")).unwrap(), data);
+    ok(
+        &dir,
+        &url,
+        &format!("covault shares:delete -a .alice.yaml {share_id}"),
+    );
 
     // A second copy would pass the quota: a one-line error naming it.
     fails(

@@ -241,3 +241,153 @@ async fn a_dropped_upload_resumes_where_the_vault_stands() {
         data
     );
 }
+
+/// A file travels with a share: the shared copy carries the sealed list (with the key, re-sealed
+/// under the share DEK), the Vault lets the recipient download exactly the files the sender
+/// named, a share update that removes a file works, and the last reference going deletes it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it() {
+    let server = Server::start(&common::sqlite(), &[]);
+    let alice = signup(&server.base, "alice").await;
+    let bob = signup(&server.base, "bob").await;
+    let carol = signup(&server.base, "carol").await;
+    let (a, b) = (&alice.session, &bob.session);
+    let conn = common::session::connect(a, b).await;
+    let item = a
+        .create_item("Contract", &slots(&[("note", "signed")]))
+        .await
+        .expect("item");
+    let data = content(DEFAULT_CHUNK_SIZE as usize + 4321);
+    let file = a
+        .attach_file(
+            &item.id,
+            "contract.pdf",
+            "application/pdf",
+            data.len() as u64,
+            &mut Bytes(data.clone()),
+            &|_, _| {},
+        )
+        .await
+        .expect("attach");
+    let other = a
+        .attach_file(
+            &item.id,
+            "annex.txt",
+            "text/plain",
+            5,
+            &mut Bytes(b"annex".to_vec()),
+            &|_, _| {},
+        )
+        .await
+        .expect("attach");
+    let share = a
+        .share_item(&item.id, &conn, &Default::default())
+        .await
+        .expect("share");
+
+    // Before the sender names the files, the Vault serves the recipient none of them.
+    assert_eq!(
+        b.list_shared_files(&share.id).await.expect("list").len(),
+        2,
+        "the sealed copy names both"
+    );
+    let reader = b
+        .open_shared_file(&share.id, &file.id)
+        .await
+        .expect("reader");
+    assert_eq!(
+        reader.chunk(0).await.map(|_| ()).map_err(|e| e.code()),
+        Err("NotFound")
+    );
+
+    a.share_files(&share.id).await.expect("share the files");
+    assert_eq!(
+        read_shared(b, &share.id, &file.id).await.expect("read"),
+        data
+    );
+    assert_eq!(
+        read_shared(b, &share.id, &other.id).await.expect("read"),
+        b"annex"
+    );
+    // Someone else gets nothing, exactly as for anything not theirs.
+    let c = &carol.session;
+    assert_eq!(
+        c.api()
+            .shared_chunk(&share.id, &file.id, 0)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.code()),
+        Err("NotFound")
+    );
+    // Bob cannot name files for Alice's share.
+    assert_eq!(
+        b.api()
+            .set_share_files(&share.id, &[])
+            .await
+            .map_err(|e| e.code()),
+        Err("Rejected")
+    );
+
+    // Alice removes the annex and updates the share: the copy no longer names it and the
+    // Vault no longer serves it; then the file is gone from the Vault.
+    a.remove_file(&item.id, &other.id).await.expect("remove");
+    assert_eq!(
+        read_shared(b, &share.id, &other.id)
+            .await
+            .expect("still held by the share"),
+        b"annex"
+    );
+    a.update_share(&share.id, &item.id).await.expect("update");
+    a.share_files(&share.id).await.expect("share the files");
+    assert_eq!(b.list_shared_files(&share.id).await.expect("list").len(), 1);
+    assert_eq!(
+        b.api()
+            .shared_chunk(&share.id, &other.id, 0)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.code()),
+        Err("NotFound")
+    );
+    assert_eq!(
+        a.api()
+            .file(&other.id)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.code()),
+        Err("NotFound"),
+        "its last reference went"
+    );
+
+    // Deleting the item leaves the shared file for Bob; deleting the share, its last
+    // reference, deletes it.
+    a.delete_item(&item.id).await.expect("delete item");
+    assert_eq!(
+        read_shared(b, &share.id, &file.id).await.expect("read"),
+        data
+    );
+    let info = a.api().file(&file.id).await.expect("still stored");
+    assert_eq!(info.item_id, None);
+    a.delete_share(&share.id).await.expect("delete share");
+    assert_eq!(
+        a.api()
+            .file(&file.id)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.code()),
+        Err("NotFound"),
+        "the last reference went, and the file with it"
+    );
+}
+
+async fn read_shared<T: Transport + Clone>(
+    client: &Session<T>,
+    share: &str,
+    file: &str,
+) -> Result<Vec<u8>, ClientError> {
+    let reader = client.open_shared_file(share, file).await?;
+    let mut out = Vec::new();
+    for index in 0..reader.file().chunk_count {
+        out.extend_from_slice(&reader.chunk(index).await?);
+    }
+    Ok(out)
+}

@@ -219,3 +219,44 @@ async fn file_list_rolled_back_is_a_rollback() {
     .expect("resume");
     assert_eq!(code(device.list_files(item).await), "Rollback");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_file_chunks_reordered_are_integrity_for_the_recipient() {
+    let w = world().await;
+    let bob = signup(&w._server.base, "bob").await;
+    let conn = common::session::connect(&w.alice.session, &bob.session).await;
+    let share = w
+        .alice
+        .session
+        .share_item(&w.items[0], &conn, &Default::default())
+        .await
+        .expect("share");
+    w.alice.session.share_files(&share.id).await.expect("files");
+    let file = &w.files[0].id;
+    let chunk = |n: u32| format!("/v1/shares/{}/files/{file}/chunks/{n}", share.id);
+    assert_eq!(
+        w.raw("reorder-chunks", &chunk(0)).await,
+        w.honest(&chunk(1)).await
+    );
+    let honest = bob
+        .session
+        .open_shared_file(&share.id, file)
+        .await
+        .expect("reader");
+    assert!(honest.chunk(0).await.is_ok());
+    let tampered = Session::login(
+        ReqwestTransport::new(&format!("{}/reorder-chunks", w.proxy)),
+        &bob.email,
+        &bob.passphrase,
+        &bob.secret,
+        &|_| {},
+    )
+    .await
+    .expect("login");
+    let reader = tampered
+        .open_shared_file(&share.id, file)
+        .await
+        .expect("reader");
+    assert_eq!(code(reader.chunk(0).await), "Integrity");
+    assert_eq!(code(reader.chunk(1).await), "Integrity");
+}

@@ -415,6 +415,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("GET", "/v1/files/{id}/chunks/{n}"),
     ("PUT", "/v1/files/{id}/chunks/{n}"),
     ("POST", "/v1/files/{id}/finish"),
+    ("PUT", "/v1/shares/{id}/files"),
+    ("GET", "/v1/shares/{id}/files/{file_id}/chunks/{n}"),
 ];
 
 /// The operations that answer without a session.

@@ -161,6 +161,20 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
             format!("/v1/files/{}/finish", id(&w.file)),
             Some(json!({"chunk_count": 1})),
         ),
+        (
+            Method::GET,
+            format!(
+                "/v1/shares/{}/files/{}/chunks/0",
+                id(&w.share.id),
+                id(&w.file)
+            ),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/v1/shares/{}/files", id(&w.share.id)),
+            Some(json!({"file_ids": []})),
+        ),
         (Method::DELETE, format!("/v1/files/{}", id(&w.file)), None),
     ]
 }

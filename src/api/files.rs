@@ -19,8 +19,9 @@ pub struct NewFile {
 pub struct FileInfo {
     /// The id.
     pub id: String,
-    /// The item the file is attached to.
-    pub item_id: String,
+    /// The item the file is attached to; `null` once the item is deleted while a share still
+    /// holds the file.
+    pub item_id: Option<String>,
     /// Chunks stored so far: always chunks `0..stored_chunks`, so an interrupted upload
     /// resumes at chunk `stored_chunks`.
     pub stored_chunks: u32,
@@ -48,4 +49,14 @@ pub struct FileChunk {
 pub struct FinishFile {
     /// The number of chunks; must equal the chunks stored.
     pub chunk_count: u32,
+}
+
+/// `PUT /v1/shares/{id}/files`: the files the share's recipient may download (the sender's own,
+/// finished files; the share's sealed copy names which item files they are and holds their keys).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareFiles {
+    /// File ids; replaces the share's previous set.
+    pub file_ids: Vec<String>,
 }

@@ -50,7 +50,7 @@ impl<T: Transport> Api<T> {
         self.transport.base_url()
     }
 
-    async fn raw(
+    pub(super) async fn raw(
         &self,
         method: &'static str,
         path: String,

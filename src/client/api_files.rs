@@ -2,8 +2,9 @@
 
 use super::api::Api;
 use super::error::ClientError;
+use super::json;
 use super::transport::Transport;
-use crate::api::{FileChunk, FileInfo, FinishFile, NewFile};
+use crate::api::{FileChunk, FileInfo, FinishFile, NewFile, ShareFiles};
 
 impl<T: Transport> Api<T> {
     /// `POST /v1/items/{id}/files`.
@@ -48,5 +49,32 @@ impl<T: Transport> Api<T> {
     /// `DELETE /v1/files/{id}`.
     pub async fn delete_file(&self, id: &str) -> Result<(), ClientError> {
         self.call_empty("DELETE", format!("/v1/files/{id}")).await
+    }
+    /// `PUT /v1/shares/{id}/files`.
+    pub async fn set_share_files(
+        &self,
+        share_id: &str,
+        file_ids: &[String],
+    ) -> Result<(), ClientError> {
+        let body = json::encode(&ShareFiles {
+            file_ids: file_ids.to_vec(),
+        })?;
+        self.raw("PUT", format!("/v1/shares/{share_id}/files"), Some(body))
+            .await
+            .map(|_| ())
+    }
+    /// `GET /v1/shares/{id}/files/{file_id}/chunks/{n}`.
+    pub async fn shared_chunk(
+        &self,
+        share_id: &str,
+        file_id: &str,
+        index: u32,
+    ) -> Result<FileChunk, ClientError> {
+        self.call(
+            "GET",
+            format!("/v1/shares/{share_id}/files/{file_id}/chunks/{index}"),
+            None::<&()>,
+        )
+        .await
     }
 }

@@ -174,30 +174,7 @@ impl Covault {
         #[wasm_bindgen(js_name = itemId)] item_id: String,
         #[wasm_bindgen(js_name = fileId)] file_id: String,
     ) -> Result<JsValue, JsValue> {
-        let reader = self.session.open_file(&item_id, &file_id).await?;
-        let state = Rc::new(RefCell::new(Download {
-            reader: Some(reader),
-            next: 0,
-        }));
-        let pulling = Rc::clone(&state);
-        let pull_fn = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |controller| {
-            wasm_bindgen_futures::future_to_promise(pull(Rc::clone(&pulling), controller))
-        });
-        let cancel_fn = Closure::<dyn FnMut(JsValue)>::new(move |_reason| {
-            state.borrow_mut().reader = None;
-        });
-        let source = Object::new();
-        Reflect::set(&source, &"pull".into(), &pull_fn.into_js_value())?;
-        Reflect::set(&source, &"cancel".into(), &cancel_fn.into_js_value())?;
-        let strategy = Object::new();
-        // One chunk ahead at most: the stream asks for the next only when the reader has taken
-        // this one.
-        Reflect::set(&strategy, &"highWaterMark".into(), &JsValue::from(1))?;
-        let constructor: Function = Reflect::get(&js_sys::global(), &"ReadableStream".into())?
-            .dyn_into()
-            .map_err(|_| invalid_argument("this environment has no ReadableStream"))?;
-        let args = js_sys::Array::of2(&source, &strategy);
-        Reflect::construct(&constructor, &args)
+        stream_of(self.session.open_file(&item_id, &file_id).await?)
     }
 
     /// Removes a file from an item (the item's next version); the Vault deletes its chunks.
@@ -210,4 +187,64 @@ impl Covault {
         self.session.remove_file(&item_id, &file_id).await?;
         Ok(())
     }
+
+    /// Lets the recipient of one of your shares download the files of its copy (call after
+    /// `shareItem` or `updateShare`; it replaces the previous set).
+    #[wasm_bindgen(js_name = shareFiles, unchecked_return_type = "AttachedFile[]")]
+    pub async fn share_files(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.session.share_files(&share_id).await?)
+    }
+
+    /// The files of a share, from its sealed copy.
+    #[wasm_bindgen(js_name = listSharedFiles, unchecked_return_type = "AttachedFile[]")]
+    pub async fn list_shared_files(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&self.session.list_shared_files(&share_id).await?)
+    }
+
+    /// A file of a share as a `ReadableStream<Uint8Array>`, checked chunk by chunk as
+    /// `readFile` does.
+    #[wasm_bindgen(
+        js_name = readSharedFile,
+        unchecked_return_type = "ReadableStream<Uint8Array>"
+    )]
+    pub async fn read_shared_file(
+        &self,
+        #[wasm_bindgen(js_name = shareId)] share_id: String,
+        #[wasm_bindgen(js_name = fileId)] file_id: String,
+    ) -> Result<JsValue, JsValue> {
+        stream_of(self.session.open_shared_file(&share_id, &file_id).await?)
+    }
+}
+
+/// A `ReadableStream` whose `pull` reads and checks the reader's next chunk.
+fn stream_of(reader: FileReader<GlooTransport>) -> Result<JsValue, JsValue> {
+    let state = Rc::new(RefCell::new(Download {
+        reader: Some(reader),
+        next: 0,
+    }));
+    let pulling = Rc::clone(&state);
+    let pull_fn = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |controller| {
+        wasm_bindgen_futures::future_to_promise(pull(Rc::clone(&pulling), controller))
+    });
+    let cancel_fn = Closure::<dyn FnMut(JsValue)>::new(move |_reason| {
+        state.borrow_mut().reader = None;
+    });
+    let source = Object::new();
+    Reflect::set(&source, &"pull".into(), &pull_fn.into_js_value())?;
+    Reflect::set(&source, &"cancel".into(), &cancel_fn.into_js_value())?;
+    let strategy = Object::new();
+    // One chunk ahead at most: the stream asks for the next only when the reader has taken
+    // this one.
+    Reflect::set(&strategy, &"highWaterMark".into(), &JsValue::from(1))?;
+    let constructor: Function = Reflect::get(&js_sys::global(), &"ReadableStream".into())?
+        .dyn_into()
+        .map_err(|_| invalid_argument("this environment has no ReadableStream"))?;
+    let args = js_sys::Array::of2(&source, &strategy);
+    Reflect::construct(&constructor, &args)
 }

@@ -15,15 +15,15 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
         .strip_prefix("GET /v1/items/")
         .filter(|rest| !rest.contains('/'));
     match (mode, chunk, item) {
-        ("reorder-chunks", Some((file, n)), _) => {
-            if let Some(other) = call
-                .fetch(&format!("/v1/files/{file}/chunks/{}", n ^ 1))
-                .await
+        ("reorder-chunks", Some((_, n)), _) => {
+            // The same route with the neighbouring index: a file's own, or a share's.
+            if let Some((prefix, _)) = call.path.rsplit_once("/chunks/")
+                && let Some(other) = call.fetch(&format!("{prefix}/chunks/{}", n ^ 1)).await
             {
                 *json = other;
             }
         }
-        ("foreign-chunk", Some((file, n)), _) => {
+        ("foreign-chunk", Some((file, n)), _) if route.starts_with("GET /v1/files/") => {
             if let Some(other) = another_file(call, &file).await
                 && let Some(chunk) = call.fetch(&format!("/v1/files/{other}/chunks/{n}")).await
             {
@@ -62,10 +62,11 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
     }
 }
 
-/// `GET /v1/files/{id}/chunks/{n}` → (id, n).
+/// `GET /v1/files/{id}/chunks/{n}` or `GET /v1/shares/{share}/files/{id}/chunks/{n}` → (id, n).
 fn chunk_route(route: &str) -> Option<(String, u32)> {
-    let rest = route.strip_prefix("GET /v1/files/")?;
-    let (file, n) = rest.split_once("/chunks/")?;
+    let rest = route.strip_prefix("GET /v1/")?;
+    let (path, n) = rest.rsplit_once("/chunks/")?;
+    let file = path.rsplit_once("files/")?.1;
     Some((file.to_owned(), n.parse().ok()?))
 }
 

@@ -23,7 +23,7 @@
 //! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
 //! | `/drop-state` | answers `GET /v1/keystore/state` with `null`, as if there were no account record |
 //! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |
-//! | `/reorder-chunks` | answers `GET /v1/files/{X}/chunks/{n}` with chunk `n XOR 1` of the same file |
+//! | `/reorder-chunks` | answers `GET /v1/files/{X}/chunks/{n}` (and a share's `GET /v1/shares/{S}/files/{X}/chunks/{n}`) with chunk `n XOR 1` of the same file |
 //! | `/foreign-chunk` | answers `GET /v1/files/{X}/chunks/{n}` with chunk `n` of another of the caller's files |
 //! | `/drop-file-list` | removes the `covault:files` slot (the sealed file list) from items |
 //! | `/move-file-list` | answers `GET /v1/items/{X}` with another item's `covault:files` slot |

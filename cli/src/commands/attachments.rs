@@ -1,11 +1,12 @@
-//! items:attach, items:files, items:get-file, items:remove-file: attached files, read and
-//! written in chunks (never whole), with a progress bar when stderr is a terminal.
+//! items:attach, items:files, items:get-file, items:remove-file, and shares:share-files,
+//! shares:files, shares:get-file: attached files, read and written in chunks (never whole),
+//! with a progress bar when stderr is a terminal.
 
 use std::fs::File;
 use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use covault::client::{ClientError, FileSource};
+use covault::client::{ClientError, FileReader, FileSource, ReqwestTransport};
 
 use super::Ctx;
 use crate::error::CliError;
@@ -116,6 +117,27 @@ pub async fn get(
 ) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let reader = session.open_file(id, file_id).await?;
+    download(ctx, &reader, output).await
+}
+
+/// Downloads a file of a share, as `get` does.
+pub async fn get_shared(
+    ctx: &Ctx,
+    share_id: &str,
+    file_id: &str,
+    output: &Path,
+    auth: &Path,
+) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    let reader = session.open_shared_file(share_id, file_id).await?;
+    download(ctx, &reader, output).await
+}
+
+async fn download(
+    ctx: &Ctx,
+    reader: &FileReader<ReqwestTransport>,
+    output: &Path,
+) -> Result<(), CliError> {
     let info = reader.file();
     let mut part = output.as_os_str().to_owned();
     part.push(".part");
@@ -139,6 +161,18 @@ pub async fn get(
     out.sync_all().map_err(|e| input(&part, e))?;
     std::fs::rename(&part, output).map_err(|e| input(output, e))?;
     ctx.print("File", info)
+}
+
+/// Names the files of a share's copy to the Vault, for the recipient.
+pub async fn share_files(ctx: &Ctx, share_id: &str, auth: &Path) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    ctx.print("Files", session.share_files(share_id).await?)
+}
+
+/// Lists a share's files.
+pub async fn list_shared(ctx: &Ctx, share_id: &str, auth: &Path) -> Result<(), CliError> {
+    let session = ctx.session(auth).await?;
+    ctx.print("Files", session.list_shared_files(share_id).await?)
 }
 
 /// Removes a file from an item.

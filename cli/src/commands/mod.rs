@@ -99,6 +99,16 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::ItemsRemoveFile { id, file_id, auth } => {
             attachments::remove(ctx, &id, &file_id, &auth.auth).await
         }
+        Command::SharesShareFiles { id, auth } => {
+            attachments::share_files(ctx, &id, &auth.auth).await
+        }
+        Command::SharesFiles { id, auth } => attachments::list_shared(ctx, &id, &auth.auth).await,
+        Command::SharesGetFile {
+            id,
+            file_id,
+            output,
+            auth,
+        } => attachments::get_shared(ctx, &id, &file_id, &output, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(ctx, &from, &to)
         }

@@ -64,7 +64,7 @@ pub async fn get(
     ))
 }
 
-fn chunk_index(text: &str) -> ApiResult<u32> {
+pub(super) fn chunk_index(text: &str) -> ApiResult<u32> {
     text.parse()
         .map_err(|_| ApiError::bad("InvalidField", "the chunk index must be a u32"))
 }
@@ -173,7 +173,8 @@ pub async fn finish(
         ))
 }
 
-/// Deletes one of the caller's files and its chunks.
+/// Detaches one of the caller's files from its item and deletes it with its chunks, unless a
+/// share still holds it (then it goes with the last such share).
 #[utoipa::path(delete, path = "/v1/files/{id}",
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
@@ -181,16 +182,27 @@ pub async fn delete(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    store::files::get(&state.db, &id, &caller.user_id).await?;
-    state.blobs.delete_file(&id).await?;
-    store::files::delete(&state.db, &id, &caller.user_id).await?;
+    store::files::detach(&state.db, &id, &caller.user_id).await?;
+    delete_orphans(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Deletes the chunks of every file of one of the user's items (before the item goes).
+/// Deletes the files of one of the user's items that no share holds, blobs first (before the
+/// item goes; the files shares hold stay for them, without their item).
 pub async fn delete_item_blobs(state: &AppState, item_id: &str, user_id: &str) -> ApiResult<()> {
-    for id in store::files::ids_for_item(&state.db, item_id, user_id).await? {
+    for id in store::files::unshared_of_item(&state.db, item_id, user_id).await? {
         state.blobs.delete_file(&id).await?;
+        store::files::delete_by_id(&state.db, &id).await?;
+    }
+    Ok(())
+}
+
+/// Deletes every file that neither an item nor a share reaches any more (its last reference
+/// went), blobs first.
+pub async fn delete_orphans(state: &AppState) -> ApiResult<()> {
+    for id in store::files::orphans(&state.db).await? {
+        state.blobs.delete_file(&id).await?;
+        store::files::delete_by_id(&state.db, &id).await?;
     }
     Ok(())
 }

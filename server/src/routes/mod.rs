@@ -7,6 +7,7 @@ pub mod connections;
 pub mod files;
 pub mod items;
 pub mod keystore;
+pub mod share_files;
 pub mod shares;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -43,6 +44,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(files::get, files::delete))
         .routes(routes!(files::put_chunk, files::get_chunk))
         .routes(routes!(files::finish))
+        .routes(routes!(share_files::put))
+        .routes(routes!(share_files::get_chunk))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

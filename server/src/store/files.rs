@@ -10,7 +10,7 @@ use crate::error::ApiResult;
 #[derive(sqlx::FromRow)]
 struct FileRow {
     id: String,
-    item_id: String,
+    item_id: Option<String>,
     stored_chunks: i64,
     bytes: i64,
     created_at: i64,
@@ -52,7 +52,7 @@ pub async fn create(
     .await?;
     Ok(FileInfo {
         id: id.to_owned(),
-        item_id: item_id.to_owned(),
+        item_id: Some(item_id.to_owned()),
         stored_chunks: 0,
         bytes: 0,
         finished: false,
@@ -138,18 +138,49 @@ pub async fn finish(
     Ok(row.map(FileRow::into_info))
 }
 
-/// The ids of the files of one of the user's items.
-pub async fn ids_for_item(db: &Db, item_id: &str, user_id: &str) -> ApiResult<Vec<String>> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM files WHERE item_id = $1 AND user_id = $2")
-            .bind(item_id)
-            .bind(user_id)
-            .fetch_all(&db.pool)
-            .await?;
+/// The ids of the files of one of the user's items that no share references (those go with
+/// the item; the others stay for their shares).
+pub async fn unshared_of_item(db: &Db, item_id: &str, user_id: &str) -> ApiResult<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM files f WHERE item_id = $1 AND user_id = $2
+         AND NOT EXISTS (SELECT 1 FROM share_files s WHERE s.file_id = f.id)",
+    )
+    .bind(item_id)
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// Deletes one of the user's files' metadata, or 404.
-pub async fn delete(db: &Db, id: &str, user_id: &str) -> ApiResult<()> {
-    super::delete_owned(db, "files", "user_id = $2", id, user_id).await
+/// Files whose item is gone and that no share references any more: nothing can reach them.
+pub async fn orphans(db: &Db) -> ApiResult<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM files f WHERE item_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM share_files s WHERE s.file_id = f.id)",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Deletes a file's metadata by id (its blobs are deleted first by the caller).
+pub async fn delete_by_id(db: &Db, id: &str) -> ApiResult<()> {
+    sqlx::query("DELETE FROM files WHERE id = $1")
+        .bind(id)
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// Detaches one of the user's files from its item, or 404.
+pub async fn detach(db: &Db, id: &str, user_id: &str) -> ApiResult<()> {
+    let done = sqlx::query("UPDATE files SET item_id = NULL WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(db.writer())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(crate::error::ApiError::NotFound);
+    }
+    Ok(())
 }

@@ -68,6 +68,8 @@ pub struct FileReader<T: Transport + Clone> {
     api: Api<T>,
     entry: FileEntry,
     cipher: ChunkCipher,
+    /// Read through this share (the recipient's, or the sender's, view), else as the owner.
+    share_id: Option<String>,
 }
 
 impl<T: Transport + Clone> FileReader<T> {
@@ -85,7 +87,10 @@ impl<T: Transport + Clone> FileReader<T> {
             .header
             .chunk_len(self.entry.size, index)
             .ok_or_else(|| ClientError::InvalidInput(format!("the file has {count} chunks")))?;
-        let served = self.api.chunk(&self.entry.id, index).await?;
+        let served = match &self.share_id {
+            Some(share) => self.api.shared_chunk(share, &self.entry.id, index).await?,
+            None => self.api.chunk(&self.entry.id, index).await?,
+        };
         let sealed = from_base64url(&served.data, "file chunk")?;
         let plain = self.cipher.open(index, index + 1 == count, &sealed)?;
         if plain.len() != expected {
@@ -98,7 +103,7 @@ impl<T: Transport + Clone> FileReader<T> {
     }
 }
 
-fn files_of(item: &PlainItem) -> Result<Vec<FileEntry>, ClientError> {
+pub(super) fn files_of(item: &PlainItem) -> Result<Vec<FileEntry>, ClientError> {
     match item.slots.get(FILES_SLOT) {
         Some(text) => Ok(decode_list(text)?),
         None => Ok(Vec::new()),
@@ -252,12 +257,17 @@ impl<T: Transport + Clone> Session<T> {
             .ok_or_else(|| {
                 ClientError::NotFound(format!("item {item_id} has no file {file_id}"))
             })?;
+        Ok(self.reader(entry, None))
+    }
+
+    pub(super) fn reader(&self, entry: FileEntry, share_id: Option<&str>) -> FileReader<T> {
         let cipher = ChunkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id);
-        Ok(FileReader {
+        FileReader {
             api: self.api.clone(),
             entry,
             cipher,
-        })
+            share_id: share_id.map(str::to_owned),
+        }
     }
 
     /// Removes a file from an item: the item is written without it (its next version), then

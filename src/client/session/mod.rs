@@ -11,6 +11,7 @@ mod connections;
 mod device;
 mod files;
 mod items;
+mod shared_files;
 mod shares;
 
 use std::cell::{Cell, RefCell};
