@@ -245,9 +245,10 @@ async fn a_dropped_upload_resumes_where_the_vault_stands() {
 /// A file travels with a share: the shared copy carries the sealed list (with the key, re-sealed
 /// under the share DEK), the Vault lets the recipient download exactly the files the sender
 /// named, a share update that removes a file works, and the last reference going deletes it.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it() {
-    let server = Server::start(&common::sqlite(), &[]);
+async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
+    backend: common::Backend,
+) {
+    let server = Server::start(&backend, &[]);
     let alice = signup(&server.base, "alice").await;
     let bob = signup(&server.base, "bob").await;
     let carol = signup(&server.base, "carol").await;
@@ -378,6 +379,8 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it()
         "the last reference went, and the file with it"
     );
 }
+
+on_both_backends!(a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it);
 
 async fn read_shared<T: Transport + Clone>(
     client: &Session<T>,
