@@ -134,15 +134,17 @@ impl ChunkCipher {
     /// Seals a whole buffer as a stream (small files and tests).
     pub fn seal_all(&self, plaintext: &[u8]) -> Result<Vec<Vec<u8>>> {
         let size = self.header.chunk_size() as usize;
-        let count = self
-            .header
-            .chunk_count(plaintext.len() as u64)
-            .ok_or(CryptoError::Malformed("file too large"))?;
-        let mut out = Vec::new();
-        for index in 0..count {
-            let start = index as usize * size;
-            let end = (start + size).min(plaintext.len());
-            out.push(self.seal(index, index + 1 == count, &plaintext[start..end])?);
+        // An empty file is one empty, final chunk.
+        let pieces: Vec<&[u8]> = if plaintext.is_empty() {
+            vec![&[]]
+        } else {
+            plaintext.chunks(size).collect()
+        };
+        let count = pieces.len();
+        let mut out = Vec::with_capacity(count);
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let index = u32::try_from(i).map_err(|_| CryptoError::Malformed("file too large"))?;
+            out.push(self.seal(index, i + 1 == count, piece)?);
         }
         Ok(out)
     }
