@@ -155,8 +155,12 @@ impl<T: Transport + Clone> Session<T> {
             Err(e) => Err(e),
         };
         if let Err(e) = listed {
-            // Best effort: nothing names the file, so its chunks would only take up quota.
-            let _ = self.api.delete_file(&entry.id).await;
+            // Nothing names the file, so its chunks would only take up quota: delete them (best
+            // effort), unless the item's update may have been stored with its answer lost.
+            let unsure = matches!(e, ClientError::Network(_) | ClientError::Server(_));
+            if !unsure {
+                let _ = self.api.delete_file(&entry.id).await;
+            }
             return Err(e);
         }
         Ok(AttachedFile::from(&entry))
