@@ -177,3 +177,74 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     );
     assert_eq!(fails(alice.read_file(item_id, file_id)).await, "NotFound");
 }
+
+/// The frozen vectors open through WebCrypto in Chromium, and the WebCrypto and wasm backends
+/// make the same bytes and open each other's chunks; tampering is `Integrity` on both.
+#[wasm_bindgen_test]
+async fn webcrypto_and_wasm_chunks_are_the_same_bytes() {
+    use covault::client::BulkCipher;
+    use covault::crypto::encoding::from_base64url;
+    use covault::crypto::stream::{FileKey, StreamHeader};
+
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/frozen-files.json")).expect("fixture");
+    let field = |name: &str| fixture[name].as_str().expect(name).to_owned();
+    let key_bytes: [u8; 32] = from_base64url(&field("fileKey"), "key")
+        .expect("key")
+        .try_into()
+        .expect("32 bytes");
+    let header = StreamHeader::parse(&field("header")).expect("header");
+    let (item, file) = (field("itemId"), field("fileId"));
+    let web = BulkCipher::new(&FileKey::from_bytes(key_bytes), header, &item, &file).await;
+    let wasm = BulkCipher::wasm_only(&FileKey::from_bytes(key_bytes), header, &item, &file);
+    assert!(web.uses_webcrypto(), "Chromium has WebCrypto");
+    assert!(!wasm.uses_webcrypto());
+
+    let chunks: Vec<Vec<u8>> = fixture["chunks"]
+        .as_array()
+        .expect("chunks")
+        .iter()
+        .map(|c| from_base64url(c.as_str().expect("text"), "chunk").expect("chunk"))
+        .collect();
+    let plain: Vec<u8> = (0..2500u32).map(|i| (i * 7 % 256) as u8).collect();
+    let mut opened = Vec::new();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let last = i + 1 == chunks.len();
+        let piece = web.open(i as u32, last, chunk).await.expect("frozen chunk");
+        // Sealing the same piece again makes the frozen bytes, on both backends.
+        assert_eq!(
+            &web.seal(i as u32, last, &piece).await.expect("seal"),
+            chunk
+        );
+        assert_eq!(
+            &wasm.seal(i as u32, last, &piece).await.expect("seal"),
+            chunk
+        );
+        opened.extend_from_slice(&piece);
+    }
+    assert_eq!(opened, plain);
+
+    let mut flipped = chunks[0].clone();
+    flipped[5] ^= 1;
+    for cipher in [&web, &wasm] {
+        assert_eq!(
+            cipher.open(0, false, &flipped).await.map(|_| ()),
+            Err(covault::crypto::CryptoError::Integrity)
+        );
+        assert_eq!(
+            cipher.open(1, false, &chunks[0]).await.map(|_| ()),
+            Err(covault::crypto::CryptoError::Integrity),
+            "reordered"
+        );
+        assert_eq!(
+            cipher.open(1, true, &chunks[1]).await.map(|_| ()),
+            Err(covault::crypto::CryptoError::Integrity),
+            "truncated"
+        );
+        assert_eq!(
+            cipher.open(2, false, &chunks[2]).await.map(|_| ()),
+            Err(covault::crypto::CryptoError::Integrity),
+            "extended"
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 mod api;
 mod api_files;
+mod bulk;
 pub mod casing;
 mod clock;
 mod error;
@@ -14,6 +15,7 @@ mod session;
 mod transport;
 
 pub use api::Api;
+pub use bulk::BulkCipher;
 pub use error::ClientError;
 pub use models::{
     ConnectionInfo, PlainItem, RecoveryKit, SavedSession, ShareError, ShareOptions, ShareView,

@@ -13,14 +13,14 @@ use zeroize::Zeroizing;
 use super::Session;
 use crate::api::FileChunk;
 use crate::client::api::Api;
+use crate::client::bulk::BulkCipher;
 use crate::client::error::ClientError;
 use crate::client::models::PlainItem;
 use crate::client::transport::Transport;
 use crate::crypto::encoding::{from_base64url, to_base64url};
 use crate::crypto::new_id;
 use crate::crypto::stream::{
-    ChunkCipher, DEFAULT_CHUNK_SIZE, FILES_SLOT, FileEntry, FileKey, StreamHeader, decode_list,
-    encode_list,
+    DEFAULT_CHUNK_SIZE, FILES_SLOT, FileEntry, FileKey, StreamHeader, decode_list, encode_list,
 };
 
 /// How many times one chunk's upload is retried after the connection failed, each time after
@@ -67,7 +67,7 @@ pub trait FileSource {
 pub struct FileReader<T: Transport + Clone> {
     api: Api<T>,
     entry: FileEntry,
-    cipher: ChunkCipher,
+    cipher: BulkCipher,
     /// Read through this share (the recipient's, or the sender's, view), else as the owner.
     share_id: Option<String>,
 }
@@ -92,7 +92,7 @@ impl<T: Transport + Clone> FileReader<T> {
             None => self.api.chunk(&self.entry.id, index).await?,
         };
         let sealed = from_base64url(&served.data, "file chunk")?;
-        let plain = self.cipher.open(index, index + 1 == count, &sealed)?;
+        let plain = self.cipher.open(index, index + 1 == count, &sealed).await?;
         if plain.len() != expected {
             return Err(ClientError::Integrity(format!(
                 "chunk {index} holds {} bytes where the sealed size says {expected}",
@@ -173,7 +173,7 @@ impl<T: Transport + Clone> Session<T> {
         source: &mut impl FileSource,
         progress: &dyn Fn(u64, u64),
     ) -> Result<(), ClientError> {
-        let cipher = ChunkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id);
+        let cipher = BulkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id).await;
         let mut done = 0u64;
         for index in 0..count {
             let len = entry.header.chunk_len(entry.size, index).unwrap_or(0);
@@ -184,7 +184,7 @@ impl<T: Transport + Clone> Session<T> {
                     plain.len()
                 )));
             }
-            let sealed = cipher.seal(index, index + 1 == count, &plain)?;
+            let sealed = cipher.seal(index, index + 1 == count, &plain).await?;
             self.put_resuming(&entry.id, index, &sealed).await?;
             done += len as u64;
             progress(done, entry.size);
@@ -261,11 +261,11 @@ impl<T: Transport + Clone> Session<T> {
             .ok_or_else(|| {
                 ClientError::NotFound(format!("item {item_id} has no file {file_id}"))
             })?;
-        Ok(self.reader(entry, None))
+        Ok(self.reader(entry, None).await)
     }
 
-    pub(super) fn reader(&self, entry: FileEntry, share_id: Option<&str>) -> FileReader<T> {
-        let cipher = ChunkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id);
+    pub(super) async fn reader(&self, entry: FileEntry, share_id: Option<&str>) -> FileReader<T> {
+        let cipher = BulkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id).await;
         FileReader {
             api: self.api.clone(),
             entry,

@@ -46,6 +46,6 @@ impl<T: Transport + Clone> Session<T> {
             .ok_or_else(|| {
                 ClientError::NotFound(format!("share {share_id} has no file {file_id}"))
             })?;
-        Ok(self.reader(entry, Some(share_id)))
+        Ok(self.reader(entry, Some(share_id)).await)
     }
 }

@@ -29,6 +29,12 @@ impl FileKey {
         FileKey(SymmetricKey::from_bytes(bytes))
     }
 
+    /// The raw key, for a platform AES-GCM backend (WebCrypto) to import; never sent.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn expose(&self) -> &[u8; KEY_LEN] {
+        self.0.expose()
+    }
+
     /// The key as base64url, for the sealed file list only.
     pub(super) fn to_base64url(&self) -> Zeroizing<String> {
         self.0.to_base64url()
@@ -61,28 +67,60 @@ impl ChunkCipher {
         &self.header
     }
 
-    /// Seals chunk `index`. Every chunk but the last holds exactly the chunk size; the last
-    /// holds at most that (and is empty only for an empty file, as chunk 0).
-    pub fn seal(&self, index: u32, last: bool, plaintext: &[u8]) -> Result<Vec<u8>> {
+    /// Refuses a plaintext that cannot be chunk `index`: every chunk but the last holds exactly
+    /// the chunk size; the last holds at most that (and is empty only for an empty file, as
+    /// chunk 0).
+    pub fn check_plaintext(&self, index: u32, last: bool, len: usize) -> Result<()> {
         let size = self.header.chunk_size() as usize;
         let fits = if last {
-            plaintext.len() <= size && (index == 0 || !plaintext.is_empty())
+            len <= size && (index == 0 || len > 0)
         } else {
-            plaintext.len() == size
+            len == size
         };
-        if !fits {
-            return Err(CryptoError::WrongLength {
+        if fits {
+            Ok(())
+        } else {
+            Err(CryptoError::WrongLength {
                 what: "file chunk",
                 expected: size,
-                found: plaintext.len(),
-            });
+                found: len,
+            })
         }
+    }
+
+    /// Refuses a sealed chunk too short for its tag or too long for the chunk size.
+    pub fn check_sealed(&self, len: usize) -> Result<()> {
+        let max = self.header.chunk_size() as usize + TAG_LEN;
+        if (TAG_LEN..=max).contains(&len) {
+            Ok(())
+        } else {
+            Err(CryptoError::WrongLength {
+                what: "sealed file chunk",
+                expected: max,
+                found: len,
+            })
+        }
+    }
+
+    /// The nonce of chunk `index`: prefix || u32be(index) || last flag.
+    pub fn nonce(&self, index: u32, last: bool) -> [u8; 12] {
+        self.header.nonce(index, last)
+    }
+
+    /// The associated data every chunk of this file is sealed with.
+    pub fn associated_data(&self) -> &[u8] {
+        self.aad.as_bytes()
+    }
+
+    /// Seals chunk `index` (see [`ChunkCipher::check_plaintext`] for the lengths it takes).
+    pub fn seal(&self, index: u32, last: bool, plaintext: &[u8]) -> Result<Vec<u8>> {
+        self.check_plaintext(index, last, plaintext.len())?;
         let mut buffer = Vec::with_capacity(plaintext.len() + TAG_LEN);
         buffer.extend_from_slice(plaintext);
         let tag = self
             .cipher
             .encrypt_inout_detached(
-                &Nonce::from(self.header.nonce(index, last)),
+                &Nonce::from(self.nonce(index, last)),
                 self.aad.as_bytes(),
                 buffer.as_mut_slice().into(),
             )
@@ -94,20 +132,13 @@ impl ChunkCipher {
     /// Opens chunk `index` (the last one if `last`). Anything but exactly the chunk sealed at
     /// that place of this file, under this key and header, is `Integrity`.
     pub fn open(&self, index: u32, last: bool, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        let max = self.header.chunk_size() as usize + TAG_LEN;
-        if sealed.len() < TAG_LEN || sealed.len() > max {
-            return Err(CryptoError::WrongLength {
-                what: "sealed file chunk",
-                expected: max,
-                found: sealed.len(),
-            });
-        }
+        self.check_sealed(sealed.len())?;
         let (body, tag) = sealed.split_at(sealed.len() - TAG_LEN);
         let tag = Tag::try_from(tag).map_err(|_| CryptoError::Integrity)?;
         let mut plain = Zeroizing::new(body.to_vec());
         self.cipher
             .decrypt_inout_detached(
-                &Nonce::from(self.header.nonce(index, last)),
+                &Nonce::from(self.nonce(index, last)),
                 self.aad.as_bytes(),
                 plain.as_mut_slice().into(),
                 &tag,
