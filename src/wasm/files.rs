@@ -167,7 +167,8 @@ impl Covault {
     /// An attached file as a `ReadableStream<Uint8Array>`: each `pull` fetches one chunk and
     /// checks it (a chunk the Vault tampered with errors the stream with `Integrity`), so a
     /// file of any size streams through a bounded amount of memory. For a Blob:
-    /// `await new Response(stream).blob()`.
+    /// `await new Response(stream).blob()` (which reports a stream error as a plain
+    /// `TypeError`; `stream.getReader().read()` rejects with the `CovaultError` itself).
     #[wasm_bindgen(js_name = readFile, unchecked_return_type = "ReadableStream<Uint8Array>")]
     pub async fn read_file(
         &self,
