@@ -11,8 +11,8 @@ use covault::api::{Connection, CreatedInvitation, Item, Share, User};
 use covault::client::casing::{USER_DATA_KEYS, camel_case};
 use covault::client::links::{CreatedLink, LinkOptions, LinkView, OpenedLinkView};
 use covault::client::{
-    ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, ShareError,
-    ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
+    AttachedFile, ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit,
+    ShareError, ShareOptions, ShareRefresh, ShareSource, ShareView, VaultView,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,10 +30,15 @@ fn seed<T: DeserializeOwned>(name: &str) -> T {
 
 /// The interfaces in CLIENT_TYPES: name → member names (with `?` kept on optional ones).
 fn declared() -> BTreeMap<String, BTreeSet<String>> {
-    let source = std::fs::read_to_string(root().join("src/wasm/client.rs")).expect("source");
+    declared_in("src/wasm/client.rs", "CLIENT_TYPES")
+}
+
+/// The interfaces in the TypeScript section `constant` of `file`.
+fn declared_in(file: &str, constant: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let source = std::fs::read_to_string(root().join(file)).expect("source");
     let start = source
-        .find("const CLIENT_TYPES: &str = r#\"")
-        .expect("CLIENT_TYPES");
+        .find(&format!("const {constant}: &str = r#\""))
+        .expect("the TypeScript section");
     let text = &source[start..];
     let text = &text[text.find('"').expect("quote") + 1..text.find("\"#;").expect("end")];
     let mut out = BTreeMap::new();
@@ -277,4 +282,20 @@ fn link_examples() -> (CreatedLink, LinkView, OpenedLinkView) {
         views: 1,
     };
     (created, view, opened)
+}
+
+#[test]
+fn file_interfaces_match_their_rust_type() {
+    let declared = declared_in("src/wasm/files.rs", "FILE_TYPES");
+    let file = AttachedFile {
+        id: "f".into(),
+        name: "n".into(),
+        media_type: "m".into(),
+        size: 1,
+        chunk_count: 1,
+    };
+    assert_eq!(declared["AttachedFile"], keys(&file, &[]));
+    // The other interface is an options bag, with no Rust value.
+    assert_eq!(declared.len(), 2);
+    assert!(declared.contains_key("AttachOptions"));
 }

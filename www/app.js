@@ -142,9 +142,18 @@ const actions = {
       const slots = parseSlots($(pane, 'textarea[name="slots"]').value);
       const item = await state.alice.createItem($(pane, 'input[name="label"]').value, slots);
       state.itemId = item.id;
+      // An attached file is read, encrypted and uploaded one 1 MiB chunk at a time.
+      const file = $(pane, 'input[name="file"]').files[0];
+      const rows = Object.entries(item.slots).map(([k, v]) => [k, v]);
+      if (file) {
+        const attached = await state.alice.attachFile(item.id, file, {
+          onProgress: (done, total) => out.replaceChildren(el("p", { className: "working",
+            textContent: `Encrypting and uploading ${file.name}: ${Math.round((100 * done) / Math.max(total, 1))}%` })),
+        });
+        rows.push(["File", `${attached.name}: ${attached.size} bytes in ${attached.chunkCount} encrypted chunk(s), named in the sealed item`]);
+      }
       const record = await state.alice.getItemRecord(item.id);
-      out.replaceChildren(result(`Item created (${item.id.slice(0, 8)}…).`,
-        Object.entries(item.slots).map(([k, v]) => [k, v]), record));
+      out.replaceChildren(result(`Item created (${item.id.slice(0, 8)}…).`, rows, record));
       if (state.connectionId) enable("alice", "share");
       enable("alice", "link");
     });
@@ -207,9 +216,12 @@ const actions = {
       const only = $(pane, 'input[name="share-slots"]').value.split(",").map((s) => s.trim()).filter(Boolean);
       if (only.length) options.slots = only;
       const share = await state.alice.shareItem(state.itemId, state.connectionId, options);
+      // The copy carries the item's files (their keys sealed for Bob); let the Vault serve them.
+      const files = await state.alice.shareFiles(share.id);
       out.replaceChildren(result(`Shared with Bob (${share.id.slice(0, 8)}…).`, [
         ["Expires", share.expiresAt ?? "never"], ["Terms", share.terms ?? "none"],
         ["Bob must accept", share.acceptanceRequired ? "yes" : "no"],
+        ["Files", files.length ? files.map((f) => f.name).join(", ") : "none"],
       ], { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
       await Promise.all([listOutgoing(), listIncoming()]);
     });
@@ -234,6 +246,28 @@ const actions = {
     });
   },
 };
+
+/** A button that streams a shared file through `readSharedFile`, each chunk checked, into a
+ * Blob, then offers it as a link. */
+function downloadButton(shareId, file) {
+  const button = el("button", { type: "button", textContent: `Download ${file.name}` });
+  const status = el("span", { className: "file-status" });
+  button.onclick = async () => {
+    button.disabled = true;
+    try {
+      const stream = await state.bob.readSharedFile(shareId, file.id);
+      const blob = await new Response(stream).blob();
+      const link = el("a", { className: "file-ok", href: URL.createObjectURL(new Blob([blob], { type: file.mediaType })),
+        download: file.name, textContent: `${file.name} (${blob.size} bytes, every chunk checked)` });
+      status.replaceChildren(link);
+    } catch (e) {
+      status.replaceChildren(el("span", { className: "error", role: "alert", textContent: explain(e) }));
+    } finally {
+      button.disabled = false;
+    }
+  };
+  return el("p", { className: "file" }, button, status);
+}
 
 async function listOutgoing() {
   if (!state.alice || !state.connectionId) return;
@@ -276,8 +310,13 @@ async function listIncoming() {
       try {
         if (mustAccept) await state.bob.acceptShare(s.id);
         const { share, item } = await state.bob.readShare(s.id);
+        // The reserved slot holds the sealed file list; the files are shown as downloads.
+        const slots = Object.entries(item.slots).filter(([name]) => name !== "covault:files");
         detail.replaceChildren(result(`From ${share.senderEmail}: ${item.label}`,
-          Object.entries(item.slots), { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
+          slots, { label: share.label, slots: share.slots, sealedDek: share.sealedDek }));
+        for (const file of await state.bob.listSharedFiles(s.id)) {
+          detail.append(downloadButton(s.id, file));
+        }
       } catch (e) {
         detail.replaceChildren(el("p", { className: "error", role: "alert", textContent: explain(e) }));
       } finally {

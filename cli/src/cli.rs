@@ -227,6 +227,104 @@ pub enum Command {
         #[command(flatten)]
         auth: Auth,
     },
+    /// Attach a file to an item: encrypted here in chunks and uploaded (resuming after a
+    /// dropped connection), then named in the item's sealed file list (the item's next version).
+    #[command(
+        name = "items:attach",
+        after_help = "Example:\n  covault items:attach -a .alice.yaml ITEM_ID passport.pdf\n\nA progress bar shows on a terminal. The file is read in 1 MiB chunks, never whole; the Vault\nstores only ciphertext and counts it against your quota (413 QuotaExceeded past it)."
+    )]
+    ItemsAttach {
+        /// The item id.
+        id: String,
+        /// The file to attach.
+        file: PathBuf,
+        /// Media type to record (for browsers that download it), e.g. application/pdf.
+        #[arg(long = "type", value_name = "MEDIA_TYPE", default_value = "")]
+        media_type: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List the files attached to an item (from its sealed file list).
+    #[command(
+        name = "items:files",
+        after_help = "Example:\n  covault items:files -a .alice.yaml ITEM_ID"
+    )]
+    ItemsFiles {
+        /// The item id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Download and decrypt an attached file, chunk by chunk, checking each.
+    #[command(
+        name = "items:get-file",
+        visible_alias = "items:download",
+        after_help = "Example:\n  covault items:get-file -a .alice.yaml ITEM_ID FILE_ID -o passport.pdf\n\nThe file is written to OUT.part and renamed to OUT only once every chunk has been checked,\nso a file the Vault tampered with never appears as OUT."
+    )]
+    ItemsGetFile {
+        /// The item id.
+        id: String,
+        /// The file id (from items:files or items:attach).
+        file_id: String,
+        /// Where to write the file.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Remove an attached file (the item's next version; the Vault deletes its chunks).
+    #[command(
+        name = "items:remove-file",
+        after_help = "Example:\n  covault items:remove-file -a .alice.yaml ITEM_ID FILE_ID"
+    )]
+    ItemsRemoveFile {
+        /// The item id.
+        id: String,
+        /// The file id.
+        file_id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Let the recipient of one of your shares download the files of its copy (run after
+    /// shares:create or shares:update of an item with files).
+    #[command(
+        name = "shares:share-files",
+        after_help = "Example:\n  covault shares:share-files -a .alice.yaml SHARE_ID\n\nThe share's copy already carries each file's key, sealed for the recipient; this tells the\nVault which files the recipient may download. It replaces the previous set: after shares:update\nof an item whose file was removed, the Vault stops serving it (and deletes it once nothing holds it)."
+    )]
+    SharesShareFiles {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// List the files of a share (from its sealed copy).
+    #[command(
+        name = "shares:files",
+        after_help = "Example:\n  covault shares:files -a .bob.yaml SHARE_ID"
+    )]
+    SharesFiles {
+        /// The share id.
+        id: String,
+        #[command(flatten)]
+        auth: Auth,
+    },
+    /// Download and decrypt a file of a share, chunk by chunk, checking each.
+    #[command(
+        name = "shares:get-file",
+        visible_alias = "shares:download",
+        after_help = "Example:\n  covault shares:get-file -a .bob.yaml SHARE_ID FILE_ID -o contract.pdf\n\nWritten to OUT.part and renamed to OUT once every chunk has been checked."
+    )]
+    SharesGetFile {
+        /// The share id.
+        id: String,
+        /// The file id (from shares:files).
+        file_id: String,
+        /// Where to write the file.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: PathBuf,
+        #[command(flatten)]
+        auth: Auth,
+    },
     /// Write a connection config for two users, to edit and pass to connections:create.
     #[command(
         name = "connections:create-config",

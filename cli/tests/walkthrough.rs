@@ -830,6 +830,13 @@ fn every_command_has_help_with_an_example() {
         "items:update",
         "items:remove-slot",
         "items:delete",
+        "items:attach",
+        "items:files",
+        "items:get-file",
+        "items:remove-file",
+        "shares:share-files",
+        "shares:files",
+        "shares:get-file",
         "connections:create-config",
         "connections:create",
         "connections:list",
@@ -1299,4 +1306,161 @@ async fn items_import_from_other_managers() {
         .unwrap();
     assert_eq!(bank["slots"]["password"], "hunter2");
     assert_eq!(bank["types"]["url"], "url");
+}
+
+/// Attached files, as the guide's README section writes them: attach (read in chunks), list,
+/// download (checked chunk by chunk, then renamed into place), remove; and the quota's error.
+#[tokio::test(flavor = "multi_thread")]
+async fn files_walkthrough() {
+    let (url, dir) = vault(&["--file-quota-bytes", "4000000"]).await;
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml",
+    );
+    let item_id = alices_item(
+        &dir,
+        &url,
+        "  label: Passport\n  slots:\n    - name: number\n      value: X123\n",
+    );
+    let data: Vec<u8> = (0..2_500_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    std::fs::write(dir.join("passport.pdf"), &data).unwrap();
+
+    let attached = yaml(&ok(
+        &dir,
+        &url,
+        &format!(
+            "covault items:attach -a .alice.yaml {item_id} passport.pdf --type application/pdf"
+        ),
+    ));
+    assert_eq!(attached["kind"], "File");
+    assert_eq!(attached["spec"]["name"], "passport.pdf");
+    assert_eq!(attached["spec"]["size"], 2_500_000);
+    assert_eq!(attached["spec"]["chunkCount"], 3);
+    let file_id = attached["spec"]["id"].as_str().unwrap().to_owned();
+
+    let listed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:files -a .alice.yaml {item_id}"),
+    ));
+    assert_eq!(listed["kind"], "Files");
+    assert_eq!(listed["spec"][0]["id"], file_id.as_str());
+    assert_eq!(listed["spec"][0]["mediaType"], "application/pdf");
+
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:get-file -a .alice.yaml {item_id} {file_id} -o copy.pdf"),
+    );
+    assert_eq!(std::fs::read(dir.join("copy.pdf")).unwrap(), data);
+    assert!(!dir.join("copy.pdf.part").exists());
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:download -a .alice.yaml {item_id} {file_id} -o again.pdf"),
+    );
+    assert_eq!(std::fs::read(dir.join("again.pdf")).unwrap(), data);
+
+    // The file travels with a share of the item: Bob lists and downloads it.
+    ok(
+        &dir,
+        &url,
+        "covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml",
+    );
+    ok(
+        &dir,
+        &url,
+        "covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml",
+    );
+    let conn = yaml(&ok(
+        &dir,
+        &url,
+        "covault connections:create -c .connection_config.yaml",
+    ));
+    let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
+    ok(
+        &dir,
+        &url,
+        &format!(
+            "covault shares:create-config --from .alice.yaml --connection-id {conn_id} --item-id {item_id} > .share_config.yaml"
+        ),
+    );
+    let share = yaml(&ok(
+        &dir,
+        &url,
+        "covault shares:create -c .share_config.yaml",
+    ));
+    let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
+    let named = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:share-files -a .alice.yaml {share_id}"),
+    ));
+    assert_eq!(named["spec"][0]["id"], file_id.as_str());
+    let theirs = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault shares:files -a .bob.yaml {share_id}"),
+    ));
+    assert_eq!(theirs["spec"][0]["name"], "passport.pdf");
+    ok(
+        &dir,
+        &url,
+        &format!("covault shares:get-file -a .bob.yaml {share_id} {file_id} -o bobs.pdf"),
+    );
+    assert_eq!(std::fs::read(dir.join("bobs.pdf")).unwrap(), data);
+    ok(
+        &dir,
+        &url,
+        &format!("covault shares:delete -a .alice.yaml {share_id}"),
+    );
+
+    // A second copy would pass the quota: a one-line error naming it.
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:attach -a .alice.yaml {item_id} passport.pdf"),
+        "QuotaExceeded",
+    );
+    let listed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:files -a .alice.yaml {item_id}"),
+    ));
+    assert_eq!(
+        listed["spec"].as_array().map(Vec::len),
+        Some(1),
+        "the failed upload is not listed"
+    );
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:attach -a .alice.yaml {item_id} missing.pdf"),
+        "missing.pdf",
+    );
+
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:remove-file -a .alice.yaml {item_id} {file_id}"),
+    );
+    let listed = yaml(&ok(
+        &dir,
+        &url,
+        &format!("covault items:files -a .alice.yaml {item_id}"),
+    ));
+    assert_eq!(listed["spec"].as_array().map(Vec::len), Some(0));
+    fails(
+        &dir,
+        &url,
+        &format!("covault items:get-file -a .alice.yaml {item_id} {file_id} -o gone.pdf"),
+        "not found",
+    );
+    // The quota is free again.
+    ok(
+        &dir,
+        &url,
+        &format!("covault items:attach -a .alice.yaml {item_id} passport.pdf"),
+    );
 }

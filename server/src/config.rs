@@ -46,6 +46,10 @@ pub struct Config {
     #[arg(long, env = "COVAULT_MAX_BODY_BYTES", default_value_t = 8 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Ciphertext bytes of attached files each user may store; past it, 413 `QuotaExceeded`.
+    #[arg(long, env = "COVAULT_FILE_QUOTA_BYTES", default_value_t = 5 * 1024 * 1024 * 1024)]
+    pub file_quota_bytes: u64,
+
     /// Wrong logins per account, and per client address, before each further wrong one must
     /// wait (1 s, then doubling up to the window; 429 with Retry-After meanwhile). A correct
     /// login is never refused. Sign-ups for emails that are taken count the same way, per

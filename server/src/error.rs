@@ -35,6 +35,9 @@ pub enum ApiError {
     /// 413.
     #[error("request body too large")]
     TooLarge,
+    /// 413: storing this would take the user past their file quota.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// 429 with the seconds to wait.
     #[error("too many failed attempts; try again in {0} s")]
     RateLimited(i64),
@@ -59,6 +62,7 @@ impl ApiError {
             ApiError::StaleVersion(_) => (StatusCode::CONFLICT, "StaleVersion"),
             ApiError::Gone(_) => (StatusCode::GONE, "Gone"),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
+            ApiError::QuotaExceeded(_) => (StatusCode::PAYLOAD_TOO_LARGE, "QuotaExceeded"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "RateLimited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Internal"),
         }

@@ -45,6 +45,7 @@ pub async fn build(config: Config) -> anyhow::Result<Router> {
     let mailer =
         Mailer::new(config.smtp_url.as_deref(), &config.smtp_from).context("SMTP settings")?;
     let state = AppState {
+        blobs: Arc::new(store::blobs::DbBlobs::new(db.clone())),
         db,
         config: Arc::new(config),
         mailer,

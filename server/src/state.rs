@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::store::blobs::BlobStore;
 
 /// Handler state.
 #[derive(Clone)]
@@ -19,4 +20,6 @@ pub struct AppState {
     /// HMAC key for prelogin decoys, loaded from the database so that every instance answers
     /// the same for the same unknown email.
     pub decoy_key: Arc<[u8; 32]>,
+    /// Where the chunks of attached files are stored (the database by default).
+    pub blobs: Arc<dyn BlobStore>,
 }

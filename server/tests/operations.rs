@@ -416,6 +416,15 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("POST", "/v1/links"),
     ("DELETE", "/v1/links/{id}"),
     ("POST", "/v1/links/{id}/open"),
+    ("GET", "/v1/items/{id}/files"),
+    ("POST", "/v1/items/{id}/files"),
+    ("GET", "/v1/files/{id}"),
+    ("DELETE", "/v1/files/{id}"),
+    ("GET", "/v1/files/{id}/chunks/{n}"),
+    ("PUT", "/v1/files/{id}/chunks/{n}"),
+    ("POST", "/v1/files/{id}/finish"),
+    ("PUT", "/v1/shares/{id}/files"),
+    ("GET", "/v1/shares/{id}/files/{file_id}/chunks/{n}"),
 ];
 
 /// The operations that answer without a session.

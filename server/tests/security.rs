@@ -22,6 +22,7 @@ struct World {
     connection: String,
     share: NewShare,
     link: NewLink,
+    file: String,
 }
 
 async fn world(base: &str) -> World {
@@ -46,8 +47,24 @@ async fn world(base: &str) -> World {
     alice.ok(Method::POST, "/v1/shares", &to_json(&share)).await;
     let (link, _) = link_request(&alice, Some("link passphrase"));
     alice.ok(Method::POST, "/v1/links", &to_json(&link)).await;
+    let file = new_id().expect("id");
+    alice
+        .ok(
+            Method::POST,
+            &format!("/v1/items/{}/files", item.id),
+            &json!({"id": file}),
+        )
+        .await;
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/files/{file}/chunks/0"),
+            &json!({"data": FILE_CHUNK}),
+        )
+        .await;
     World {
         link,
+        file,
         keypair: kp.id().to_owned(),
         invitation: inv["id"].as_str().expect("id").to_owned(),
         alice,
@@ -188,8 +205,52 @@ fn id_routes(w: &World, id: &dyn Fn(&str) -> String) -> Vec<(Method, String, Opt
             format!("/v1/links/{}", id(&w.link.id)),
             None,
         ),
+        (
+            Method::GET,
+            format!("/v1/items/{}/files", id(&w.item.id)),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/v1/items/{}/files", id(&w.item.id)),
+            Some(json!({"id": new_id().expect("id")})),
+        ),
+        (Method::GET, format!("/v1/files/{}", id(&w.file)), None),
+        (
+            Method::GET,
+            format!("/v1/files/{}/chunks/0", id(&w.file)),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/v1/files/{}/chunks/0", id(&w.file)),
+            Some(json!({"data": FILE_CHUNK})),
+        ),
+        (
+            Method::POST,
+            format!("/v1/files/{}/finish", id(&w.file)),
+            Some(json!({"chunk_count": 1})),
+        ),
+        (
+            Method::GET,
+            format!(
+                "/v1/shares/{}/files/{}/chunks/0",
+                id(&w.share.id),
+                id(&w.file)
+            ),
+            None,
+        ),
+        (
+            Method::PUT,
+            format!("/v1/shares/{}/files", id(&w.share.id)),
+            Some(json!({"file_ids": []})),
+        ),
+        (Method::DELETE, format!("/v1/files/{}", id(&w.file)), None),
     ]
 }
+
+/// A syntactically valid sealed file chunk (16 bytes: the tag alone).
+const FILE_CHUNK: &str = "AAAAAAAAAAAAAAAAAAAAAA";
 
 /// Every route with no id in its path.
 fn collection_routes(w: &World) -> Vec<(Method, &'static str, Option<Value>)> {
@@ -378,6 +439,27 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
         w.link.id.as_str(),
         "Alice's link is still there"
     );
+    let file = w
+        .alice
+        .ok(Method::GET, &format!("/v1/files/{}", w.file), &Value::Null)
+        .await;
+    assert_eq!(
+        (file["stored_chunks"].as_u64(), file["finished"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let chunk = w
+        .alice
+        .ok(
+            Method::GET,
+            &format!("/v1/files/{}/chunks/0", w.file),
+            &Value::Null,
+        )
+        .await;
+    assert_eq!(chunk["data"], FILE_CHUNK);
+    let listed = mallory
+        .call(Method::GET, &format!("/v1/items/{}/files", w.item.id), None)
+        .await;
+    assert_eq!(listed.0, StatusCode::NOT_FOUND);
 }
 on_both_backends!(authorization_matrix_covers_every_route);
 

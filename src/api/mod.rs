@@ -7,6 +7,7 @@
 pub mod account;
 pub mod connections;
 pub mod error;
+pub mod files;
 pub mod items;
 pub mod keystore;
 pub mod links;
@@ -15,6 +16,7 @@ pub mod shares;
 pub use account::*;
 pub use connections::*;
 pub use error::*;
+pub use files::*;
 pub use items::*;
 pub use keystore::*;
 pub use links::*;

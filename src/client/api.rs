@@ -50,7 +50,7 @@ impl<T: Transport> Api<T> {
         self.transport.base_url()
     }
 
-    async fn raw(
+    pub(super) async fn raw(
         &self,
         method: &'static str,
         path: String,
@@ -83,7 +83,7 @@ impl<T: Transport> Api<T> {
         })
     }
 
-    async fn call<R: DeserializeOwned>(
+    pub(super) async fn call<R: DeserializeOwned>(
         &self,
         method: &'static str,
         path: String,
@@ -94,7 +94,11 @@ impl<T: Transport> Api<T> {
         json::decode(&text)
     }
 
-    async fn call_empty(&self, method: &'static str, path: String) -> Result<(), ClientError> {
+    pub(super) async fn call_empty(
+        &self,
+        method: &'static str,
+        path: String,
+    ) -> Result<(), ClientError> {
         self.raw(method, path, None).await.map(|_| ())
     }
 

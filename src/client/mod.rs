@@ -4,6 +4,8 @@
 //! and the web app cannot behave differently.
 
 mod api;
+mod api_files;
+mod bulk;
 pub mod casing;
 mod clock;
 mod error;
@@ -18,6 +20,7 @@ pub mod slot_types;
 mod transport;
 
 pub use api::Api;
+pub use bulk::BulkCipher;
 pub use error::ClientError;
 pub use models::{
     ConnectionInfo, FailedShare, ItemHolder, ItemUpdate, PlainItem, RecoveryKit, SavedSession,
@@ -26,6 +29,7 @@ pub use models::{
 pub use session::{
     AccountRecord, BATCH, DeviceState, NewPlainItem, PinnedConnection, Progress, Session,
 };
+pub use session::{AttachedFile, FileReader, FileSource};
 pub use transport::{HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]

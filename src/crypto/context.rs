@@ -48,6 +48,9 @@ pub const LABEL_SLOT_COMMITMENT: &str = "covault/v3/slot-commitment";
 pub const LABEL_ACCOUNT: &str = "covault/v2/account";
 /// Domain label for the state a client keeps on the device (versions seen, deletions).
 pub const LABEL_DEVICE_STATE: &str = "covault/v2/device-state";
+/// Domain label for one chunk of an attached file (STREAM): bound to the item, the file and the
+/// stream header.
+pub const LABEL_FILE_CHUNK: &str = "covault/v2/file-chunk";
 
 /// Domain label for a share link's content, sealed under the key in the link's fragment.
 pub const LABEL_LINK: &str = "covault/v1/link";

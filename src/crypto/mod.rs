@@ -18,6 +18,7 @@ pub mod record;
 pub mod secret_key;
 pub mod share;
 pub mod share_meta;
+pub mod stream;
 
 pub use context::Context;
 pub use dek::Dek;

@@ -206,7 +206,7 @@ fn reporter(callback: Option<js_sys::Function>) -> impl Fn(Progress) {
 /// A logged-in covault user in the browser. Keys stay inside; `free()` drops them.
 #[wasm_bindgen]
 pub struct Covault {
-    session: Session<GlooTransport>,
+    pub(super) session: Session<GlooTransport>,
     recovery_kit: Option<RecoveryKit>,
 }
 

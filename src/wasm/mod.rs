@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+mod files;
 mod kdf;
 mod keys;
 mod links;

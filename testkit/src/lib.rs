@@ -30,8 +30,14 @@
 //! | `/other-kek` | serves the first wrapped KEK it saw (another user's) to every other session |
 //! | `/drop-state` | answers `GET /v1/keystore/state` with `null`, as if there were no account record |
 //! | `/other-user` | says the session belongs to user [`OTHER_USER`] (login and `users/me`) |
+//! | `/reorder-chunks` | answers `GET /v1/files/{X}/chunks/{n}` (and a share's `GET /v1/shares/{S}/files/{X}/chunks/{n}`) with chunk `n XOR 1` of the same file |
+//! | `/foreign-chunk` | answers `GET /v1/files/{X}/chunks/{n}` with chunk `n` of another of the caller's files |
+//! | `/drop-file-list` | removes the `covault:files` slot (the sealed file list) from items |
+//! | `/move-file-list` | answers `GET /v1/items/{X}` with another item's `covault:files` slot |
+//! | `/inject-file` | adds a file of another item to the Vault's list `GET /v1/items/{X}/files` |
 //! | `/rollback` | after `POST /rollback/__record`, remembers the first answer seen for each item and share (by path, and by id in lists); after `POST /rollback/__replay`, serves those remembered answers instead of newer ones, and instead of a 404 for what was deleted or has expired since. Without `__record` it passes everything through |
 
+mod file_modes;
 mod modes;
 
 use std::collections::HashMap;

@@ -94,7 +94,9 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
         }
         "other-user" if route == "GET /v1/users/me" => json["id"] = OTHER_USER.into(),
         "rollback" if items || shares => rollback(call, json),
-        _ => {}
+        _ => {
+            crate::file_modes::tamper(mode, call, json).await;
+        }
     }
 }
 

@@ -21,6 +21,8 @@ import init, {
   openShare,
   sealAnonymous,
   sealShare,
+  type AttachedFile,
+  type Covault,
   type CovaultError,
   type CovaultErrorCode,
   type KdfParams,
@@ -106,4 +108,20 @@ export async function links(alice: Covault, itemId: string): Promise<string> {
   // @ts-expect-error expiresAt is required
   await alice.createLink(itemId, { maxViews: 1 });
   return `${opened.senderEmail} ${opened.slots["password"]} ${views}`;
+}
+
+/** Attached files: a File in, a typed description out, a stream of bytes back. */
+export async function attachments(covault: Covault, itemId: string, file: File): Promise<number> {
+  const attached: AttachedFile = await covault.attachFile(itemId, file, {
+    onProgress: (done: number, total: number) => console.log(done / total),
+  });
+  const listed: AttachedFile[] = await covault.listFiles(itemId);
+  const stream: ReadableStream<Uint8Array> = await covault.readFile(itemId, attached.id);
+  const blob: Blob = await new Response(stream).blob();
+  const shared: AttachedFile[] = await covault.shareFiles("share-id");
+  const theirs: ReadableStream<Uint8Array> = await covault.readSharedFile("share-id", shared[0].id);
+  await covault.removeFile(itemId, attached.id);
+  // @ts-expect-error attachFile takes a Blob or File, not a path
+  await covault.attachFile(itemId, "/etc/passwd", {});
+  return listed.length + blob.size + attached.chunkCount + (theirs.locked ? 1 : 0);
 }

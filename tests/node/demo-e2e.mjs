@@ -44,8 +44,12 @@ try {
   }
 
   // Alice's item.
+  // With a file attached: 1.5 MiB, so two chunks.
+  const fileText = "covault demo attachment\n".repeat(65536);
+  await pane("alice").locator('input[name="file"]').setInputFiles({ name: "scan.txt", mimeType: "text/plain", buffer: Buffer.from(fileText) });
   await click("alice", "item");
   await stepOut("alice", "item").locator(".ok").waitFor();
+  expect("Alice's item names the attached file", (await stepOut("alice", "item").textContent()).includes("scan.txt: 1572864 bytes in 2 encrypted chunk(s)"));
   const itemHeld = await stepOut("alice", "item").locator(".vault pre").textContent();
   expect("the Vault holds only ciphertext for the item", !itemHeld.includes("correct horse") && itemHeld.includes("cv1.a256gcm."));
 
@@ -78,6 +82,11 @@ try {
   const values = await bobShare.locator(".detail dd").allTextContents();
   const seen = Object.fromEntries(names.map((n, i) => [n, values[i]]));
   const written = { username: "alice.smith", password: "correct horse battery staple", pin: "4921" };
+  await bobShare.getByRole("button", { name: "Download scan.txt" }).click();
+  const link = bobShare.locator(".detail a.file-ok");
+  await link.waitFor();
+  const downloaded = await link.evaluate(async (a) => (await fetch(a.href)).text());
+  expect("Bob downloads exactly Alice's file through the share", downloaded === fileText);
   expect("Bob sees exactly Alice's slot values", JSON.stringify(seen, Object.keys(written).sort()) === JSON.stringify(written, Object.keys(written).sort()) && names.length === 3, JSON.stringify(seen));
 
   // Alice's outgoing list.

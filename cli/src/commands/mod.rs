@@ -1,5 +1,6 @@
 //! What each command does. Every failure becomes one line naming what is wrong.
 
+mod attachments;
 mod connections;
 mod items;
 mod links;
@@ -88,6 +89,32 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::ItemsHolders { id, auth } => items::holders(ctx, &id, &auth.auth).await,
         Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
+        Command::ItemsAttach {
+            id,
+            file,
+            media_type,
+            auth,
+        } => attachments::attach(ctx, &id, &file, &media_type, &auth.auth).await,
+        Command::ItemsFiles { id, auth } => attachments::list(ctx, &id, &auth.auth).await,
+        Command::ItemsGetFile {
+            id,
+            file_id,
+            output,
+            auth,
+        } => attachments::get(ctx, &id, &file_id, &output, &auth.auth).await,
+        Command::ItemsRemoveFile { id, file_id, auth } => {
+            attachments::remove(ctx, &id, &file_id, &auth.auth).await
+        }
+        Command::SharesShareFiles { id, auth } => {
+            attachments::share_files(ctx, &id, &auth.auth).await
+        }
+        Command::SharesFiles { id, auth } => attachments::list_shared(ctx, &id, &auth.auth).await,
+        Command::SharesGetFile {
+            id,
+            file_id,
+            output,
+            auth,
+        } => attachments::get_shared(ctx, &id, &file_id, &output, &auth.auth).await,
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(ctx, &from, &to)
         }

@@ -191,5 +191,7 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     store::connections::delete(&state.db, &id, &caller.user_id).await?;
+    // Its shares went with it, and attached files whose last reference they were.
+    super::files::delete_orphans(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -131,13 +131,17 @@ pub async fn update(
     Ok(Json(item))
 }
 
-/// Deletes one of the caller's items. Shares made from it are separate copies and stay.
+/// Deletes one of the caller's items and its attached files. Shares made from it are separate
+/// copies and stay.
 #[utoipa::path(delete, path = "/v1/items/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
+    // The blobs first (a store outside the database is not reached by the cascade); the rows go
+    // with the item.
+    super::files::delete_item_blobs(&state, &id, &caller.user_id).await?;
     store::items::delete(&state.db, &id, &caller.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,11 +4,13 @@
 pub mod account;
 pub mod account_state;
 pub mod connections;
+pub mod files;
 pub mod items;
 pub mod keystore;
 pub mod links;
 pub mod share_answers;
 pub mod share_create;
+pub mod share_files;
 pub mod shares;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -48,6 +50,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(links::create, links::list))
         .routes(routes!(links::revoke))
         .routes(routes!(links::open))
+        .routes(routes!(files::create, files::list))
+        .routes(routes!(files::get, files::delete))
+        .routes(routes!(files::put_chunk, files::get_chunk))
+        .routes(routes!(files::finish))
+        .routes(routes!(share_files::put))
+        .routes(routes!(share_files::get_chunk))
 }
 
 /// Liveness for load balancers: answers without touching the database (and is the no-op

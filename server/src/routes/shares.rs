@@ -173,5 +173,7 @@ pub async fn delete(
 ) -> ApiResult<StatusCode> {
     store::shares::delete(&state.db, &id, &caller.user_id).await?;
     tracing::info!(share_id = %id, "share deleted");
+    // Attached files whose last reference this share was.
+    super::files::delete_orphans(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,11 +6,14 @@
 //! owner) are the helpers below, so that each table asks for them the same way.
 
 pub mod account_state;
+pub mod blobs;
 pub mod connections;
+pub mod files;
 pub mod invitations;
 pub mod items;
 pub mod keystore;
 pub mod links;
+pub mod share_files;
 pub mod shares;
 pub mod users;
 

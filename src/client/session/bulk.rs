@@ -38,6 +38,7 @@ impl<T: Transport + Clone> Session<T> {
     ) -> Result<Vec<PlainItem>, ClientError> {
         let mut sealed = Vec::with_capacity(items.len());
         for item in items {
+            super::items::reserved(&item.slots)?;
             let id = new_id()?;
             sealed.push(self.seal_item(&id, 1, &item.label, &item.slots, &item.types)?);
         }

@@ -85,6 +85,7 @@ impl<T: Transport + Clone> Session<T> {
         slots: &BTreeMap<String, String>,
         types: &BTreeMap<String, String>,
     ) -> Result<PlainItem, ClientError> {
+        reserved(slots)?;
         let id = new_id()?;
         self.api
             .create_item(&self.seal_item(&id, 1, label, slots, types)?)
@@ -158,4 +159,15 @@ impl<T: Transport + Clone> Session<T> {
         self.device.borrow_mut().deleted_item(id);
         Ok(())
     }
+}
+
+/// Refuses the slot name attached files live under (see `crypto::stream`).
+pub(super) fn reserved(slots: &BTreeMap<String, String>) -> Result<(), ClientError> {
+    if slots.contains_key(crate::crypto::stream::FILES_SLOT) {
+        return Err(ClientError::InvalidInput(format!(
+            "the slot name {:?} is reserved for attached files",
+            crate::crypto::stream::FILES_SLOT
+        )));
+    }
+    Ok(())
 }

@@ -10,9 +10,11 @@ mod account;
 mod bulk;
 mod connections;
 mod device;
+mod files;
 mod items;
 mod links;
 mod share_updates;
+mod shared_files;
 mod shares;
 
 use std::cell::{Cell, RefCell};
@@ -31,6 +33,7 @@ use crate::crypto::{
 pub use account::{AccountRecord, PinnedConnection};
 pub use bulk::{BATCH, NewPlainItem};
 pub use device::DeviceState;
+pub use files::{AttachedFile, FileReader, FileSource};
 
 /// Long steps a caller may want to show (Argon2id takes a noticeable moment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

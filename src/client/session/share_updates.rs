@@ -16,6 +16,7 @@ use crate::client::models::{
     FailedShare, ItemHolder, ItemUpdate, PlainItem, ShareError, ShareOptions, ShareRefresh,
 };
 use crate::client::transport::Transport;
+use crate::crypto::stream::FILES_SLOT;
 use crate::crypto::{Dek, RecordKind, ShareMeta, new_id, record};
 
 fn failure(id: &str, error: &ClientError) -> FailedShare {
@@ -254,6 +255,17 @@ impl<T: Transport + Clone> Session<T> {
             .await?;
         same_share(&share.id, &updated)?;
         self.device.borrow_mut().saw_share(&share.id, version);
+        // The files the recipient may download follow the copy: the new list, or none if the
+        // copy had files and has none now.
+        let had_files = share
+            .slots
+            .as_ref()
+            .is_some_and(|s| s.contains_key(FILES_SLOT));
+        if slots.contains_key(FILES_SLOT) {
+            self.share_files(&share.id).await?;
+        } else if had_files {
+            self.api.set_share_files(&share.id, &[]).await?;
+        }
         Ok(updated)
     }
 

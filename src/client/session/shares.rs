@@ -12,6 +12,7 @@ use crate::client::error::ClientError;
 use crate::client::models::{PlainItem, ShareError, ShareOptions, ShareSource, ShareView};
 use crate::client::transport::Transport;
 use crate::crypto::share::{self as hpke, ExpectedSender};
+use crate::crypto::stream::FILES_SLOT;
 use crate::crypto::{
     CryptoError, Dek, KeyPair, Provenance, PublicKey, RecordKind, SealedRecord, ShareBinding,
     ShareMeta, V3Terms, VerificationKey, new_id, record,
@@ -323,6 +324,7 @@ impl<T: Transport + Clone> Session<T> {
     /// Seals a copy for the connection's pinned peer and stores it with its kept DEK, in one
     /// request (one transaction on the Vault: never a share without its kept DEK).
     pub(super) async fn send_copy(&self, copy: OutgoingCopy<'_>) -> Result<Share, ClientError> {
+        let has_files = copy.slots.contains_key(FILES_SLOT);
         let request = self.seal_copy(copy).await?;
         let share = self.api.create_share(&request).await?;
         if share.id != request.id {
@@ -331,6 +333,10 @@ impl<T: Transport + Clone> Session<T> {
             ));
         }
         self.device.borrow_mut().saw_share(&request.id, 1);
+        if has_files {
+            // The recipient may download the item's attached files with it.
+            self.share_files(&share.id).await?;
+        }
         Ok(share)
     }
 

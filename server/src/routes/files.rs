@@ -1,0 +1,208 @@
+//! Attached files: start an upload for an item, store chunks in order (resumable: the file says
+//! how many chunks are stored), finish, download chunk by chunk, delete. Only the item's owner
+//! may touch its files; anyone else gets 404, exactly as for items. The Vault checks shapes and
+//! the quota; what a file contains and how many chunks it should have is sealed by the owner.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use covault::api::{FileChunk, FileInfo, FinishFile, NewFile};
+use covault::crypto::encoding::{from_base64url, to_base64url};
+use covault::crypto::envelope::TAG_LEN;
+use covault::crypto::stream::MAX_CHUNK_SIZE;
+
+use crate::auth::Caller;
+use crate::db::now_ms;
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::state::AppState;
+use crate::store;
+use crate::validate;
+
+/// Starts a file attached to one of the caller's items.
+#[utoipa::path(post, path = "/v1/items/{id}/files", request_body = NewFile,
+    responses((status = 201, body = FileInfo), (status = 404), (status = 409)), security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(item_id): Path<String>,
+    ApiJson(req): ApiJson<NewFile>,
+) -> ApiResult<(StatusCode, Json<FileInfo>)> {
+    if !store::exists_owned(&state.db, "items", &item_id, &caller.user_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    validate::id("id", &req.id)?;
+    let info =
+        store::files::create(&state.db, &caller.user_id, &item_id, &req.id, now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// The files of one of the caller's items, oldest first.
+#[utoipa::path(get, path = "/v1/items/{id}/files",
+    responses((status = 200, body = Vec<FileInfo>), (status = 404)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(item_id): Path<String>,
+) -> ApiResult<Json<Vec<FileInfo>>> {
+    if !store::exists_owned(&state.db, "items", &item_id, &caller.user_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    let files = store::files::list_for_item(&state.db, &item_id, &caller.user_id).await?;
+    Ok(Json(files))
+}
+
+/// One of the caller's files: how many chunks are stored (where an upload resumes).
+#[utoipa::path(get, path = "/v1/files/{id}",
+    responses((status = 200, body = FileInfo), (status = 404)), security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<FileInfo>> {
+    Ok(Json(
+        store::files::get(&state.db, &id, &caller.user_id).await?,
+    ))
+}
+
+pub(super) fn chunk_index(text: &str) -> ApiResult<u32> {
+    text.parse()
+        .map_err(|_| ApiError::bad("InvalidField", "the chunk index must be a u32"))
+}
+
+/// Stores chunk `n`: the next one (`n` = `stored_chunks`) or one already stored (a retry).
+/// 409 if the file is finished or `n` skips ahead; 413 `QuotaExceeded` past the user's quota.
+#[utoipa::path(put, path = "/v1/files/{id}/chunks/{n}", request_body = FileChunk,
+    responses((status = 200, body = FileInfo), (status = 404), (status = 409), (status = 413)),
+    security(("bearer" = [])))]
+pub async fn put_chunk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, n)): Path<(String, String)>,
+    ApiJson(req): ApiJson<FileChunk>,
+) -> ApiResult<Json<FileInfo>> {
+    let info = store::files::get(&state.db, &id, &caller.user_id).await?;
+    let index = chunk_index(&n)?;
+    if info.finished {
+        return Err(ApiError::Conflict(
+            "the file is finished; its chunks cannot change",
+        ));
+    }
+    if index > info.stored_chunks {
+        return Err(ApiError::Conflict(
+            "chunks are stored in order: send chunk `stored_chunks` next",
+        ));
+    }
+    let data = from_base64url(&req.data, "chunk")
+        .map_err(|_| ApiError::bad("InvalidChunk", "data must be unpadded base64url"))?;
+    if data.len() < TAG_LEN || data.len() > MAX_CHUNK_SIZE as usize + TAG_LEN {
+        return Err(ApiError::bad(
+            "InvalidChunk",
+            format!(
+                "a chunk is {TAG_LEN} to {} bytes",
+                MAX_CHUNK_SIZE as usize + TAG_LEN
+            ),
+        ));
+    }
+    let old = if index < info.stored_chunks {
+        state.blobs.get(&id, index).await?.map_or(0, |d| d.len())
+    } else {
+        0
+    };
+    let delta = data.len() as i64 - old as i64;
+    let used = store::files::usage(&state.db, &caller.user_id).await?;
+    let quota = state.config.file_quota_bytes;
+    if delta > 0 && used.saturating_add(delta as u64) > quota {
+        return Err(ApiError::QuotaExceeded(format!(
+            "storing this chunk would exceed your file quota ({used} of {quota} bytes used)"
+        )));
+    }
+    state.blobs.put(&id, index, data).await?;
+    store::files::record_chunk(
+        &state.db,
+        &id,
+        &caller.user_id,
+        index,
+        info.stored_chunks,
+        delta,
+    )
+    .await?
+    .map(Json)
+    .ok_or(ApiError::Conflict(
+        "the file changed meanwhile; read it and resume",
+    ))
+}
+
+/// Chunk `n` of one of the caller's files.
+#[utoipa::path(get, path = "/v1/files/{id}/chunks/{n}",
+    responses((status = 200, body = FileChunk), (status = 404)), security(("bearer" = [])))]
+pub async fn get_chunk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, n)): Path<(String, String)>,
+) -> ApiResult<Json<FileChunk>> {
+    let info = store::files::get(&state.db, &id, &caller.user_id).await?;
+    let index = chunk_index(&n)?;
+    if index >= info.stored_chunks {
+        return Err(ApiError::NotFound);
+    }
+    let data = state
+        .blobs
+        .get(&id, index)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(FileChunk {
+        data: to_base64url(&data),
+    }))
+}
+
+/// Ends an upload: the file must hold exactly `chunk_count` chunks (409 otherwise).
+#[utoipa::path(post, path = "/v1/files/{id}/finish", request_body = FinishFile,
+    responses((status = 200, body = FileInfo), (status = 404), (status = 409)), security(("bearer" = [])))]
+pub async fn finish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<FinishFile>,
+) -> ApiResult<Json<FileInfo>> {
+    store::files::get(&state.db, &id, &caller.user_id).await?;
+    store::files::finish(&state.db, &id, &caller.user_id, req.chunk_count, now_ms())
+        .await?
+        .map(Json)
+        .ok_or(ApiError::Conflict(
+            "the file is finished already or does not hold that many chunks",
+        ))
+}
+
+/// Detaches one of the caller's files from its item and deletes it with its chunks, unless a
+/// share still holds it (then it goes with the last such share).
+#[utoipa::path(delete, path = "/v1/files/{id}",
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    store::files::detach(&state.db, &id, &caller.user_id).await?;
+    delete_orphans(&state).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the files of one of the user's items that no share holds, blobs first (before the
+/// item goes; the files shares hold stay for them, without their item).
+pub async fn delete_item_blobs(state: &AppState, item_id: &str, user_id: &str) -> ApiResult<()> {
+    for id in store::files::unshared_of_item(&state.db, item_id, user_id).await? {
+        state.blobs.delete_file(&id).await?;
+        store::files::delete_by_id(&state.db, &id).await?;
+    }
+    Ok(())
+}
+
+/// Deletes every file that neither an item nor a share reaches any more (its last reference
+/// went), blobs first.
+pub async fn delete_orphans(state: &AppState) -> ApiResult<()> {
+    for id in store::files::orphans(&state.db).await? {
+        state.blobs.delete_file(&id).await?;
+        store::files::delete_by_id(&state.db, &id).await?;
+    }
+    Ok(())
+}

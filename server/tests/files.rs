@@ -1,0 +1,218 @@
+//! Attached files over real HTTP, on SQLite and PostgreSQL: chunks in order, a resumed upload,
+//! finish, download, the quota's 413, and deletion of the file, or of its item, removing every
+//! chunk from the database.
+
+mod common;
+
+use common::Server;
+use common::client::{User, to_json};
+use covault::api::*;
+use covault::crypto::encoding::to_base64url;
+use covault::crypto::new_id;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+fn chunk(fill: u8, len: usize) -> Value {
+    json!({"data": to_base64url(&vec![fill; len])})
+}
+
+async fn item_of(user: &User) -> String {
+    let item = user.item("label", &[("a", "b")]);
+    user.ok(Method::POST, "/v1/items", &to_json(&item)).await;
+    item.id
+}
+
+async fn chunk_rows(server: &Server) -> i64 {
+    let url = server.backend.url();
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("database");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM file_chunks")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    n
+}
+
+async fn upload_resume_finish_download_delete(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let item = item_of(&alice).await;
+    let id = new_id().expect("id");
+    let files = format!("/v1/items/{item}/files");
+    let created = alice.ok(Method::POST, &files, &json!({"id": id})).await;
+    assert_eq!(
+        (
+            created["stored_chunks"].as_u64(),
+            created["finished"].as_bool()
+        ),
+        (Some(0), Some(false))
+    );
+
+    let path = |n: u32| format!("/v1/files/{id}/chunks/{n}");
+    alice.ok(Method::PUT, &path(0), &chunk(1, 100)).await;
+    // Skipping ahead is refused: chunks are stored in order.
+    let (status, body) = alice
+        .call(Method::PUT, &path(2), Some(&chunk(3, 100)))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    // A retried chunk (the answer was lost) replaces itself without counting twice.
+    alice.ok(Method::PUT, &path(0), &chunk(1, 100)).await;
+    // "The connection dropped": a client asks where to resume and goes on from there.
+    let info: FileInfo = serde_json::from_value(
+        alice
+            .ok(Method::GET, &format!("/v1/files/{id}"), &Value::Null)
+            .await,
+    )
+    .expect("info");
+    assert_eq!((info.stored_chunks, info.bytes), (1, 100));
+    alice
+        .ok(Method::PUT, &path(info.stored_chunks), &chunk(2, 50))
+        .await;
+    let (status, _) = alice
+        .call(
+            Method::POST,
+            &format!("/v1/files/{id}/finish"),
+            Some(&json!({"chunk_count": 3})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "finish with a chunk missing");
+    let done = alice
+        .ok(
+            Method::POST,
+            &format!("/v1/files/{id}/finish"),
+            &json!({"chunk_count": 2}),
+        )
+        .await;
+    assert_eq!(
+        (done["finished"].as_bool(), done["bytes"].as_u64()),
+        (Some(true), Some(150))
+    );
+    let (status, _) = alice.call(Method::PUT, &path(1), Some(&chunk(9, 50))).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a finished file's chunks cannot change"
+    );
+
+    let got = alice.ok(Method::GET, &path(1), &Value::Null).await;
+    assert_eq!(got, chunk(2, 50));
+    let (status, _) = alice.call(Method::GET, &path(2), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let listed = alice.ok(Method::GET, &files, &Value::Null).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+
+    // Malformed chunks are refused before anything is stored.
+    let other = new_id().expect("id");
+    alice.ok(Method::POST, &files, &json!({"id": other})).await;
+    for bad in [
+        json!({"data": "not base64!"}),
+        chunk(0, 15),
+        chunk(0, (4 << 20) + 17),
+    ] {
+        let (status, body) = alice
+            .call(
+                Method::PUT,
+                &format!("/v1/files/{other}/chunks/0"),
+                Some(&bad),
+            )
+            .await;
+        assert!(
+            status == StatusCode::BAD_REQUEST || status == StatusCode::PAYLOAD_TOO_LARGE,
+            "{status} {body}"
+        );
+    }
+
+    assert_eq!(chunk_rows(&server).await, 2);
+    assert_eq!(
+        alice
+            .call(Method::DELETE, &format!("/v1/files/{id}"), None)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        chunk_rows(&server).await,
+        0,
+        "deleting the file deletes its chunks"
+    );
+    let (status, _) = alice.call(Method::GET, &path(0), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Deleting the item deletes its files and every chunk.
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/files/{other}/chunks/0"),
+            &chunk(7, 64),
+        )
+        .await;
+    assert_eq!(chunk_rows(&server).await, 1);
+    alice
+        .ok(Method::DELETE, &format!("/v1/items/{item}"), &Value::Null)
+        .await;
+    assert_eq!(
+        chunk_rows(&server).await,
+        0,
+        "deleting the item deletes its chunks"
+    );
+    let (status, _) = alice
+        .call(Method::GET, &format!("/v1/files/{other}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+on_both_backends!(upload_resume_finish_download_delete);
+
+async fn quota_is_a_clear_413(backend: common::Backend) {
+    let server = Server::start(&backend, &["--file-quota-bytes", "1000"]);
+    let alice = User::signup(&server.base, "alice").await;
+    let bob = User::signup(&server.base, "bob").await;
+    let item = item_of(&alice).await;
+    let id = new_id().expect("id");
+    alice
+        .ok(
+            Method::POST,
+            &format!("/v1/items/{item}/files"),
+            &json!({"id": id}),
+        )
+        .await;
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/files/{id}/chunks/0"),
+            &chunk(1, 600),
+        )
+        .await;
+    let (status, body) = alice
+        .call(
+            Method::PUT,
+            &format!("/v1/files/{id}/chunks/1"),
+            Some(&chunk(1, 600)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"]["code"], "QuotaExceeded");
+    // Replacing a chunk by one no larger still works at the limit.
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/files/{id}/chunks/0"),
+            &chunk(2, 600),
+        )
+        .await;
+    // The quota is per user: Bob still has all of his.
+    let bobs = item_of(&bob).await;
+    let bid = new_id().expect("id");
+    bob.ok(
+        Method::POST,
+        &format!("/v1/items/{bobs}/files"),
+        &json!({"id": bid}),
+    )
+    .await;
+    bob.ok(
+        Method::PUT,
+        &format!("/v1/files/{bid}/chunks/0"),
+        &chunk(1, 900),
+    )
+    .await;
+}
+on_both_backends!(quota_is_a_clear_413);

@@ -1,0 +1,262 @@
+//! The hostile Vault against attached files: the real client behind `covault-tamper-proxy`.
+//! Each test first shows the attack taking effect in the raw answer (what a careless client
+//! would use), then that the client refuses it with the typed error of `docs/security.md`.
+
+mod common;
+
+use common::Server;
+use common::session::{Account, Client, signup, slots};
+use covault::client::{AttachedFile, ClientError, FileSource, ReqwestTransport, Session};
+use covault::crypto::stream::{DEFAULT_CHUNK_SIZE, FILES_SLOT};
+use serde_json::Value;
+
+struct Bytes(Vec<u8>);
+
+impl FileSource for Bytes {
+    async fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, ClientError> {
+        let start = (offset as usize).min(self.0.len());
+        Ok(self.0[start..(start + len).min(self.0.len())].to_vec())
+    }
+}
+
+/// The Vault, the proxy, and Alice with two items, each with a two-chunk file.
+struct World {
+    _server: Server,
+    proxy: String,
+    alice: Account,
+    items: [String; 2],
+    files: [AttachedFile; 2],
+}
+
+async fn world() -> World {
+    let server = Server::start(&common::sqlite(), &[]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(covault_testkit::serve(server.base.clone(), listener));
+    let alice = signup(&server.base, "alice").await;
+    let mut items = Vec::new();
+    let mut files = Vec::new();
+    for (name, fill) in [("a.bin", 1u8), ("b.bin", 2u8)] {
+        let item = alice
+            .session
+            .create_item(name, &slots(&[("note", name)]))
+            .await
+            .expect("item");
+        let data = vec![fill; DEFAULT_CHUNK_SIZE as usize + 100];
+        let file = alice
+            .session
+            .attach_file(
+                &item.id,
+                name,
+                "",
+                data.len() as u64,
+                &mut Bytes(data),
+                &|_, _| {},
+            )
+            .await
+            .expect("attach");
+        items.push(item.id);
+        files.push(file);
+    }
+    World {
+        _server: server,
+        proxy: format!("http://{addr}"),
+        alice,
+        items: items.try_into().expect("two"),
+        files: files.try_into().expect("two"),
+    }
+}
+
+fn code<T>(result: Result<T, ClientError>) -> String {
+    match result {
+        Ok(_) => "Ok".into(),
+        Err(e) => e.code().to_owned(),
+    }
+}
+
+impl World {
+    async fn via(&self, mode: &str) -> Client {
+        Session::login(
+            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
+            &self.alice.email,
+            &self.alice.passphrase,
+            &self.alice.secret,
+            &|_| {},
+        )
+        .await
+        .expect("login")
+    }
+
+    async fn raw(&self, mode: &str, path: &str) -> Value {
+        reqwest::Client::new()
+            .get(format!("{}/{mode}{path}", self.proxy))
+            .bearer_auth(self.alice.session.token().expect("token"))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    async fn honest(&self, path: &str) -> Value {
+        self.raw("pass", path).await
+    }
+
+    /// Reads chunk `index` of file `which` through `mode`.
+    async fn chunk(&self, mode: &str, which: usize, index: u32) -> Result<Vec<u8>, ClientError> {
+        let client = self.via(mode).await;
+        let reader = client
+            .open_file(&self.items[which], &self.files[which].id)
+            .await?;
+        Ok(reader.chunk(index).await?.to_vec())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_reordered_are_integrity() {
+    let w = world().await;
+    let path = format!("/v1/files/{}/chunks/0", w.files[0].id);
+    let second = format!("/v1/files/{}/chunks/1", w.files[0].id);
+    assert_eq!(
+        w.raw("reorder-chunks", &path).await,
+        w.honest(&second).await
+    );
+    assert!(w.chunk("pass", 0, 0).await.is_ok());
+    assert_eq!(code(w.chunk("reorder-chunks", 0, 0).await), "Integrity");
+    assert_eq!(code(w.chunk("reorder-chunks", 0, 1).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunk_from_another_file_is_integrity() {
+    let w = world().await;
+    let path = format!("/v1/files/{}/chunks/0", w.files[0].id);
+    let theirs = format!("/v1/files/{}/chunks/0", w.files[1].id);
+    assert_eq!(w.raw("foreign-chunk", &path).await, w.honest(&theirs).await);
+    assert_eq!(code(w.chunk("foreign-chunk", 0, 0).await), "Integrity");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_list_dropped_or_swapped_is_integrity() {
+    let w = world().await;
+    let item = format!("/v1/items/{}", w.items[0]);
+    let dropped = w.raw("drop-file-list", &item).await;
+    assert!(dropped["slots"].get(FILES_SLOT).is_none());
+    assert!(dropped["slots"].get("note").is_some());
+    let client = w.via("drop-file-list").await;
+    assert_eq!(code(client.list_files(&w.items[0]).await), "Integrity");
+
+    let moved = w.raw("move-file-list", &item).await;
+    let other = w.honest(&format!("/v1/items/{}", w.items[1])).await;
+    assert_eq!(moved["slots"][FILES_SLOT], other["slots"][FILES_SLOT]);
+    let client = w.via("move-file-list").await;
+    assert_eq!(code(client.list_files(&w.items[0]).await), "Integrity");
+    assert_eq!(
+        code(client.open_file(&w.items[0], &w.files[1].id).await),
+        "Integrity"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_injected_into_the_vaults_list_is_not_listed() {
+    let w = world().await;
+    let raw = w
+        .raw("inject-file", &format!("/v1/items/{}/files", w.items[0]))
+        .await;
+    let ids: Vec<&str> = raw
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert_eq!(ids, vec![w.files[0].id.as_str(), w.files[1].id.as_str()]);
+    let client = w.via("inject-file").await;
+    assert_eq!(
+        client.list_files(&w.items[0]).await.expect("list"),
+        vec![w.files[0].clone()],
+        "only what the owner sealed"
+    );
+    assert_eq!(
+        code(client.open_file(&w.items[0], &w.files[1].id).await),
+        "NotFound"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn file_list_rolled_back_is_a_rollback() {
+    let w = world().await;
+    let a = &w.alice.session;
+    let item = &w.items[0];
+    a.list_files(item).await.expect("seen");
+    reqwest::Client::new()
+        .post(format!("{}/rollback/__record", w.proxy))
+        .send()
+        .await
+        .expect("record");
+    let recorder = w.via("rollback").await;
+    recorder.get_item(item).await.expect("recorded");
+    a.remove_file(item, &w.files[0].id).await.expect("remove");
+    reqwest::Client::new()
+        .post(format!("{}/rollback/__replay", w.proxy))
+        .send()
+        .await
+        .expect("replay");
+    let fresh = w.via("rollback").await;
+    assert_eq!(
+        fresh.list_files(item).await.expect("a fresh device").len(),
+        1,
+        "a fresh device sees the old list (the residual risk of docs/security.md)"
+    );
+    let state = a.export_device_state().expect("state");
+    let device = Session::resume(
+        ReqwestTransport::new(&format!("{}/rollback", w.proxy)),
+        &a.save(),
+        Some(&state),
+    )
+    .await
+    .expect("resume");
+    assert_eq!(code(device.list_files(item).await), "Rollback");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shared_file_chunks_reordered_are_integrity_for_the_recipient() {
+    let w = world().await;
+    let bob = signup(&w._server.base, "bob").await;
+    let conn = common::session::connect(&w.alice.session, &bob.session).await;
+    let share = w
+        .alice
+        .session
+        .share_item(&w.items[0], &conn, &Default::default())
+        .await
+        .expect("share");
+    w.alice.session.share_files(&share.id).await.expect("files");
+    let file = &w.files[0].id;
+    let chunk = |n: u32| format!("/v1/shares/{}/files/{file}/chunks/{n}", share.id);
+    assert_eq!(
+        w.raw("reorder-chunks", &chunk(0)).await,
+        w.honest(&chunk(1)).await
+    );
+    let honest = bob
+        .session
+        .open_shared_file(&share.id, file)
+        .await
+        .expect("reader");
+    assert!(honest.chunk(0).await.is_ok());
+    let tampered = Session::login(
+        ReqwestTransport::new(&format!("{}/reorder-chunks", w.proxy)),
+        &bob.email,
+        &bob.passphrase,
+        &bob.secret,
+        &|_| {},
+    )
+    .await
+    .expect("login");
+    let reader = tampered
+        .open_shared_file(&share.id, file)
+        .await
+        .expect("reader");
+    assert_eq!(code(reader.chunk(0).await), "Integrity");
+    assert_eq!(code(reader.chunk(1).await), "Integrity");
+}

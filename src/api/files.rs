@@ -1,0 +1,62 @@
+//! Attached files: chunks of ciphertext uploaded and downloaded one at a time. The Vault stores
+//! opaque chunks and counts them; which files an item has, their sizes and keys are sealed by
+//! the owner in the item itself (see `crypto::stream`), never taken from these answers.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /v1/items/{id}/files`: starts an upload of a file attached to the item.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFile {
+    /// Client-made UUID (bound into every chunk's ciphertext).
+    pub id: String,
+}
+
+/// A file as the Vault stores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FileInfo {
+    /// The id.
+    pub id: String,
+    /// The item the file is attached to; `null` once the item is deleted while a share still
+    /// holds the file.
+    pub item_id: Option<String>,
+    /// Chunks stored so far: always chunks `0..stored_chunks`, so an interrupted upload
+    /// resumes at chunk `stored_chunks`.
+    pub stored_chunks: u32,
+    /// Ciphertext bytes stored (what counts against the quota).
+    pub bytes: u64,
+    /// Whether the upload was finished (its chunks can no longer change).
+    pub finished: bool,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// One chunk of ciphertext: `PUT /v1/files/{id}/chunks/{n}` and its `GET`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FileChunk {
+    /// The sealed chunk (ciphertext and tag), unpadded base64url.
+    pub data: String,
+}
+
+/// `POST /v1/files/{id}/finish`: the upload is complete with exactly this many chunks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FinishFile {
+    /// The number of chunks; must equal the chunks stored.
+    pub chunk_count: u32,
+}
+
+/// `PUT /v1/shares/{id}/files`: the files the share's recipient may download (the sender's own,
+/// finished files; the share's sealed copy names which item files they are and holds their keys).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareFiles {
+    /// File ids; replaces the share's previous set.
+    pub file_ids: Vec<String>,
+}

@@ -1,0 +1,51 @@
+//! Attached files travelling with a share. The shared copy of an item carries the item's
+//! sealed file list like any slot, re-sealed under the share DEK (so each file key is wrapped
+//! for the recipient in 32 bytes, never the file); the Vault is told which files the share
+//! holds so that it lets the recipient download them. The recipient reads a file only as the
+//! shared copy's sealed list describes it, chunk by chunk.
+
+use super::Session;
+use super::files::{AttachedFile, FileReader, files_of};
+use crate::client::error::ClientError;
+use crate::client::transport::Transport;
+
+impl<T: Transport + Clone> Session<T> {
+    /// Lets the share's recipient download the files of the share's copy (call it after
+    /// `share_item` or `update_share`; it replaces the previous set, so a removed file stops
+    /// being served and, once nothing reaches it, is deleted).
+    pub async fn share_files(&self, share_id: &str) -> Result<Vec<AttachedFile>, ClientError> {
+        let view = self.read_share(share_id).await?;
+        let item = view.item.ok_or(ClientError::NotAccepted)?;
+        let files = files_of(&item)?;
+        let ids: Vec<String> = files.iter().map(|e| e.id.clone()).collect();
+        self.api.set_share_files(share_id, &ids).await?;
+        Ok(files.iter().map(AttachedFile::from).collect())
+    }
+
+    /// The files of a share, from its sealed copy.
+    pub async fn list_shared_files(
+        &self,
+        share_id: &str,
+    ) -> Result<Vec<AttachedFile>, ClientError> {
+        let view = self.read_share(share_id).await?;
+        let item = view.item.ok_or(ClientError::NotAccepted)?;
+        Ok(files_of(&item)?.iter().map(AttachedFile::from).collect())
+    }
+
+    /// A reader for one file of a share (`NotFound` if its sealed copy does not name it).
+    pub async fn open_shared_file(
+        &self,
+        share_id: &str,
+        file_id: &str,
+    ) -> Result<FileReader<T>, ClientError> {
+        let view = self.read_share(share_id).await?;
+        let item = view.item.ok_or(ClientError::NotAccepted)?;
+        let entry = files_of(&item)?
+            .into_iter()
+            .find(|e| e.id == file_id)
+            .ok_or_else(|| {
+                ClientError::NotFound(format!("share {share_id} has no file {file_id}"))
+            })?;
+        Ok(self.reader(entry, Some(share_id)).await)
+    }
+}
