@@ -286,7 +286,7 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
         .await
         .expect("share");
 
-    // Before the sender names the files, the Vault serves the recipient none of them.
+    // Sharing the item named its files to the Vault too: the recipient can download them.
     assert_eq!(
         b.list_shared_files(&share.id).await.expect("list").len(),
         2,
@@ -296,6 +296,15 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
         .open_shared_file(&share.id, &file.id)
         .await
         .expect("reader");
+    assert_eq!(
+        reader.chunk(0).await.map(|_| ()).map_err(|e| e.code()),
+        Ok(())
+    );
+    // Unnamed (an older client that did not name them), the Vault serves none of them.
+    a.api()
+        .set_share_files(&share.id, &[])
+        .await
+        .expect("unname");
     assert_eq!(
         reader.chunk(0).await.map(|_| ()).map_err(|e| e.code()),
         Err("NotFound")
