@@ -16,7 +16,9 @@ set -euo pipefail
 COVAULT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-export GECKODRIVER="${GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
+# Not exported as GECKODRIVER: wasm-bindgen-test-runner picks a GECKODRIVER from the environment
+# before a CHROMEDRIVER, so exporting it would turn `wasm-pack test --chrome` into Firefox.
+COVAULT_GECKODRIVER="${COVAULT_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
 # The geckodriver release `cargo install` builds (its own Cargo.lock, --locked).
 GECKODRIVER_VERSION=0.36.0
 
@@ -56,7 +58,7 @@ covault_setup() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   # Never let wasm-pack download a geckodriver: it comes from crates.io, built here.
-  if [[ ! -x "$GECKODRIVER" ]]; then
+  if [[ ! -x "$COVAULT_GECKODRIVER" ]]; then
     say "installing geckodriver $GECKODRIVER_VERSION (cargo install --locked)"
     cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
   fi
