@@ -85,8 +85,10 @@ say "the demo page, clicked through in Chromium against a fresh Vault"
 node tests/node/demo-e2e.mjs target/debug/covault-server
 say "share links in the demo: made by Alice, opened in a fresh profile without an account"
 node tests/node/link-e2e.mjs target/debug/covault-server
-say "the Vault client in a module worker (www/client-worker.js), in Chromium"
-node tests/node/worker-e2e.mjs target/debug/covault-server
+say "the Vault client in a module worker (www/client-worker.js), in Chromium, Firefox ESR and WebKitGTK"
+for engine in chromium firefox webkit; do
+  COVAULT_GECKODRIVER=$COVAULT_GECKODRIVER node tests/node/worker-e2e.mjs target/debug/covault-server "$engine"
+done
 
 say "a Vite app importing covault from its npm package (npm pack of pkg/)"
 mkdir -p target/npm
