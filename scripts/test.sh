@@ -83,6 +83,10 @@ say "optimized module in Chromium"
 node tests/node/pkg-smoke.mjs
 say "the demo page, clicked through in Chromium against a fresh Vault"
 node tests/node/demo-e2e.mjs target/debug/covault-server
+say "the demo's core flow in Firefox ESR and WebKitGTK, through WebDriver (tests/node/demo-engines.mjs)"
+for engine in firefox webkit; do
+  COVAULT_GECKODRIVER=$COVAULT_GECKODRIVER node tests/node/demo-engines.mjs target/debug/covault-server "$engine"
+done
 say "share links in the demo: made by Alice, opened in a fresh profile without an account"
 node tests/node/link-e2e.mjs target/debug/covault-server
 say "the Vault client in a module worker (www/client-worker.js), in Chromium, Firefox ESR and WebKitGTK"

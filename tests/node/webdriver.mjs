@@ -72,7 +72,7 @@ export async function openBrowser(engine) {
     /** Runs `fn` (an async function, stringified) in the page; its result, as JSON. */
     run: (fn) => send("POST", `/session/${id}/execute/async`, {
       script: `const done = arguments[arguments.length - 1];
-        (${fn})().then((value) => done({ value }), (e) => done({ error: String(e?.stack ?? e) }));`,
+        (${fn})().then((value) => done({ value }), (e) => done({ error: String(e) + " " + (e?.stack ?? "") }));`,
       args: [],
     }),
     async close() {
