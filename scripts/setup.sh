@@ -4,6 +4,8 @@
 #   - the wasm32 target; wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock;
 #     wasm-pack
 #   - Debian's chromium and chromium-driver (for wasm-pack test and the page tests), node and npm
+#   - the other two engines: Debian's firefox-esr with geckodriver from crates.io (pinned), and
+#     WebKitGTK's webkit2gtk-driver (WebKitWebDriver and MiniBrowser) with xvfb to give it a screen
 #   - python3 with venv, and a venv in target/pyenv with tests/python-requirements.txt
 #     (aiosmtpd: a real SMTP server for the invitation-email test)
 #   - node packages from the committed tests/node/package-lock.json (hpke-js for interop,
@@ -14,6 +16,11 @@ set -euo pipefail
 COVAULT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# Not exported as GECKODRIVER: wasm-bindgen-test-runner picks a GECKODRIVER from the environment
+# before a CHROMEDRIVER, so exporting it would turn `wasm-pack test --chrome` into Firefox.
+COVAULT_GECKODRIVER="${COVAULT_GECKODRIVER:-$HOME/.cargo/bin/geckodriver}"
+# The geckodriver release `cargo install` builds (its own Cargo.lock, --locked).
+GECKODRIVER_VERSION=0.36.0
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -35,6 +42,9 @@ covault_setup() {
   local missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+  [[ -x /usr/bin/firefox-esr ]] || missing+=(firefox-esr)
+  [[ -x /usr/bin/WebKitWebDriver ]] || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   command -v gzip >/dev/null || missing+=(gzip)
@@ -46,6 +56,11 @@ covault_setup() {
     [[ $(id -u) == 0 ]] || sudo=sudo
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # Never let wasm-pack download a geckodriver: it comes from crates.io, built here.
+  if [[ ! -x "$COVAULT_GECKODRIVER" ]]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (cargo install --locked)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked
   fi
   local reqs="$COVAULT_ROOT/tests/python-requirements.txt" venv="$COVAULT_ROOT/target/pyenv"
   if [[ ! -f "$venv/.covault-reqs" ]] || ! cmp -s "$reqs" "$venv/.covault-reqs"; then

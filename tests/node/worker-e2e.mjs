@@ -1,0 +1,133 @@
+// The Vault client inside a module worker (www/client-worker.js), against a fresh covault-server
+// on SQLite that serves www/ and pkg/: the guide's flow through two workers (Alice's and Bob's
+// sessions), errors keeping their CovaultError code across the message boundary, and the page
+// itself never loading the wasm module. In Chromium through playwright-core (also the page's own
+// button at default Argon2id parameters, and no console errors); in Firefox ESR or WebKitGTK
+// the same flow through plain WebDriver (./webdriver.mjs), which cannot read the console.
+// Usage: node tests/node/worker-e2e.mjs [path/to/covault-server] [chromium|firefox|webkit]
+import { launchChromium } from "./chromium.mjs";
+import { openBrowser } from "./webdriver.mjs";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
+const engine = process.argv[3] ?? "chromium";
+const dir = mkdtempSync(join(tmpdir(), "covault-worker-"));
+let passed = 0, failed = 0;
+const expect = (name, ok, detail = "") => {
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
+  ok ? passed++ : failed++;
+};
+
+/** The guide through two workers, run in the page. */
+async function workerFlow() {
+  const { startCovaultWorker } = await import("/worker-client.js");
+  const alice = startCovaultWorker(), bob = startCovaultWorker(), other = startCovaultWorker();
+  const codeOf = (p) => p.then(() => "none", (e) => `${e instanceof Error}:${e.name}:${e.code}`);
+  const opts = { kdf: await alice.call("floorKdfParams") };
+  const tag = crypto.randomUUID().slice(0, 8);
+  const [ae, be] = [`alice-${tag}@example.com`, `bob-${tag}@example.com`];
+  const inWorker = await alice.call("inWorker");
+  const noSession = await codeOf(other.call("listItems"));
+  const ka = await alice.call("signup", location.origin, ae, "alice's passphrase", opts);
+  const kb = await bob.call("signup", location.origin, be, "bob's passphrase", opts);
+  const item = await alice.call("createItem", "Bank", { username: "alice", password: "hunter2 ✓" });
+  const invitation = await alice.call("invite", be);
+  const connection = await bob.call("acceptInvitation", invitation.id, invitation.token);
+  const seen = (await alice.call("connections")).find((c) => c.id === connection.id);
+  const share = await alice.call("shareItem", item.id, connection.id, {});
+  const { item: copy } = await bob.call("readShare", share.id);
+  const wrong = await codeOf(other.call("login", location.origin, be, "not his passphrase", kb.recoveryKit.secretKey, opts));
+  await other.call("login", location.origin, be, "bob's passphrase", kb.recoveryKit.secretKey, opts);
+  const again = await other.call("readShare", share.id);
+  const badMethod = await codeOf(alice.call("constructor"));
+  for (const w of [alice, bob, other]) w.terminate();
+  return {
+    inWorker, noSession, wrong, badMethod,
+    kit: /^CV1-/.test(ka.recoveryKit.secretKey),
+    fingerprints: seen?.fingerprint === connection.fingerprint,
+    slots: JSON.stringify(copy.slots) === JSON.stringify(item.slots),
+    again: again.item.slots.password,
+    pageLoadedWasm: performance.getEntriesByType("resource").some((e) => e.name.includes("covault_bg.wasm")),
+  };
+}
+
+/** What the flow must show, in every engine. */
+function check(r) {
+  expect("the client runs in a worker scope", r.inWorker === true);
+  expect("sign-up in the worker returns the recovery kit", r.kit);
+  expect("both workers see the same safety number", r.fingerprints);
+  expect("Bob's worker reads exactly Alice's slots", r.slots);
+  expect("a wrong passphrase comes back as a CovaultError with code Unauthorized",
+    r.wrong === "true:CovaultError:Unauthorized", r.wrong);
+  expect("a log-in replaces the worker's session and reads the share", r.again === "hunter2 ✓", r.again);
+  expect("a call before sign-up is refused (NoSession)", r.noSession === "true:NoSession:undefined", r.noSession);
+  expect("only the session's own methods can be called", r.badMethod === "true:NoSuchMethod:undefined", r.badMethod);
+  expect("the page itself never loads the wasm module", r.pageLoadedWasm === false);
+}
+
+const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "worker.db")}`,
+  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
+const base = await new Promise((ok, fail) => {
+  server.stdout.on("data", (d) => {
+    const m = String(d).match(/http:\/\/[0-9.:]+/);
+    if (m) ok(m[0]);
+  });
+  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
+});
+
+/** Firefox or WebKitGTK: the flow only. */
+async function runOverWebDriver() {
+  const browser = await openBrowser(engine);
+  try {
+    console.log(`in ${browser.name}`);
+    await browser.goto(`${base}/client-worker.html`);
+    const { value, error } = await browser.run(workerFlow);
+    if (error) expect("the worker flow runs", false, error);
+    else check(value);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function runInChromium() {
+  const browser = await launchChromium();
+  const consoleErrors = [];
+  try {
+    const page = await browser.newPage();
+    page.on("console", (m) => {
+      // The deliberate wrong passphrase makes Chromium log the 401 it received.
+      if (m.type() === "error" && !/status of 401/.test(m.text())) consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    await page.goto(`${base}/client-worker.html`);
+    await page.waitForSelector("body[data-ready=true]");
+
+    const r = await page.evaluate(workerFlow);
+    check(r);
+
+    // The page's own button: default Argon2id parameters, in the worker.
+    await page.click("#run");
+    await page.waitForFunction(() => /read back|Error/.test(document.getElementById("out").textContent), null, { timeout: 120000 });
+    const out = await page.textContent("#out");
+    expect("the page's button signs up with default parameters and reads the item back",
+      out.includes("in a worker: true") && out.includes("read back: kept by the worker"), out);
+    expect(`no console errors${consoleErrors.length ? `: ${consoleErrors.join("; ")}` : ""}`, consoleErrors.length === 0);
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await (engine === "chromium" ? runInChromium() : runOverWebDriver());
+} catch (e) {
+  expect("the worker flow runs", false, e?.stack ?? String(e));
+} finally {
+  server.kill();
+}
+console.log(`worker (${engine}): ${passed} passed, ${failed} failed`);
+process.exit(failed || passed < (engine === "chromium" ? 11 : 9) ? 1 : 0);
