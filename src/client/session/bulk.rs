@@ -85,10 +85,11 @@ impl<T: Transport + Clone> Session<T> {
                 .ok_or_else(|| ClientError::NotFound(format!("no item {id}")))?;
             chosen.push(item);
         }
+        let keys = self.sender_keys(connection_id).await?;
         let mut requests = Vec::with_capacity(chosen.len());
         for item in chosen {
             let copy = OutgoingCopy::of(new_id()?, connection_id, options, item, &item.id, None)?;
-            requests.push(self.seal_copy(copy).await?);
+            requests.push(self.seal_copy_with(copy, &keys)?);
         }
         let mut out = Vec::with_capacity(requests.len());
         for batch in requests.chunks(BATCH) {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Session, env};
+use super::{PinnedConnection, Session, env};
 use crate::api::{AcceptShare, Direction, NewShare, RejectShare, Share};
 use crate::client::clock::{now_ms, parse_rfc3339_ms};
 use crate::client::error::ClientError;
@@ -343,15 +343,39 @@ impl<T: Transport + Clone> Session<T> {
     /// The request that makes a copy's share: the copy sealed under a fresh share DEK, the DEK
     /// sealed to the pinned peer with the options bound in, and our kept copy of it.
     pub(super) async fn seal_copy(&self, copy: OutgoingCopy<'_>) -> Result<NewShare, ClientError> {
+        let keys = self.sender_keys(copy.connection_id).await?;
+        self.seal_copy_with(copy, &keys)
+    }
+
+    /// Our side of a connection for sealing shares on it: the pin, our keypair (fetched and
+    /// checked against the pin) and the peer's pinned key. Fetched once for a batch.
+    pub(super) async fn sender_keys(
+        &self,
+        connection_id: &str,
+    ) -> Result<(PinnedConnection, KeyPair, PublicKey), ClientError> {
+        let pin = self.pinned(connection_id).await?;
+        let keypair = self.my_keypair(&pin).await?;
+        let peer = PublicKey::parse(&pin.peer_public_key)?;
+        Ok((pin, keypair, peer))
+    }
+
+    /// As [`Session::seal_copy`], with the connection's keys at hand.
+    pub(super) fn seal_copy_with(
+        &self,
+        copy: OutgoingCopy<'_>,
+        (pin, keypair, peer): &(PinnedConnection, KeyPair, PublicKey),
+    ) -> Result<NewShare, ClientError> {
         let OutgoingCopy {
             share_id,
             connection_id,
             options,
             ..
         } = &copy;
-        let pin = self.pinned(connection_id).await?;
-        let keypair = self.my_keypair(&pin).await?;
-        let peer = PublicKey::parse(&pin.peer_public_key)?;
+        if pin.connection_id != *connection_id {
+            return Err(ClientError::InvalidInput(
+                "the keys are for another connection".into(),
+            ));
+        }
         let expires_at_ms = options
             .expires_at
             .as_deref()
@@ -394,7 +418,7 @@ impl<T: Transport + Clone> Session<T> {
             connection_id: (*connection_id).to_owned(),
             label: sealed.label,
             slots: sealed.slots,
-            sealed_dek: hpke::seal_bound_dek(&dek, &peer, &keypair, &bound)?.to_string(),
+            sealed_dek: hpke::seal_bound_dek(&dek, peer, keypair, &bound)?.to_string(),
             expires_at: options.expires_at.clone(),
             terms: options.terms.clone(),
             acceptance_required: options.acceptance_required,
