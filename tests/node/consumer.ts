@@ -22,7 +22,6 @@ import init, {
   sealAnonymous,
   sealShare,
   type AttachedFile,
-  type Covault,
   type CovaultError,
   type CovaultErrorCode,
   type KdfParams,
