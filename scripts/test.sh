@@ -57,6 +57,9 @@ restart_proxy() {
   proxy_pid=${LISTEN_PIDS[-1]}
 }
 export COVAULT_TEST_VAULT_URL="$vault_url" COVAULT_TEST_PROXY_URL="$proxy_url"
+# The test runner gives a whole test file 20 s by default; WebKitGTK under Xvfb on a loaded
+# 2-core machine needs longer for the attached-file tests. A guard against hangs, not a timing.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}"
 # The first "--" ends wasm-pack's options, the second cargo's: --nocapture reaches the test runner.
 # No GECKODRIVER here: the test runner would prefer it to chromedriver.
 env -u GECKODRIVER wasm-pack test --headless --chrome -- -- --nocapture 2>&1 | tee "$e2e_dir/wasm-test-chrome.out"
