@@ -11,7 +11,9 @@ import { secretKeyBytes } from "../../bench/secret-key.mjs";
 
 const [db, output, ...fixed] = process.argv.slice(2);
 const bytes = Buffer.concat(["", "-wal", "-shm"].filter((s) => existsSync(db + s)).map((s) => readFileSync(db + s)));
-const logged = [...readFileSync(output, "utf8").matchAll(/covault-scan-needle: (\S+)/g)].map((m) => m[1]);
+// A needle is the rest of its line (a passphrase has spaces; its first word alone, "covault",
+// is a legitimate slot-name prefix in the database).
+const logged = [...readFileSync(output, "utf8").matchAll(/covault-scan-needle: ([^\r\n]+)/g)].map((m) => m[1].trim());
 // Keys the tests logged as base64url (a share link's fragment key), searched as their raw bytes.
 const keys = [...readFileSync(output, "utf8").matchAll(/covault-scan-key: (\S+)/g)].map((m) => m[1]);
 
