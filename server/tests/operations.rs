@@ -105,6 +105,11 @@ async fn without_smtp_the_invitation_is_logged_without_its_token() {
     let inv = alice
         .ok(Method::POST, "/v1/invitations", &json!({"email": "bob@example.com", "public_key": kp.public_key().to_string(), "keypair_id": kp.id()}))
         .await;
+    // The server logs after it answers, and its log is read by another thread: wait for it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.log().contains("SMTP is not configured") && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let log = server.log();
     assert!(log.contains("SMTP is not configured"), "{log}");
     assert!(log.contains(inv["id"].as_str().expect("id")));
