@@ -261,10 +261,8 @@ impl<T: Transport + Clone> Session<T> {
             .slots
             .as_ref()
             .is_some_and(|s| s.contains_key(FILES_SLOT));
-        if slots.contains_key(FILES_SLOT) {
-            self.share_files(&share.id).await?;
-        } else if had_files {
-            self.api.set_share_files(&share.id, &[]).await?;
+        if had_files || slots.contains_key(FILES_SLOT) {
+            self.name_files(&share.id, &slots).await?;
         }
         Ok(updated)
     }

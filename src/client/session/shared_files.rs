@@ -22,6 +22,23 @@ impl<T: Transport + Clone> Session<T> {
         Ok(files.iter().map(AttachedFile::from).collect())
     }
 
+    /// Names to the Vault the files listed in `slots`, the copy this client just sealed for
+    /// the share (no need to read it back): none if the copy has no file list.
+    pub(super) async fn name_files(
+        &self,
+        share_id: &str,
+        slots: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), ClientError> {
+        let ids: Vec<String> = match slots.get(crate::crypto::stream::FILES_SLOT) {
+            Some(text) => crate::crypto::stream::decode_list(text)?
+                .into_iter()
+                .map(|e| e.id)
+                .collect(),
+            None => Vec::new(),
+        };
+        self.api.set_share_files(share_id, &ids).await
+    }
+
     /// The files of a share, from its sealed copy.
     pub async fn list_shared_files(
         &self,

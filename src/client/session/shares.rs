@@ -324,7 +324,10 @@ impl<T: Transport + Clone> Session<T> {
     /// Seals a copy for the connection's pinned peer and stores it with its kept DEK, in one
     /// request (one transaction on the Vault: never a share without its kept DEK).
     pub(super) async fn send_copy(&self, copy: OutgoingCopy<'_>) -> Result<Share, ClientError> {
-        let has_files = copy.slots.contains_key(FILES_SLOT);
+        let files = copy
+            .slots
+            .get_key_value(FILES_SLOT)
+            .map(|(k, v)| std::collections::BTreeMap::from([(k.clone(), v.clone())]));
         let request = self.seal_copy(copy).await?;
         let share = self.api.create_share(&request).await?;
         if share.id != request.id {
@@ -333,9 +336,9 @@ impl<T: Transport + Clone> Session<T> {
             ));
         }
         self.device.borrow_mut().saw_share(&request.id, 1);
-        if has_files {
+        if let Some(files) = files {
             // The recipient may download the item's attached files with it.
-            self.share_files(&share.id).await?;
+            self.name_files(&share.id, &files).await?;
         }
         Ok(share)
     }
