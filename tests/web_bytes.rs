@@ -17,6 +17,19 @@ fn code(err: JsValue) -> String {
         .unwrap_or_default()
 }
 
+/// Equality that says where two buffers part, instead of printing tens of kilobytes.
+fn same_bytes(got: &[u8], want: &[u8], what: &str) {
+    if got != want {
+        let first = got.iter().zip(want).position(|(a, b)| a != b);
+        let differing = got.iter().zip(want).filter(|(a, b)| a != b).count();
+        panic!(
+            "{what}: {} bytes back for {}; first difference at {first:?}, {differing} bytes differ",
+            got.len(),
+            want.len()
+        );
+    }
+}
+
 #[wasm_bindgen_test]
 fn bytes_and_strings_are_the_same_envelope() {
     let dek = Dek::generate(None).unwrap();
@@ -31,19 +44,23 @@ fn bytes_and_strings_are_the_same_envelope() {
         );
         // Each opens given as a string (long ones through TextEncoder) or as bytes.
         let as_bytes: JsValue = Uint8Array::from(text.as_bytes()).into();
-        assert_eq!(
-            dek.decrypt(text.clone().into(), "ctx").unwrap().to_vec(),
-            data
-        );
-        assert_eq!(dek.decrypt(as_bytes, "ctx").unwrap().to_vec(), data);
         let text2 = String::from_utf8(bytes.clone()).unwrap();
-        assert_eq!(dek.decrypt(text2.into(), "ctx").unwrap().to_vec(), data);
-        assert_eq!(
-            dek.decrypt(Uint8Array::from(&bytes[..]).into(), "ctx")
-                .unwrap()
-                .to_vec(),
-            data
-        );
+        let opened = [
+            ("text", dek.decrypt(text.clone().into(), "ctx")),
+            ("text as bytes", dek.decrypt(as_bytes, "ctx")),
+            ("bytes as text", dek.decrypt(text2.into(), "ctx")),
+            (
+                "bytes",
+                dek.decrypt(Uint8Array::from(&bytes[..]).into(), "ctx"),
+            ),
+        ];
+        for (how, got) in opened {
+            same_bytes(
+                &got.unwrap().to_vec(),
+                &data,
+                &format!("{len} bytes, {how}"),
+            );
+        }
         assert_eq!(
             code(dek.decrypt(text.into(), "other").err().unwrap()),
             "Integrity"
