@@ -8,26 +8,27 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use common::Server;
-use common::session::{signup, slots};
+use common::session::{MemoryFile, signup, slots};
 use covault::client::{
-    ClientError, FileSource, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
+    ClientError, FileReader, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
 };
 use covault::crypto::KdfParams;
 use covault::crypto::stream::{DEFAULT_CHUNK_SIZE, FILES_SLOT};
 
-/// A file in memory, read in slices as a `File` or `Blob` would be.
-struct Bytes(Vec<u8>);
-
-impl FileSource for Bytes {
-    async fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, ClientError> {
-        let start = (offset as usize).min(self.0.len());
-        let end = (start + len).min(self.0.len());
-        Ok(self.0[start..end].to_vec())
-    }
-}
-
 fn content(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 253) as u8).collect()
+}
+
+/// Every chunk of a file, in order, through the reader `open` gave.
+async fn chunks<T: Transport + Clone>(
+    open: Result<FileReader<T>, ClientError>,
+) -> Result<Vec<u8>, ClientError> {
+    let reader = open?;
+    let mut out = Vec::new();
+    for index in 0..reader.file().chunk_count {
+        out.extend_from_slice(&reader.chunk(index).await?);
+    }
+    Ok(out)
 }
 
 async fn read_all<T: Transport + Clone>(
@@ -35,12 +36,7 @@ async fn read_all<T: Transport + Clone>(
     item: &str,
     file: &str,
 ) -> Result<Vec<u8>, ClientError> {
-    let reader = client.open_file(item, file).await?;
-    let mut out = Vec::new();
-    for index in 0..reader.file().chunk_count {
-        out.extend_from_slice(&reader.chunk(index).await?);
-    }
-    Ok(out)
+    chunks(client.open_file(item, file).await).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -60,7 +56,7 @@ async fn attach_list_read_and_remove() {
             "scan.pdf",
             "application/pdf",
             data.len() as u64,
-            &mut Bytes(data.clone()),
+            &mut MemoryFile(data.clone()),
             &|done, total| seen.borrow_mut().push((done, total)),
         )
         .await
@@ -78,7 +74,7 @@ async fn attach_list_read_and_remove() {
             "empty.txt",
             "",
             0,
-            &mut Bytes(Vec::new()),
+            &mut MemoryFile(Vec::new()),
             &|_, _| {},
         )
         .await
@@ -227,7 +223,7 @@ async fn a_dropped_upload_resumes_where_the_vault_stands() {
             "big.bin",
             "",
             data.len() as u64,
-            &mut Bytes(data.clone()),
+            &mut MemoryFile(data.clone()),
             &|_, _| {},
         )
         .await
@@ -265,7 +261,7 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
             "contract.pdf",
             "application/pdf",
             data.len() as u64,
-            &mut Bytes(data.clone()),
+            &mut MemoryFile(data.clone()),
             &|_, _| {},
         )
         .await
@@ -276,7 +272,7 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
             "annex.txt",
             "text/plain",
             5,
-            &mut Bytes(b"annex".to_vec()),
+            &mut MemoryFile(b"annex".to_vec()),
             &|_, _| {},
         )
         .await
@@ -398,10 +394,5 @@ async fn read_shared<T: Transport + Clone>(
     share: &str,
     file: &str,
 ) -> Result<Vec<u8>, ClientError> {
-    let reader = client.open_shared_file(share, file).await?;
-    let mut out = Vec::new();
-    for index in 0..reader.file().chunk_count {
-        out.extend_from_slice(&reader.chunk(index).await?);
-    }
-    Ok(out)
+    chunks(client.open_shared_file(share, file).await).await
 }

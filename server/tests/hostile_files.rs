@@ -5,19 +5,10 @@
 mod common;
 
 use common::Server;
-use common::session::{Account, Client, signup, slots};
-use covault::client::{AttachedFile, ClientError, FileSource, ReqwestTransport, Session};
+use common::session::{Account, Client, MemoryFile, code, signup, slots};
+use covault::client::{AttachedFile, ClientError};
 use covault::crypto::stream::{DEFAULT_CHUNK_SIZE, FILES_SLOT};
 use serde_json::Value;
-
-struct Bytes(Vec<u8>);
-
-impl FileSource for Bytes {
-    async fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, ClientError> {
-        let start = (offset as usize).min(self.0.len());
-        Ok(self.0[start..(start + len).min(self.0.len())].to_vec())
-    }
-}
 
 /// The Vault, the proxy, and Alice with two items, each with a two-chunk file.
 struct World {
@@ -30,11 +21,7 @@ struct World {
 
 async fn world() -> World {
     let server = Server::start(&common::sqlite(), &[]);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(covault_testkit::serve(server.base.clone(), listener));
+    let proxy = common::tamper_proxy(&server.base).await;
     let alice = signup(&server.base, "alice").await;
     let mut items = Vec::new();
     let mut files = Vec::new();
@@ -52,7 +39,7 @@ async fn world() -> World {
                 name,
                 "",
                 data.len() as u64,
-                &mut Bytes(data),
+                &mut MemoryFile(data),
                 &|_, _| {},
             )
             .await
@@ -62,43 +49,22 @@ async fn world() -> World {
     }
     World {
         _server: server,
-        proxy: format!("http://{addr}"),
+        proxy,
         alice,
         items: items.try_into().expect("two"),
         files: files.try_into().expect("two"),
     }
 }
 
-fn code<T>(result: Result<T, ClientError>) -> String {
-    match result {
-        Ok(_) => "Ok".into(),
-        Err(e) => e.code().to_owned(),
-    }
-}
-
 impl World {
     async fn via(&self, mode: &str) -> Client {
-        Session::login(
-            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
-            &self.alice.email,
-            &self.alice.passphrase,
-            &self.alice.secret,
-            &|_| {},
-        )
-        .await
-        .expect("login")
+        common::session::login_via(&self.proxy, mode, &self.alice)
+            .await
+            .expect("login")
     }
 
     async fn raw(&self, mode: &str, path: &str) -> Value {
-        reqwest::Client::new()
-            .get(format!("{}/{mode}{path}", self.proxy))
-            .bearer_auth(self.alice.session.token().expect("token"))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json")
+        common::session::raw_get(&self.proxy, mode, &self.alice.session, path).await
     }
 
     async fn honest(&self, path: &str) -> Value {
@@ -209,14 +175,9 @@ async fn file_list_rolled_back_is_a_rollback() {
         1,
         "a fresh device sees the old list (the residual risk of docs/security.md)"
     );
-    let state = a.export_device_state().expect("state");
-    let device = Session::resume(
-        ReqwestTransport::new(&format!("{}/rollback", w.proxy)),
-        &a.save(),
-        Some(&state),
-    )
-    .await
-    .expect("resume");
+    let device = common::session::resume_via(&w.proxy, "rollback", &w.alice)
+        .await
+        .expect("resume");
     assert_eq!(code(device.list_files(item).await), "Rollback");
 }
 
@@ -244,15 +205,9 @@ async fn shared_file_chunks_reordered_are_integrity_for_the_recipient() {
         .await
         .expect("reader");
     assert!(honest.chunk(0).await.is_ok());
-    let tampered = Session::login(
-        ReqwestTransport::new(&format!("{}/reorder-chunks", w.proxy)),
-        &bob.email,
-        &bob.passphrase,
-        &bob.secret,
-        &|_| {},
-    )
-    .await
-    .expect("login");
+    let tampered = common::session::login_via(&w.proxy, "reorder-chunks", &bob)
+        .await
+        .expect("login");
     let reader = tampered
         .open_shared_file(&share.id, file)
         .await

@@ -5,23 +5,11 @@
 
 mod common;
 
-use common::Server;
-use common::session::{Account, Client, connect, signup, slots};
+use common::session::{Account, Client, code, connect, signup, slots};
+use common::world::World;
 use covault::api::Direction;
-use covault::client::{ClientError, PlainItem, ReqwestTransport, Session, ShareOptions};
+use covault::client::{ClientError, PlainItem, ShareOptions};
 use serde_json::Value;
-
-/// The Vault, the proxy in front of it, and Alice, Bob and Carol: Alice connected to Bob and
-/// to Carol, each connection seen (so pinned) by both sides.
-struct World {
-    _server: Server,
-    proxy: String,
-    alice: Account,
-    bob: Account,
-    carol: Account,
-    ab: String,
-    ac: String,
-}
 
 /// `client` creates an item with these slots.
 async fn new_item(client: &Client, label: &str, pairs: &[(&str, &str)]) -> PlainItem {
@@ -40,45 +28,14 @@ fn gated() -> ShareOptions {
     }
 }
 
-fn code<T>(result: Result<T, ClientError>) -> String {
-    match result {
-        Ok(_) => "Ok".into(),
-        Err(e) => e.code().to_owned(),
-    }
-}
-
 async fn world() -> World {
-    let server = Server::start(&common::sqlite(), &[]);
-    let proxy = common::tamper_proxy(&server.base).await;
-    let (alice, bob, carol) = (
-        signup(&server.base, "alice").await,
-        signup(&server.base, "bob").await,
-        signup(&server.base, "carol").await,
-    );
-    let ab = connect(&alice.session, &bob.session).await;
-    let ac = connect(&alice.session, &carol.session).await;
-    World {
-        _server: server,
-        proxy,
-        alice,
-        bob,
-        carol,
-        ab,
-        ac,
-    }
+    common::world::world(&common::sqlite()).await
 }
 
 impl World {
     /// `user` logging in on a fresh device through the proxy's `mode`.
     async fn via(&self, mode: &str, user: &Account) -> Result<Client, ClientError> {
-        Session::login(
-            ReqwestTransport::new(&format!("{}/{mode}", self.proxy)),
-            &user.email,
-            &user.passphrase,
-            &user.secret,
-            &|_| {},
-        )
-        .await
+        common::session::login_via(&self.proxy, mode, user).await
     }
 
     /// `user`'s honest device, resumed through the proxy's `mode` with what it has seen.
@@ -89,15 +46,7 @@ impl World {
     /// The raw JSON the proxy's `mode` answers to `GET path` for `user`: what a careless client
     /// would have taken at face value.
     async fn raw(&self, mode: &str, user: &Client, path: &str) -> Value {
-        reqwest::Client::new()
-            .get(format!("{}/{mode}{path}", self.proxy))
-            .bearer_auth(user.token().expect("token"))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json")
+        common::session::raw_get(&self.proxy, mode, user, path).await
     }
 
     async fn control(&self, mode: &str, action: &str) {

@@ -6,47 +6,13 @@
 
 mod common;
 
-use common::session::{Account, Client, connect, signup, slots};
-use common::{Backend, Server};
+use common::Backend;
+use common::session::{Account, Client, slots};
+use common::world::{World, world};
 use covault::api::{Direction, ShareUpdate};
 use covault::client::{ClientError, ShareOptions};
 use covault::crypto::aead::SymmetricKey;
 use covault::crypto::{Envelope, Kek, RecordKind, SealedRecord, ShareBinding, V3Terms, record};
-
-/// Alice connected to Bob, Bob to Carol, Alice to Carol; a proxy in front of the Vault.
-struct World {
-    _server: Server,
-    proxy: String,
-    alice: Account,
-    bob: Account,
-    carol: Account,
-    ab: String,
-    bc: String,
-    ac: String,
-}
-
-async fn world(backend: &Backend) -> World {
-    let server = Server::start(backend, &[]);
-    let proxy = common::tamper_proxy(&server.base).await;
-    let (alice, bob, carol) = (
-        signup(&server.base, "alice").await,
-        signup(&server.base, "bob").await,
-        signup(&server.base, "carol").await,
-    );
-    let ab = connect(&alice.session, &bob.session).await;
-    let bc = connect(&bob.session, &carol.session).await;
-    let ac = connect(&alice.session, &carol.session).await;
-    World {
-        _server: server,
-        proxy,
-        alice,
-        bob,
-        carol,
-        ab,
-        bc,
-        ac,
-    }
-}
 
 impl World {
     /// `user`'s honest device, resumed through the proxy's `mode`.
@@ -242,7 +208,7 @@ async fn the_vault_refuses_an_on_share_the_owner_did_not_permit() {
         .expect("share");
     // A client that skipped its own check would send this; the Vault answers 400.
     let raw = reqwest::Client::new()
-        .post(format!("{}/v1/shares", w._server.base))
+        .post(format!("{}/v1/shares", w.server.base))
         .bearer_auth(b.token().expect("token"))
         .json(&serde_json::json!({
             "id": covault::crypto::new_id().unwrap(),

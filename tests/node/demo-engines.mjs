@@ -5,21 +5,11 @@
 // parameters, item, invite, accept, share, Bob lists and reads) and reports what the panes show.
 // The full click-through, with errors, layout and console checks, is demo-e2e.mjs (Chromium).
 // Usage: node tests/node/demo-engines.mjs path/to/covault-server firefox|webkit
+import { checklist, startVault } from "./vault.mjs";
 import { openBrowser } from "./webdriver.mjs";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const [serverBin, engine] = process.argv.slice(2);
-const dir = mkdtempSync(join(tmpdir(), "covault-demo-engines-"));
-let passed = 0, failed = 0;
-const expect = (name, ok, detail = "") => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
-  ok ? passed++ : failed++;
-};
+const { expect, finish } = checklist();
 
 /** Runs in the page: the demo's buttons, clicked in order. */
 async function demoFlow() {
@@ -72,15 +62,7 @@ async function demoFlow() {
   return { kit, fa, fb, seen: Object.fromEntries(names.map((n, i) => [n, values[i]])) };
 }
 
-const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "demo.db")}`,
-  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((ok, fail) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[0-9.:]+/);
-    if (m) ok(m[0]);
-  });
-  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
-});
+const { base, stop } = await startVault(serverBin, "demo-engines");
 
 try {
   const browser = await openBrowser(engine);
@@ -101,8 +83,6 @@ try {
 } catch (e) {
   expect("the demo flow runs", false, e?.stack ?? String(e));
 } finally {
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  stop();
 }
-console.log(`demo (${engine}): ${passed} passed, ${failed} failed`);
-process.exit(failed || passed < 3 ? 1 : 0);
+finish(`demo (${engine})`, 3);

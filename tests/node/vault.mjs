@@ -28,17 +28,18 @@ export async function startVault(serverBin, name) {
   return { base, server, stop };
 }
 
-/** A checklist: `expect(name, ok, detail)` prints a line per check; `finish(label)` prints the
- * counts and exits non-zero if any failed. */
+/** A checklist: `expect(name, ok, detail)` prints a line per check; `finish(label, atLeast)`
+ * prints the counts and exits non-zero if any failed or fewer than `atLeast` passed (a flow that
+ * stopped early must not pass by having checked nothing). */
 export function checklist() {
   let passed = 0, failed = 0;
   const expect = (name, ok, detail = "") => {
     console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
     ok ? passed++ : failed++;
   };
-  const finish = (label) => {
+  const finish = (label, atLeast = 1) => {
     console.log(`${label}: ${passed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
+    process.exit(failed || passed < atLeast ? 1 : 0);
   };
   return { expect, finish };
 }

@@ -7,21 +7,12 @@
 // Usage: node tests/node/worker-e2e.mjs [path/to/covault-server] [chromium|firefox|webkit]
 import { launchChromium } from "./chromium.mjs";
 import { openBrowser } from "./webdriver.mjs";
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { checklist, root, startVault } from "./vault.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const serverBin = process.argv[2] ?? join(root, "target/debug/covault-server");
 const engine = process.argv[3] ?? "chromium";
-const dir = mkdtempSync(join(tmpdir(), "covault-worker-"));
-let passed = 0, failed = 0;
-const expect = (name, ok, detail = "") => {
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok || !detail ? "" : `: ${detail}`}`);
-  ok ? passed++ : failed++;
-};
+const { expect, finish } = checklist();
 
 /** The guide through two workers, run in the page. */
 async function workerFlow() {
@@ -70,15 +61,7 @@ function check(r) {
   expect("the page itself never loads the wasm module", r.pageLoadedWasm === false);
 }
 
-const server = spawn(serverBin, ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "worker.db")}`,
-  "--www-dir", join(root, "www"), "--pkg-dir", join(root, "pkg"), "--log", "error"], { stdio: ["ignore", "pipe", "inherit"] });
-const base = await new Promise((ok, fail) => {
-  server.stdout.on("data", (d) => {
-    const m = String(d).match(/http:\/\/[0-9.:]+/);
-    if (m) ok(m[0]);
-  });
-  server.on("exit", (code) => fail(new Error(`covault-server exited with ${code}`)));
-});
+const { base, stop } = await startVault(serverBin, "worker");
 
 /** Firefox or WebKitGTK: the flow only. */
 async function runOverWebDriver() {
@@ -127,7 +110,6 @@ try {
 } catch (e) {
   expect("the worker flow runs", false, e?.stack ?? String(e));
 } finally {
-  server.kill();
+  stop();
 }
-console.log(`worker (${engine}): ${passed} passed, ${failed} failed`);
-process.exit(failed || passed < (engine === "chromium" ? 11 : 9) ? 1 : 0);
+finish(`worker (${engine})`, engine === "chromium" ? 11 : 9);

@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod session;
+pub mod world;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;

@@ -80,3 +80,57 @@ pub async fn resume_via(
     )
     .await
 }
+
+/// `user` logging in on a fresh device (nothing seen yet) through the tampering proxy at
+/// `proxy` in `mode`.
+pub async fn login_via(
+    proxy: &str,
+    mode: &str,
+    user: &Account,
+) -> Result<Client, covault::client::ClientError> {
+    Session::login(
+        ReqwestTransport::new(&format!("{proxy}/{mode}")),
+        &user.email,
+        &user.passphrase,
+        &user.secret,
+        &|_| {},
+    )
+    .await
+}
+
+/// The raw JSON the proxy's `mode` answers to `GET path` for `user`: what a careless client
+/// would have taken at face value.
+pub async fn raw_get(proxy: &str, mode: &str, user: &Client, path: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{proxy}/{mode}{path}"))
+        .bearer_auth(user.token().expect("token"))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json")
+}
+
+/// A result's error code, or `"Ok"`: what the hostile-Vault tests compare.
+pub fn code<T>(result: Result<T, covault::client::ClientError>) -> String {
+    match result {
+        Ok(_) => "Ok".into(),
+        Err(e) => e.code().to_owned(),
+    }
+}
+
+/// A file in memory, read in slices as a `File` or `Blob` would be.
+pub struct MemoryFile(pub Vec<u8>);
+
+impl covault::client::FileSource for MemoryFile {
+    async fn read(
+        &mut self,
+        offset: u64,
+        len: usize,
+    ) -> Result<Vec<u8>, covault::client::ClientError> {
+        let start = (offset as usize).min(self.0.len());
+        let end = (start + len).min(self.0.len());
+        Ok(self.0[start..end].to_vec())
+    }
+}
