@@ -341,6 +341,8 @@ async fn two_accounts_on_one_device_do_not_collide_and_a_moved_record_does_not_o
         remember(),
     ))
     .await;
+    let bob_secret = text(&bob_user.recovery_kit().unwrap(), "secretKey");
+    web_sys_log(&format!("covault-scan-needle: {bob_secret}"));
     let bob_id = text(&bob_user.user().unwrap(), "id");
     assert!(is_remembered(vault(), &bob).await, "remembered at sign-up");
     assert!(!is_remembered(vault(), &alice).await);
