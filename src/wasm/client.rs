@@ -307,7 +307,8 @@ impl Covault {
             unchecked_optional_param_type = "string | null | AuthOptions"
         )]
         secret_key: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "AuthOptions")] options_value: JsValue,
+        #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "AuthOptions")]
+        options_value: JsValue,
     ) -> Result<Covault, JsValue> {
         let passphrase = zeroize::Zeroizing::new(passphrase);
         let (given, options_value) = secret_and_options(secret_key, options_value)?;
