@@ -133,11 +133,20 @@ async fn refused(login: impl std::future::Future<Output = Result<Covault, JsValu
 }
 
 async fn is_remembered(url: &str, email: &str) -> bool {
-    Covault::is_remembered(url.into(), email.into()).await
+    wait(Covault::is_remembered(url.into(), email.into()))
+        .await
+        .as_bool()
+        .expect("a boolean")
 }
 
 async fn forget(email: &str) -> bool {
-    done(Covault::forget_device(vault().into(), email.into())).await
+    done(JsFuture::from(Covault::forget_device(
+        vault().into(),
+        email.into(),
+    )))
+    .await
+    .as_bool()
+    .expect("a boolean")
 }
 
 /// The 128 key bits of a printable secret key (Crockford base32, the CRC-12 after them).

@@ -271,7 +271,7 @@ impl Covault {
         let remember = opts.remember_device;
         let email_key = device::normalize_email(&email);
         if remember {
-            device::check_available(&url, &email_key).await?;
+            device::check_available().await?;
         }
         let report = reporter(opts.on_progress);
         let (session, kit) = Session::signup_with(
@@ -319,7 +319,7 @@ impl Covault {
             None => device::recall(&url, &email_key).await?,
         };
         if opts.remember_device && given.is_some() {
-            device::check_available(&url, &email_key).await?;
+            device::check_available().await?;
         }
         let printable = secret.to_printable();
         let report = reporter(opts.on_progress);
@@ -349,16 +349,17 @@ impl Covault {
 
     /// Forgets the secret key this device remembers for the Vault at `url` and `email`;
     /// resolves to whether there was one. The account and its sessions are untouched.
-    #[wasm_bindgen(js_name = forgetDevice)]
-    pub async fn forget_device(url: String, email: String) -> Result<bool, JsValue> {
-        Ok(device::forget(&url, &device::normalize_email(&email)).await?)
+    /// (Promises straight from the store: no Rust future, which keeps the module smaller.)
+    #[wasm_bindgen(js_name = forgetDevice, unchecked_return_type = "Promise<boolean>")]
+    pub fn forget_device(url: String, email: String) -> js_sys::Promise {
+        device::device_forget(&url, &device::normalize_email(&email))
     }
 
     /// Whether this device remembers a secret key for the Vault at `url` and `email` (so that
     /// `login` needs only the passphrase); false where nothing can be remembered.
-    #[wasm_bindgen(js_name = isRemembered)]
-    pub async fn is_remembered(url: String, email: String) -> bool {
-        device::remembers(&url, &device::normalize_email(&email)).await
+    #[wasm_bindgen(js_name = isRemembered, unchecked_return_type = "Promise<boolean>")]
+    pub fn is_remembered(url: String, email: String) -> js_sys::Promise {
+        device::device_remembers(&url, &device::normalize_email(&email))
     }
 
     /// The recovery kit, on the object `signup` returned; undefined after `login`.

@@ -18,10 +18,14 @@ extern "C" {
     fn device_remember(url: &str, email: &str, secret: &Uint8Array) -> Promise;
     #[wasm_bindgen(js_name = deviceRecall)]
     fn device_recall(url: &str, email: &str) -> Promise;
+    #[wasm_bindgen(js_name = deviceAvailable)]
+    fn device_available() -> Promise;
+    /// Resolves to a boolean; never rejects.
     #[wasm_bindgen(js_name = deviceRemembers)]
-    fn device_remembers(url: &str, email: &str) -> Promise;
+    pub(super) fn device_remembers(url: &str, email: &str) -> Promise;
+    /// Resolves to a boolean; rejects with a `CovaultError` (`NotRemembered`).
     #[wasm_bindgen(js_name = deviceForget)]
-    fn device_forget(url: &str, email: &str) -> Promise;
+    pub(super) fn device_forget(url: &str, email: &str) -> Promise;
 }
 
 /// The email as the client and the Vault compare it.
@@ -47,14 +51,8 @@ fn cannot_remember(error: &JsValue) -> ClientError {
 
 /// Checks that this environment can remember a secret key at all (IndexedDB and WebCrypto),
 /// before any work that would be wasted if it cannot.
-pub(super) async fn check_available(url: &str, email: &str) -> Result<(), ClientError> {
-    if js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .and_then(|c| js_sys::Reflect::get(&c, &"subtle".into()))
-        .map_or(true, |s| s.is_undefined())
-    {
-        return Err(cannot_remember(&"no WebCrypto (crypto.subtle)".into()));
-    }
-    JsFuture::from(device_remembers(url, email))
+pub(super) async fn check_available() -> Result<(), ClientError> {
+    JsFuture::from(device_available())
         .await
         .map(|_| ())
         .map_err(|e| cannot_remember(&e))
@@ -117,19 +115,4 @@ pub(super) async fn recall(url: &str, email: &str) -> Result<SecretKey, ClientEr
             "the secret key this device remembers for {email} does not parse"
         ))
     })
-}
-
-/// Whether a secret key is remembered for this Vault and email (false where nothing can be).
-pub(super) async fn remembers(url: &str, email: &str) -> bool {
-    JsFuture::from(device_remembers(url, email))
-        .await
-        .is_ok_and(|answer| answer.as_bool() == Some(true))
-}
-
-/// Forgets the secret key remembered for this Vault and email; whether there was one.
-pub(super) async fn forget(url: &str, email: &str) -> Result<bool, ClientError> {
-    JsFuture::from(device_forget(url, email))
-        .await
-        .map(|answer| answer.as_bool() == Some(true))
-        .map_err(|e| cannot_remember(&e))
 }

@@ -107,18 +107,36 @@ export async function deviceRecall(url, email) {
   }
 }
 
-/** Whether a secret key is remembered for this Vault and email (without opening it). */
+/** Rejects unless this environment can remember a secret key: IndexedDB opens and WebCrypto
+ * is there. Checked before a login's key derivation, which would otherwise be wasted. */
+export async function deviceAvailable() {
+  subtle();
+  (await open()).close();
+}
+
+/** Whether a secret key is remembered for this Vault and email (without opening it); false
+ * where nothing can be. Never rejects. */
 export async function deviceRemembers(url, email) {
-  if (!globalThis.indexedDB) return false;
-  const [count] = await transact("readonly", (store) => [store.count(recordKey(url, email))]);
-  return count > 0;
+  try {
+    const [count] = await transact("readonly", (store) => [store.count(recordKey(url, email))]);
+    return count > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** Deletes the record for this Vault and email; whether there was one (counted in the same
- * transaction, so the answer is about what was deleted). */
+ * transaction, so the answer is about what was deleted). Where there is no IndexedDB, nothing
+ * can have been remembered: false. A storage failure rejects with a CovaultError
+ * (`NotRemembered`), as the client's own errors are. */
 export async function deviceForget(url, email) {
-  if (!globalThis.indexedDB) return false; // nothing can have been remembered here
+  if (!globalThis.indexedDB) return false;
   const key = recordKey(url, email);
-  const [count] = await transact("readwrite", (store) => [store.count(key), store.delete(key)]);
-  return count > 0;
+  try {
+    const [count] = await transact("readwrite", (store) => [store.count(key), store.delete(key)]);
+    return count > 0;
+  } catch (e) {
+    const error = new Error(`not remembered: this device could not forget the secret key: ${e?.message ?? e}`);
+    throw Object.assign(error, { name: "CovaultError", code: "NotRemembered" });
+  }
 }
