@@ -299,3 +299,19 @@ fn file_interfaces_match_their_rust_type() {
     assert_eq!(declared.len(), 2);
     assert!(declared.contains_key("AttachOptions"));
 }
+
+/// `AuthOptions` is an options bag with no Rust value: its members are the ones the wasm layer
+/// reads (`options()` in src/wasm/client.rs), all optional.
+#[test]
+fn auth_options_are_the_ones_the_client_reads() {
+    let declared = declared();
+    let want: BTreeSet<String> = ["kdf?", "onProgress?", "rememberDevice?"]
+        .map(String::from)
+        .into();
+    assert_eq!(declared["AuthOptions"], want);
+    let source = std::fs::read_to_string(root().join("src/wasm/client.rs")).expect("source");
+    for name in want {
+        let read = format!("&\"{}\".into()", name.trim_end_matches('?'));
+        assert!(source.contains(&read), "options() does not read {name}");
+    }
+}

@@ -124,7 +124,7 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
         proxy("reorder-chunks"),
         email.clone(),
         PASSPHRASE.into(),
-        secret.clone(),
+        secret.clone().into(),
         JsValue::UNDEFINED,
     )
     .await
@@ -137,7 +137,7 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
         proxy("drop-file-list"),
         email,
         PASSPHRASE.into(),
-        secret,
+        secret.into(),
         JsValue::UNDEFINED,
     )
     .await

@@ -37,7 +37,7 @@ async fn via(mode: &str, who: &Account) -> Result<Covault, JsValue> {
         proxy(mode),
         who.email.clone(),
         PASSPHRASE.into(),
-        who.secret.clone(),
+        who.secret.clone().into(),
         JsValue::UNDEFINED,
     )
     .await

@@ -162,7 +162,7 @@ async fn a_hostile_vault_is_caught_on_links_in_the_browser() {
         proxy("extend-expiry"),
         email,
         PASSPHRASE.into(),
-        secret,
+        secret.into(),
         JsValue::UNDEFINED,
     )
     .await

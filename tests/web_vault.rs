@@ -153,7 +153,7 @@ async fn login_logout_and_passphrase_change() {
         vault().into(),
         email.clone(),
         "wrong".into(),
-        secret.clone(),
+        secret.clone().into(),
         JsValue::UNDEFINED,
     )
     .await;
@@ -176,7 +176,7 @@ async fn login_logout_and_passphrase_change() {
         vault().into(),
         email.clone(),
         PASSPHRASE.into(),
-        secret.clone(),
+        secret.clone().into(),
         JsValue::UNDEFINED,
     )
     .await;
@@ -185,7 +185,7 @@ async fn login_logout_and_passphrase_change() {
         vault().into(),
         email,
         format!("{PASSPHRASE} v2"),
-        secret,
+        secret.into(),
         JsValue::UNDEFINED,
     )
     .await
@@ -224,7 +224,7 @@ async fn a_vault_that_cannot_be_reached_is_a_network_error() {
         "http://127.0.0.1:9".into(),
         "a@b.c".into(),
         "x".into(),
-        secret,
+        secret.into(),
         JsValue::UNDEFINED,
     )
     .await;

@@ -30,6 +30,7 @@ function explain(e) {
     KeyMismatch: "The keys on this connection are not the ones pinned or compared: a key was substituted.",
     Rollback: "The Vault served older data than this browser has already seen; it may be compromised.",
     Expired: "This share has expired.",
+    NotRemembered: "This device does not remember the secret key for this account: enter it from the recovery kit.",
   };
   return messages[e?.code] ?? `${e?.message ?? e}`;
 }
@@ -130,8 +131,9 @@ const actions = {
         ["Keep it", "The secret key and the passphrase are both needed to log in; the Vault has neither."],
       ], { wrappedKek: vault.wrappedKek, deks: vault.deks }));
       button.disabled = true;
-      if (pane === "alice") enable("alice", "item", "login");
-      if (pane === "bob") enable("bob", "login");
+      if (pane === "alice") enable("alice", "item", "login", "logout", "forget");
+      if (pane === "bob") enable("bob", "login", "logout", "forget");
+      $(pane, 'input[name="login-secret"]').value = user.recoveryKit.secretKey;
       if (state.alice && state.bob) enable("alice", "invite");
     });
     if (state[pane]) button.disabled = true;
@@ -235,14 +237,46 @@ const actions = {
     await run(pane, "incoming", button, listIncoming);
   },
 
+  // The secret key is optional when this device remembers it (Covault.isRemembered); with
+  // "Remember this device" checked, a login with the secret key stores it here, sealed.
   async login(pane, button) {
     const passphrase = $(pane, 'input[name="login-passphrase"]').value;
+    const secretKey = $(pane, 'input[name="login-secret"]').value.trim();
+    const rememberDevice = $(pane, 'input[name="remember"]').checked;
     await run(pane, "login", button, async (out) => {
-      const user = await Covault.login(VAULT, state.emails[pane], passphrase, state.kits[pane].secretKey, {
+      const user = await Covault.login(VAULT, state.emails[pane], passphrase, secretKey || undefined, {
+        rememberDevice,
         onProgress: (s) => s === "deriving-keys" && out.replaceChildren(el("p", { className: "working", textContent: "Deriving keys with Argon2id…" })),
       });
       state[pane] = user;
-      out.replaceChildren(result(`Logged in as ${state.emails[pane]}.`, [["Session", "new session opened"]]));
+      const remembered = await refreshRemembered(pane);
+      out.replaceChildren(result(`Logged in as ${state.emails[pane]}.`, [
+        ["Session", "new session opened"],
+        ["Secret key", secretKey ? "typed in" : "the one this device remembers"],
+        ["This device", remembered ? "remembers the secret key (sealed in IndexedDB; never the passphrase)" : "does not remember the secret key"],
+      ]));
+    });
+  },
+
+  async logout(pane, button) {
+    await run(pane, "login", button, async (out) => {
+      await state[pane].logout();
+      // A fresh login must come from the passphrase again (and the secret key, unless remembered).
+      $(pane, 'input[name="login-secret"]').value = "";
+      const remembered = await refreshRemembered(pane);
+      out.replaceChildren(result(`${state.emails[pane]} logged out.`, [
+        ["Next login", remembered ? "the passphrase only: this device remembers the secret key" : "the passphrase and the secret key"],
+      ]));
+    });
+  },
+
+  async forget(pane, button) {
+    await run(pane, "login", button, async (out) => {
+      const removed = await Covault.forgetDevice(VAULT, state.emails[pane]);
+      await refreshRemembered(pane);
+      out.replaceChildren(result(removed ? "This device forgot the secret key." : "This device did not remember the secret key.", [
+        ["Next login", "the passphrase and the secret key"],
+      ]));
     });
   },
 };
@@ -267,6 +301,15 @@ function downloadButton(shareId, file) {
     }
   };
   return el("p", { className: "file" }, button, status);
+}
+
+/** Marks the secret-key field optional when this device remembers the key; whether it does. */
+async function refreshRemembered(pane) {
+  const remembered = await Covault.isRemembered(VAULT, state.emails[pane]);
+  const input = $(pane, 'input[name="login-secret"]');
+  input.required = !remembered;
+  input.placeholder = remembered ? "remembered on this device: not needed" : "CV1-…";
+  return remembered;
 }
 
 async function listOutgoing() {

@@ -3,7 +3,7 @@
 // to it with messages (www/worker-client.js). Start it with
 //   new Worker("/client-worker.js", { type: "module" })
 // Messages in: { id, method, args }. `method` is "signup" or "login" (they replace this worker's
-// session), "floorKdfParams", "inWorker", or any method of the `Covault` session ("createItem",
+// session), "isRemembered", "forgetDevice", "floorKdfParams", "inWorker", or any method of the `Covault` session ("createItem",
 // "invite", "readShare", ...). Messages out: { id, value } or { id, error: { name, code, message } }
 // (a thrown CovaultError keeps its code; structured cloning alone would drop it).
 import init, { Covault, floorKdfParams } from "/pkg/covault.js";
@@ -20,6 +20,9 @@ const statics = {
     session = await Covault.login(url, email, passphrase, secretKey, opts);
     return { recoveryKit: session.recoveryKit };
   },
+  // The secret key this device remembers (rememberDevice): IndexedDB works in workers too.
+  isRemembered: (url, email) => Covault.isRemembered(url, email),
+  forgetDevice: (url, email) => Covault.forgetDevice(url, email),
   floorKdfParams: () => floorKdfParams(),
   // Lets a page (and the test) confirm the client really runs in a worker scope.
   inWorker: () => typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope,

@@ -61,6 +61,10 @@ pub enum ClientError {
     /// The share's sender did not permit this (sharing it on).
     #[error("not permitted: {0}")]
     NotPermitted(String),
+    /// Login without a secret key, and none is remembered for this Vault and email on this
+    /// device (or this device cannot remember one: no IndexedDB or WebCrypto, storage refused).
+    #[error("not remembered: {0}")]
+    NotRemembered(String),
     /// Bad input from the caller.
     #[error("invalid input: {0}")]
     InvalidInput(String),

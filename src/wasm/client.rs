@@ -7,18 +7,23 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+use super::device;
 use super::error::{invalid_argument, js_error};
 use crate::api::Direction;
 use crate::client::casing::{USER_DATA_KEYS, camel_case};
 use crate::client::{
     ClientError, GlooTransport, PlainItem, Progress, RecoveryKit, Session, ShareOptions,
 };
-use crate::crypto::KdfParams;
+use crate::crypto::{KdfParams, SecretKey};
 
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TYPES: &str = r#"
 /** Options for signup, login and changePassphrase. */
 export interface AuthOptions {
+  /** signup and login: keep the secret key on this device (IndexedDB, sealed under a
+   * non-extractable WebCrypto key), so that the next login here needs only the passphrase.
+   * Never the passphrase, the KEK or the unlock key. `Covault.forgetDevice` removes it. */
+  rememberDevice?: boolean;
   /** Argon2id parameters for a new account or passphrase (default m = 64 MiB, t = 3, p = 4). */
   kdf?: KdfParams;
   /** Called with "deriving-keys" before Argon2id runs and "keys-derived" after. */
@@ -163,6 +168,7 @@ fn bad_argument(what: &str, error: serde_wasm_bindgen::Error) -> JsValue {
 struct Options {
     kdf: Option<KdfParams>,
     on_progress: Option<js_sys::Function>,
+    remember_device: bool,
 }
 
 fn options(value: &JsValue) -> Result<Options, JsValue> {
@@ -170,6 +176,7 @@ fn options(value: &JsValue) -> Result<Options, JsValue> {
         return Ok(Options {
             kdf: None,
             on_progress: None,
+            remember_device: false,
         });
     }
     let kdf = js_sys::Reflect::get(value, &"kdf".into())?;
@@ -188,7 +195,45 @@ fn options(value: &JsValue) -> Result<Options, JsValue> {
                 .map_err(|_| invalid_argument("options.onProgress must be a function"))?,
         )
     };
-    Ok(Options { kdf, on_progress })
+    let remember = js_sys::Reflect::get(value, &"rememberDevice".into())?;
+    let remember_device = if remember.is_undefined() || remember.is_null() {
+        false
+    } else {
+        remember
+            .as_bool()
+            .ok_or_else(|| invalid_argument("options.rememberDevice must be a boolean"))?
+    };
+    Ok(Options {
+        kdf,
+        on_progress,
+        remember_device,
+    })
+}
+
+/// `login`'s fourth argument: the secret key, or nothing (`undefined`, `null`, `""`) for the one
+/// this device remembers; or the options, when no secret key is given and nothing follows.
+/// Returns the secret key (if given) and the options.
+fn secret_and_options(
+    secret_key: JsValue,
+    options_value: JsValue,
+) -> Result<(Option<zeroize::Zeroizing<String>>, JsValue), JsValue> {
+    if let Some(text) = secret_key.as_string() {
+        let text = zeroize::Zeroizing::new(text);
+        let given = !text.trim().is_empty();
+        return Ok((given.then_some(text), options_value));
+    }
+    if secret_key.is_undefined() || secret_key.is_null() {
+        return Ok((None, options_value));
+    }
+    if secret_key.is_object()
+        && !js_sys::Array::is_array(&secret_key)
+        && (options_value.is_undefined() || options_value.is_null())
+    {
+        return Ok((None, secret_key));
+    }
+    Err(invalid_argument(
+        "secretKey must be a string (or undefined, for the one this device remembers)",
+    ))
 }
 
 fn reporter(callback: Option<js_sys::Function>) -> impl Fn(Progress) {
@@ -223,6 +268,11 @@ impl Covault {
     ) -> Result<Covault, JsValue> {
         let passphrase = zeroize::Zeroizing::new(passphrase);
         let opts = options(&options_value)?;
+        let remember = opts.remember_device;
+        let email_key = device::normalize_email(&email);
+        if remember {
+            device::check_available().await?;
+        }
         let report = reporter(opts.on_progress);
         let (session, kit) = Session::signup_with(
             GlooTransport::new(&url),
@@ -232,38 +282,84 @@ impl Covault {
             &report,
         )
         .await?;
+        if remember {
+            let secret = SecretKey::parse(&kit.secret_key).map_err(ClientError::from)?;
+            device::remember(&url, &email_key, &secret).await?;
+        }
         Ok(Covault {
             session,
             recovery_kit: Some(kit),
         })
     }
 
-    /// Logs in with the passphrase and the secret key from the recovery kit. Throws
+    /// Logs in with the passphrase and the secret key from the recovery kit. Without a secret
+    /// key (`undefined`, `null` or `""`), uses the one this device remembers for this Vault and
+    /// email (`NotRemembered` if none; `Integrity` if its record does not open). With
+    /// `rememberDevice`, remembers the secret key once the login succeeded. Throws
     /// `KdfTooWeak` if the Vault hands out parameters below the floor.
     #[wasm_bindgen(unchecked_return_type = "Covault")]
     pub async fn login(
         url: String,
         email: String,
         passphrase: String,
-        #[wasm_bindgen(js_name = secretKey)] secret_key: String,
-        #[wasm_bindgen(unchecked_param_type = "AuthOptions")] options_value: JsValue,
+        #[wasm_bindgen(
+            js_name = secretKey,
+            unchecked_optional_param_type = "string | null | AuthOptions"
+        )]
+        secret_key: JsValue,
+        #[wasm_bindgen(js_name = options, unchecked_optional_param_type = "AuthOptions")]
+        options_value: JsValue,
     ) -> Result<Covault, JsValue> {
         let passphrase = zeroize::Zeroizing::new(passphrase);
-        let secret_key = zeroize::Zeroizing::new(secret_key);
+        let (given, options_value) = secret_and_options(secret_key, options_value)?;
         let opts = options(&options_value)?;
+        let email_key = device::normalize_email(&email);
+        let secret = match &given {
+            Some(text) => SecretKey::parse(text).map_err(ClientError::from)?,
+            None => device::recall(&url, &email_key).await?,
+        };
+        if opts.remember_device && given.is_some() {
+            device::check_available().await?;
+        }
+        let printable = secret.to_printable();
         let report = reporter(opts.on_progress);
         let session = Session::login(
             GlooTransport::new(&url),
             &email,
             &passphrase,
-            &secret_key,
+            &printable,
             &report,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            ClientError::Unauthorized(_) if given.is_none() => ClientError::Unauthorized(
+                "wrong email or passphrase (with the secret key this device remembers)".into(),
+            ),
+            other => other,
+        })?;
+        // Only a secret key that just logged in is remembered (one remembered already stays).
+        if opts.remember_device && given.is_some() {
+            device::remember(&url, &email_key, &secret).await?;
+        }
         Ok(Covault {
             session,
             recovery_kit: None,
         })
+    }
+
+    /// Forgets the secret key this device remembers for the Vault at `url` and `email`;
+    /// resolves to whether there was one. The account and its sessions are untouched.
+    /// (Promises straight from the store: no Rust future, which keeps the module smaller.)
+    #[wasm_bindgen(js_name = forgetDevice, unchecked_return_type = "Promise<boolean>")]
+    pub fn forget_device(url: String, email: String) -> js_sys::Promise {
+        device::device_forget(&url, &device::normalize_email(&email))
+    }
+
+    /// Whether this device remembers a secret key for the Vault at `url` and `email` (so that
+    /// `login` needs only the passphrase); false where nothing can be remembered.
+    #[wasm_bindgen(js_name = isRemembered, unchecked_return_type = "Promise<boolean>")]
+    pub fn is_remembered(url: String, email: String) -> js_sys::Promise {
+        device::device_remembers(&url, &device::normalize_email(&email))
     }
 
     /// The recovery kit, on the object `signup` returned; undefined after `login`.

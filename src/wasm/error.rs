@@ -17,7 +17,7 @@ export type CovaultErrorCode =
   // from the Vault client (InvalidInput also for a JS argument of the wrong shape):
   | "Network" | "Unauthorized" | "NotFound" | "Conflict" | "Gone" | "RateLimited" | "Rejected"
   | "Server" | "Protocol" | "KeyMismatch" | "NotAccepted" | "Rollback" | "Expired"
-  | "NotPermitted" | "InvalidInput";
+  | "NotPermitted" | "NotRemembered" | "InvalidInput";
 
 /** What covault throws: a real `Error` with a stable `code`. */
 export interface CovaultError extends Error {

@@ -6,6 +6,7 @@
 //! `AccountKeys`) whose secrets stay in wasm memory and are zeroized by `free()`.
 
 mod client;
+mod device;
 mod error;
 mod files;
 mod kdf;

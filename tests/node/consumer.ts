@@ -13,7 +13,7 @@ import init, {
   generateSalt,
   linkNeedsPassphrase,
   openLink,
-  type Covault,
+  Covault,
   type LinkOptions,
   type OpenedLinkView,
   newId,
@@ -123,4 +123,21 @@ export async function attachments(covault: Covault, itemId: string, file: File):
   // @ts-expect-error attachFile takes a Blob or File, not a path
   await covault.attachFile(itemId, "/etc/passwd", {});
   return listed.length + blob.size + attached.chunkCount + (theirs.locked ? 1 : 0);
+}
+
+/** A device that remembers (`rememberDevice`): the secret key once, then the passphrase alone;
+ * every form `login` takes. Type-checked only. */
+export async function rememberedDevice(url: string, email: string, secretKey: string): Promise<boolean> {
+  const first: Covault = await Covault.login(url, email, "passphrase", secretKey, { rememberDevice: true });
+  await first.logout();
+  await Covault.login(url, email, "passphrase");
+  await Covault.login(url, email, "passphrase", { rememberDevice: true });
+  await Covault.login(url, email, "passphrase", null, { onProgress: (step) => void step });
+  await Covault.login(url, email, "passphrase", undefined);
+  const signedUp: Covault = await Covault.signup(url, email, "passphrase", { rememberDevice: true });
+  signedUp.free();
+  const remembered: boolean = await Covault.isRemembered(url, email);
+  const forgotten: boolean = await Covault.forgetDevice(url, email);
+  const code: CovaultErrorCode = "NotRemembered";
+  return remembered && forgotten && code.length > 0;
 }

@@ -124,6 +124,31 @@ try {
   expect("the delete removes the share from both panes", true);
   expectingErrors = false;
 
+  // A device that remembers: Bob logs in with the secret key (filled in from his recovery kit)
+  // and "Remember this device", logs out, and logs in again with the passphrase alone.
+  const bobSecret = pane("bob").locator('input[name="login-secret"]');
+  await pane("bob").locator('input[name="login-passphrase"]').fill("bob's long passphrase");
+  await pane("bob").locator('input[name="remember"]').check();
+  await click("bob", "login");
+  await stepOut("bob", "login").getByText("remembers the secret key (sealed").waitFor({ timeout: 60000 });
+  expect("a login with the secret key and \"Remember this device\" remembers it", true);
+  await click("bob", "logout");
+  await stepOut("bob", "login").getByText("logged out").waitFor();
+  expect("after logging out, the secret-key field is empty and not required",
+    (await bobSecret.inputValue()) === "" && !(await bobSecret.evaluate((e) => e.required)));
+  await pane("bob").locator('input[name="remember"]').uncheck();
+  await click("bob", "login");
+  await stepOut("bob", "login").getByText("the one this device remembers").waitFor({ timeout: 60000 });
+  expect("the second login needs only the passphrase", (await stepOut("bob", "login").textContent()).includes(`Logged in as bob-`));
+  const sealedOnly = await page.evaluate(async (email) => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open("covault-device"); r.onsuccess = () => ok(r.result); r.onerror = () => fail(r.error); });
+    const all = await new Promise((ok) => { const r = db.transaction("secret-keys").objectStore("secret-keys").getAll(); r.onsuccess = () => ok(r.result); });
+    db.close();
+    const mine = all.filter((r) => r.email === email);
+    return mine.length === 1 && mine[0].key instanceof CryptoKey && !mine[0].key.extractable && mine[0].sealed instanceof Uint8Array;
+  }, await pane("bob").locator('input[name="email"]').inputValue());
+  expect("IndexedDB holds one sealed record for Bob, under a non-extractable key", sealedOnly);
+
   // Alice shares one slot only; Bob sees just that slot, then rejects the share, and Alice's
   // list says so (proven by Bob's receipt).
   await pane("alice").locator('input[name="terms"]').fill("");
@@ -140,6 +165,11 @@ try {
   await onlyPin.getByRole("button", { name: "Reject" }).click();
   await stepOut("alice", "outgoing").getByText("rejected by Bob").waitFor();
   expect("Alice sees Bob's rejection", true);
+
+  // Bob's device forgets: the secret key is needed again.
+  await click("bob", "forget");
+  await stepOut("bob", "login").getByText("This device forgot the secret key.").waitFor();
+  expect("Forget this device forgets, and the secret key is required again", await bobSecret.evaluate((e) => e.required));
 
   // The finished flow, for docs/.
   mkdirSync(join(root, "target/demo"), { recursive: true });

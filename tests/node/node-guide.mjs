@@ -57,10 +57,22 @@ try {
     code = `${e instanceof Error}:${e.name}:${e.code}`;
   }
   expect("a wrong passphrase is a CovaultError with code Unauthorized", code === "true:CovaultError:Unauthorized", code);
+  // Node has no IndexedDB: nothing is remembered, and asking to remember says so before any work.
+  const codeOf = (p) => p.then(() => "none", (e) => e.code);
+  const steps = [];
+  const notRemembered = [
+    await codeOf(Covault.login(url, "bob@example.com", "bob's passphrase")),
+    await codeOf(Covault.login(url, "bob@example.com", "bob's passphrase", bob.recoveryKit.secretKey,
+      { rememberDevice: true, onProgress: (step) => steps.push(step) })),
+  ];
+  expect("in Node, login without a secret key or with rememberDevice is NotRemembered (before any key derivation)",
+    notRemembered.every((c) => c === "NotRemembered") && steps.length === 0, `${notRemembered.join(", ")}; ${steps.join(", ")}`);
+  expect("in Node, nothing is remembered or forgotten",
+    (await Covault.isRemembered(url, "bob@example.com")) === false && (await Covault.forgetDevice(url, "bob@example.com")) === false);
 } catch (e) {
   expect("the guide runs", false, e?.stack ?? String(e));
 } finally {
   server.kill();
 }
 console.log(`node: ${passed} passed, ${failed} failed`);
-process.exit(failed || passed < 8 ? 1 : 0);
+process.exit(failed || passed < 10 ? 1 : 0);

@@ -33,12 +33,20 @@ async function workerFlow() {
   const share = await alice.call("shareItem", item.id, connection.id, {});
   const { item: copy } = await bob.call("readShare", share.id);
   const wrong = await codeOf(other.call("login", location.origin, be, "not his passphrase", kb.recoveryKit.secretKey, opts));
-  await other.call("login", location.origin, be, "bob's passphrase", kb.recoveryKit.secretKey, opts);
+  await other.call("login", location.origin, be, "bob's passphrase", kb.recoveryKit.secretKey, { rememberDevice: true });
   const again = await other.call("readShare", share.id);
+  // A device that remembers, from workers: a fresh one logs in with the passphrase alone.
+  const remembered = await other.call("isRemembered", location.origin, be);
+  const fresh = startCovaultWorker();
+  await fresh.call("login", location.origin, be, "bob's passphrase");
+  const rememberedRead = (await fresh.call("readShare", share.id)).item.slots.password;
+  const forgot = await fresh.call("forgetDevice", location.origin, be);
+  const notRemembered = await codeOf(fresh.call("login", location.origin, be, "bob's passphrase"));
+  fresh.terminate();
   const badMethod = await codeOf(alice.call("constructor"));
   for (const w of [alice, bob, other]) w.terminate();
   return {
-    inWorker, noSession, wrong, badMethod,
+    inWorker, noSession, wrong, badMethod, remembered, rememberedRead, forgot, notRemembered,
     kit: /^CV1-/.test(ka.recoveryKit.secretKey),
     fingerprints: seen?.fingerprint === connection.fingerprint,
     slots: JSON.stringify(copy.slots) === JSON.stringify(item.slots),
@@ -56,7 +64,11 @@ function check(r) {
   expect("a wrong passphrase comes back as a CovaultError with code Unauthorized",
     r.wrong === "true:CovaultError:Unauthorized", r.wrong);
   expect("a log-in replaces the worker's session and reads the share", r.again === "hunter2 ✓", r.again);
-  expect("a call before sign-up is refused (NoSession)", r.noSession === "true:NoSession:undefined", r.noSession);
+  expect("a log-in with rememberDevice in a worker remembers the secret key", r.remembered === true);
+  expect("another worker logs in with the passphrase alone and reads the share", r.rememberedRead === "hunter2 ✓", r.rememberedRead);
+  expect("forgetDevice in a worker forgets, and then the secret key is needed (NotRemembered)",
+    r.forgot === true && r.notRemembered === "true:CovaultError:NotRemembered", `${r.forgot} ${r.notRemembered}`);
+    expect("a call before sign-up is refused (NoSession)", r.noSession === "true:NoSession:undefined", r.noSession);
   expect("only the session's own methods can be called", r.badMethod === "true:NoSuchMethod:undefined", r.badMethod);
   expect("the page itself never loads the wasm module", r.pageLoadedWasm === false);
 }
@@ -112,4 +124,4 @@ try {
 } finally {
   stop();
 }
-finish(`worker (${engine})`, engine === "chromium" ? 11 : 9);
+finish(`worker (${engine})`, engine === "chromium" ? 14 : 12);
