@@ -123,6 +123,18 @@ async fn login(email: &str, passphrase: &str, secret: JsValue) -> Result<Covault
     .await
 }
 
+/// Logs in with the secret key and `rememberDevice`, which must succeed.
+async fn login_remembering(email: &str, secret: &str) {
+    done(Covault::login(
+        vault().into(),
+        email.into(),
+        PASSPHRASE.into(),
+        secret.into(),
+        remember(),
+    ))
+    .await;
+}
+
 async fn remembered_login(email: &str) -> Result<Covault, JsValue> {
     login(email, PASSPHRASE, JsValue::UNDEFINED).await
 }
@@ -244,14 +256,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
 )]
 async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
     let (_, email, secret) = signup("sealed").await;
-    done(Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        secret.clone().into(),
-        remember(),
-    ))
-    .await;
+    login_remembering(&email, &secret).await;
     let record = wait(raw_record(&email).unwrap()).await;
     let value = get(&record, "value");
     assert!(
@@ -290,14 +295,7 @@ async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
 )]
 async fn a_tampered_record_is_refused_and_the_secret_key_puts_it_right() {
     let (_, email, secret) = signup("tampered").await;
-    done(Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        secret.clone().into(),
-        remember(),
-    ))
-    .await;
+    login_remembering(&email, &secret).await;
     let record = wait(raw_record(&email).unwrap()).await;
     let key = get(&record, "key");
     let value = get(&record, "value");

@@ -1,0 +1,120 @@
+// The file benchmark, in the browser against a real Vault (same origin): for each size, Alice
+// attaches a Blob to an item (read, sealed and uploaded chunk by chunk), shares the item with
+// Bob, and Bob streams the file back through `readSharedFile` into a WritableStream that checks
+// every byte and keeps none. Beside it, raw WebCrypto AES-256-GCM over the same 1 MiB buffers,
+// the reference of issue 14. The page never holds a whole file: the Blob is 1 MiB repeated
+// (parts of a Blob reference one another, nothing is copied), and the reader compares each
+// chunk as it arrives. bench/run-files.mjs samples the tab's memory from outside meanwhile.
+// Results go to window.__files; progress to window.__phase (the driver's memory per phase).
+import init, * as cv from "/pkg/covault.js";
+
+const MiB = 1024 * 1024;
+const out = document.getElementById("out");
+const log = (line) => (out.textContent += "\n" + line);
+const sizes = (new URLSearchParams(location.search).get("sizes") ?? "1,100,1024").split(",").map(Number);
+const url = location.origin;
+let wasm;
+const wasmMiB = () => wasm.memory.buffer.byteLength / MiB;
+
+/** 1 MiB of random bytes (getRandomValues gives at most 64 KiB at a time). */
+function randomMiB() {
+  const part = new Uint8Array(MiB);
+  for (let o = 0; o < MiB; o += 65536) crypto.getRandomValues(part.subarray(o, o + 65536));
+  return part;
+}
+
+/** A WritableStream that checks the file is `part` repeated to `size` bytes, holding nothing. */
+function checker(part, size) {
+  let seen = 0;
+  const stream = new WritableStream({
+    write(chunk) {
+      for (let i = 0; i < chunk.length; i++) {
+        if (chunk[i] !== part[(seen + i) % MiB]) throw new Error(`byte ${seen + i} differs`);
+      }
+      seen += chunk.length;
+    },
+    close() {
+      if (seen !== size) throw new Error(`${seen} bytes read back, ${size} attached`);
+    },
+  });
+  return { stream, seen: () => seen };
+}
+
+/** Raw WebCrypto AES-256-GCM over `mib` 1 MiB buffers: seal, then open, MB/s each. */
+async function webCrypto(part, mib) {
+  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+  const iv = new Uint8Array(12);
+  const sealed = [];
+  let t = performance.now();
+  for (let i = 0; i < mib; i++) {
+    iv[0] = i & 255; iv[1] = i >> 8;
+    const c = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, part);
+    if (i < 2) sealed.push(c);
+  }
+  const seal = performance.now() - t;
+  t = performance.now();
+  for (let i = 0; i < mib; i++) {
+    iv[0] = (i % 2) & 255; iv[1] = 0;
+    await crypto.subtle.decrypt({ name: "AES-GCM", iv }, key, sealed[i % 2]);
+  }
+  const open = performance.now() - t;
+  return { sealMBs: (mib * MiB) / 1e3 / seal, openMBs: (mib * MiB) / 1e3 / open };
+}
+
+async function main() {
+  wasm = await init();
+  const kdf = cv.floorKdfParams();
+  const alice = await cv.Covault.signup(url, `alice-${cv.newId()}@bench.test`, "alice pass", { kdf });
+  const bob = await cv.Covault.signup(url, `bob-${cv.newId()}@bench.test`, "bob pass", { kdf });
+  const inv = await alice.invite(bob.user.email);
+  const conn = await bob.acceptInvitation(inv.id, inv.token);
+  const part = randomMiB();
+  const partBlob = new Blob([part]);
+  const rows = [];
+  for (const mib of sizes) {
+    const size = mib * MiB;
+    const blob = new Blob(Array(mib).fill(partBlob), { type: "application/octet-stream" });
+    const item = await alice.createItem(`File ${mib} MiB`, { note: "benchmark" });
+
+    window.__phase = `attach ${mib} MiB`;
+    let progressCalls = 0;
+    let t = performance.now();
+    const file = await alice.attachFile(item.id, new File([blob], `bench-${mib}.bin`), {
+      onProgress: () => progressCalls++,
+    });
+    const attachMs = performance.now() - t;
+    const wasmAfterAttach = wasmMiB();
+
+    window.__phase = `share ${mib} MiB`;
+    t = performance.now();
+    const share = await alice.shareItem(item.id, conn.id);
+    await alice.shareFiles(share.id);
+    const shareMs = performance.now() - t;
+
+    window.__phase = `download ${mib} MiB`;
+    t = performance.now();
+    const check = checker(part, size);
+    await (await bob.readSharedFile(share.id, file.id)).pipeTo(check.stream);
+    const readMs = performance.now() - t;
+
+    window.__phase = `webcrypto ${mib} MiB`;
+    const raw = await webCrypto(part, mib);
+    window.__phase = "";
+    const row = {
+      mib, attachMs, shareMs, readMs, progressCalls,
+      attachMBs: size / 1e3 / attachMs, readMBs: size / 1e3 / readMs,
+      rawSealMBs: raw.sealMBs, rawOpenMBs: raw.openMBs,
+      wasmMiB: Math.max(wasmAfterAttach, wasmMiB()),
+      jsHeapMiB: performance.memory ? performance.memory.usedJSHeapSize / MiB : null,
+    };
+    log(JSON.stringify(row));
+    rows.push(row);
+    await alice.deleteItem(item.id);
+  }
+  return rows;
+}
+
+main().then((rows) => (window.__files = { rows }), (e) => {
+  log(`error: ${e?.code ?? ""} ${e?.stack ?? e}`);
+  window.__files = { error: `${e?.code ?? ""} ${e?.message ?? e}` };
+});
