@@ -50,6 +50,11 @@ pub struct Config {
     #[arg(long, env = "COVAULT_FILE_QUOTA_BYTES", default_value_t = 5 * 1024 * 1024 * 1024)]
     pub file_quota_bytes: u64,
 
+    /// Seconds an unfinished upload may go without a new chunk before the Vault deletes it
+    /// (its chunks stop counting against the quota; a client resuming later starts anew).
+    #[arg(long, env = "COVAULT_UPLOAD_EXPIRY_SECS", default_value_t = 24 * 3600)]
+    pub upload_expiry_secs: i64,
+
     /// Wrong logins per account, and per client address, before each further wrong one must
     /// wait (1 s, then doubling up to the window; 429 with Retry-After meanwhile). A correct
     /// login is never refused. Sign-ups for emails that are taken count the same way, per

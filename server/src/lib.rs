@@ -51,7 +51,27 @@ pub async fn build(config: Config) -> anyhow::Result<Router> {
         mailer,
         decoy_key: Arc::new(decoy_key),
     };
+    spawn_upload_sweeper(state.clone());
     Ok(app(state))
+}
+
+/// Deletes abandoned uploads in the background, every half expiry (at most hourly). Each
+/// instance sweeps; the deletes are idempotent, so stateless instances on one PostgreSQL agree.
+fn spawn_upload_sweeper(state: AppState) {
+    let expiry = state.config.upload_expiry_secs.max(1) as u64;
+    let period = Duration::from_secs((expiry / 2).clamp(1, 3600));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match routes::files::sweep_uploads(&state, None).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "swept abandoned uploads"),
+                Err(error) => tracing::warn!(?error, "sweeping abandoned uploads failed"),
+            }
+        }
+    });
 }
 
 /// The router with every layer: CORS, body limit, tracing (method, route and status only;

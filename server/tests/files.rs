@@ -216,3 +216,77 @@ async fn quota_is_a_clear_413(backend: common::Backend) {
     .await;
 }
 on_both_backends!(quota_is_a_clear_413);
+
+/// Starts a file of `item` and stores `len` bytes as its chunk 0; its id.
+async fn upload_one_chunk(user: &User, item: &str, len: usize) -> String {
+    let id = new_id().expect("id");
+    user.ok(
+        Method::POST,
+        &format!("/v1/items/{item}/files"),
+        &json!({"id": id}),
+    )
+    .await;
+    user.ok(
+        Method::PUT,
+        &format!("/v1/files/{id}/chunks/0"),
+        &chunk(1, len),
+    )
+    .await;
+    id
+}
+
+/// An upload abandoned mid-way expires: after `--upload-expiry-secs` without a chunk, the Vault
+/// deletes it (404 to its owner, its chunks gone) and it stops counting against the quota. A
+/// fresh upload is not swept early, and a finished file stays.
+async fn an_abandoned_upload_expires_and_frees_the_quota(backend: common::Backend) {
+    let server = Server::start(
+        &backend,
+        &["--file-quota-bytes", "1000", "--upload-expiry-secs", "2"],
+    );
+    let alice = User::signup(&server.base, "alice").await;
+    let item = item_of(&alice).await;
+    let kept = upload_one_chunk(&alice, &item, 300).await;
+    alice
+        .ok(
+            Method::POST,
+            &format!("/v1/files/{kept}/finish"),
+            &json!({"chunk_count": 1}),
+        )
+        .await;
+    let abandoned = upload_one_chunk(&alice, &item, 600).await;
+    // While the upload is fresh it holds its place in the quota.
+    let (status, body) = alice
+        .call(
+            Method::PUT,
+            &format!("/v1/files/{abandoned}/chunks/1"),
+            Some(&chunk(1, 600)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(chunk_rows(&server).await, 2);
+
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    let (status, _) = alice
+        .call(Method::GET, &format!("/v1/files/{abandoned}"), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the abandoned upload is gone"
+    );
+    let fresh = upload_one_chunk(&alice, &item, 600).await;
+    let kept_info = alice
+        .ok(Method::GET, &format!("/v1/files/{kept}"), &Value::Null)
+        .await;
+    assert_eq!(kept_info["finished"].as_bool(), Some(true));
+    let fresh_info = alice
+        .ok(Method::GET, &format!("/v1/files/{fresh}"), &Value::Null)
+        .await;
+    assert_eq!(fresh_info["bytes"].as_u64(), Some(600));
+    assert_eq!(
+        chunk_rows(&server).await,
+        2,
+        "the abandoned chunk was deleted"
+    );
+}
+on_both_backends!(an_abandoned_upload_expires_and_frees_the_quota);

@@ -109,8 +109,13 @@ pub async fn put_chunk(
         0
     };
     let delta = data.len() as i64 - old as i64;
-    let used = store::files::usage(&state.db, &caller.user_id).await?;
     let quota = state.config.file_quota_bytes;
+    let mut used = store::files::usage(&state.db, &caller.user_id).await?;
+    if delta > 0 && used.saturating_add(delta as u64) > quota {
+        // Uploads this user abandoned may be what fills the quota: they go first.
+        sweep_uploads(&state, Some(&caller.user_id)).await?;
+        used = store::files::usage(&state.db, &caller.user_id).await?;
+    }
     if delta > 0 && used.saturating_add(delta as u64) > quota {
         return Err(ApiError::QuotaExceeded(format!(
             "storing this chunk would exceed your file quota ({used} of {quota} bytes used)"
@@ -124,6 +129,7 @@ pub async fn put_chunk(
         index,
         info.stored_chunks,
         delta,
+        now_ms(),
     )
     .await?
     .map(Json)
@@ -195,6 +201,19 @@ pub async fn delete_item_blobs(state: &AppState, item_id: &str, user_id: &str) -
         store::files::delete_by_id(&state.db, &id).await?;
     }
     Ok(())
+}
+
+/// Deletes the unfinished uploads (of `user`, or of everyone) that received no chunk for
+/// `--upload-expiry-secs`, blobs first. A client that comes back to one finds it gone (404)
+/// and attaches the file anew, under a new key.
+pub async fn sweep_uploads(state: &AppState, user: Option<&str>) -> ApiResult<usize> {
+    let before = now_ms().saturating_sub(state.config.upload_expiry_secs.saturating_mul(1000));
+    let stale = store::files::stale_uploads(&state.db, user, before).await?;
+    for id in &stale {
+        state.blobs.delete_file(id).await?;
+        store::files::delete_by_id(&state.db, id).await?;
+    }
+    Ok(stale.len())
 }
 
 /// Deletes every file that neither an item nor a share reaches any more (its last reference

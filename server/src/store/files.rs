@@ -100,9 +100,10 @@ pub async fn record_chunk(
     index: u32,
     stored: u32,
     bytes_delta: i64,
+    now: i64,
 ) -> ApiResult<Option<FileInfo>> {
     let row = sqlx::query_as::<_, FileRow>(&format!(
-        "UPDATE files SET stored_chunks = $1, bytes = bytes + $2
+        "UPDATE files SET stored_chunks = $1, bytes = bytes + $2, touched_at = $6
          WHERE id = $3 AND user_id = $4 AND stored_chunks = $5 AND finished_at IS NULL
          RETURNING {COLUMNS}"
     ))
@@ -111,6 +112,7 @@ pub async fn record_chunk(
     .bind(id)
     .bind(user_id)
     .bind(i64::from(stored))
+    .bind(now)
     .fetch_optional(db.writer())
     .await?;
     Ok(row.map(FileRow::into_info))
@@ -158,6 +160,19 @@ pub async fn orphans(db: &Db) -> ApiResult<Vec<String>> {
         "SELECT id FROM files f WHERE item_id IS NULL
          AND NOT EXISTS (SELECT 1 FROM share_files s WHERE s.file_id = f.id)",
     )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Unfinished uploads (of `user_id`, or of everyone) that received nothing since `before`.
+pub async fn stale_uploads(db: &Db, user_id: Option<&str>, before: i64) -> ApiResult<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM files WHERE finished_at IS NULL
+         AND ($1 IS NULL OR user_id = $1) AND COALESCE(touched_at, created_at) < $2",
+    )
+    .bind(user_id)
+    .bind(before)
     .fetch_all(&db.pool)
     .await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
