@@ -1,8 +1,8 @@
 // Drives bench/files.html in Debian's headless Chromium and prints the file benchmark table.
-// The tab's memory is measured from outside the page: every 100 ms, the resident set (VmRSS in
-// /proc) of each Chromium renderer process started by this script, summed, kept as the peak per
-// phase the page announces (window.__phase). That is what the operating system charges for the
-// tab, wasm memory, JS heap and buffers included; a Blob's bytes live in the browser process.
+// The tab's memory is measured from outside the page: every 100 ms, the proportional set size
+// (Pss in /proc/PID/smaps_rollup) of the page's renderer process, kept as the peak per phase the
+// page announces (window.__phase). That is what the operating system charges for the tab: wasm
+// memory, JS heap and buffers included; a Blob's bytes live in the browser process.
 // Usage: node bench/run-files.mjs VAULT_URL [SIZES_MIB=1,100,1024]
 import { launchChromium } from "../tests/node/chromium.mjs";
 import { readFileSync, readdirSync } from "node:fs";
@@ -32,20 +32,22 @@ function descendants(root) {
   return [...below];
 }
 
-/** Summed VmRSS (bytes) of this script's Chromium renderer processes. */
-function rendererRss() {
-  let total = 0;
+/** The proportional set size (bytes: private pages, plus each shared page divided among the
+ * processes sharing it) of the largest of this script's Chromium renderer processes: the page's
+ * (the others are spare or extension renderers of a few MiB). */
+function rendererPss() {
+  let largest = 0;
   for (const pid of descendants(process.pid)) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer")) continue;
-      const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-      if (m) total += Number(m[1]) * 1024;
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
+      if (m) largest = Math.max(largest, Number(m[1]) * 1024);
     } catch { /* gone */ }
   }
-  return total;
+  return largest;
 }
 
-const browser = await launchChromium();
+const browser = await launchChromium(["--js-flags=--expose-gc"]);
 const peaks = new Map();
 let idleRss = 0;
 try {
@@ -54,7 +56,7 @@ try {
   await page.goto(`${vault}/files.html?sizes=${sizes}`);
   let done = null;
   const sampler = setInterval(async () => {
-    const rss = rendererRss();
+    const rss = rendererPss();
     let phase = "";
     try { phase = await page.evaluate(() => window.__phase ?? ""); } catch { /* navigating */ }
     if (!phase) idleRss = Math.max(idleRss, rss);
@@ -78,12 +80,14 @@ try {
     "raw WebCrypto open MB/s": +r.rawOpenMBs.toFixed(0),
     "attach / raw seal": +(r.attachMBs / r.rawSealMBs).toFixed(3),
     "download / raw open": +(r.readMBs / r.rawOpenMBs).toFixed(3),
+    "attach: waiting for the Vault": `${Math.round(r.attachWaitingMs)} ms / ${r.attachRequests} requests`,
+    "download: waiting for the Vault": `${Math.round(r.readWaitingMs)} ms / ${r.readRequests} requests`,
     "share ms": Math.round(r.shareMs),
     "tab peak MiB, attach": peak(`attach ${r.mib} MiB`),
     "tab peak MiB, download": peak(`download ${r.mib} MiB`),
     "wasm memory MiB": +r.wasmMiB.toFixed(0),
   })));
-  console.log(`tab's resident memory outside the timed phases (sign-up, set-up): peak ${mb(idleRss)} MiB`);
+  console.log(`the tab outside the timed phases (sign-up, building each Blob, between phases): peak ${mb(idleRss)} MiB`);
   console.log("the issue's memory bound: the tab below 200 MiB while a 1 GiB file streams through it");
 } finally {
   await browser.close();

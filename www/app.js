@@ -312,9 +312,16 @@ async function refreshRemembered(pane) {
   return remembered;
 }
 
+/** Listings answered out of order (a refresh after a share, and a click on "List") must not
+ * put an older list over a newer one, or over a share the user has just opened: each listing
+ * renders only if no later one has started. */
+const listings = { outgoing: 0, incoming: 0 };
+
 async function listOutgoing() {
   if (!state.alice || !state.connectionId) return;
+  const mine = ++listings.outgoing;
   const shares = await state.alice.listShares("outgoing");
+  if (mine !== listings.outgoing) return;
   const list = el("ul", { className: "shares" });
   for (const { share: s, accepted, rejected, error } of shares) {
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
@@ -328,7 +335,9 @@ async function listOutgoing() {
 
 async function listIncoming() {
   if (!state.bob || !state.connectionId) return;
+  const mine = ++listings.incoming;
   const shares = await state.bob.listShares("incoming");
+  if (mine !== listings.incoming) return;
   const list = el("ul", { className: "shares" });
   for (const { share: s, accepted, rejected, error } of shares) {
     const mustAccept = s.acceptanceRequired && !accepted;

@@ -7,9 +7,7 @@
 use std::time::Instant;
 
 use clap::Parser;
-use covault::api::FileChunk;
 use covault::client::{ClientError, FileSource, ReqwestTransport, Session};
-use covault::crypto::encoding::to_base64url;
 use covault::crypto::{KdfParams, new_id};
 
 struct Bytes(Vec<u8>);
@@ -65,13 +63,11 @@ async fn main() {
     for size in [64usize << 10, 256 << 10, 1 << 20, 4 << 20] {
         let id = new_id().expect("id");
         api.create_file(&item.id, &id).await.expect("file");
-        let body = FileChunk {
-            data: to_base64url(&vec![0x5a; size + 16]),
-        };
+        let body = vec![0x5a; size + 16];
         let n = (total / size) as u32;
         let started = Instant::now();
         for i in 0..n {
-            api.put_chunk(&id, i, &body).await.expect("put");
+            api.put_chunk(&id, i, body.clone()).await.expect("put");
         }
         let up = started.elapsed().as_secs_f64();
         let started = Instant::now();

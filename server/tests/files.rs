@@ -290,3 +290,75 @@ async fn an_abandoned_upload_expires_and_frees_the_quota(backend: common::Backen
     );
 }
 on_both_backends!(an_abandoned_upload_expires_and_frees_the_quota);
+
+/// Chunks travel as raw bytes both ways (`application/octet-stream`), and the first format,
+/// JSON with base64url, still works: either way in, either way out, the same bytes.
+async fn chunks_travel_as_raw_bytes_or_as_json(backend: common::Backend) {
+    let server = Server::start(&backend, &[]);
+    let alice = User::signup(&server.base, "alice").await;
+    let item = item_of(&alice).await;
+    let id = new_id().expect("id");
+    alice
+        .ok(
+            Method::POST,
+            &format!("/v1/items/{item}/files"),
+            &json!({"id": id}),
+        )
+        .await;
+    let raw: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+    let url = |n: u32| format!("{}/v1/files/{id}/chunks/{n}", server.base);
+    let put = alice
+        .http
+        .put(url(0))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/octet-stream")
+        .body(raw.clone())
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(put.status(), StatusCode::OK);
+    let info: Value = put.json().await.expect("json");
+    assert_eq!(info["bytes"].as_u64(), Some(1000));
+    alice
+        .ok(
+            Method::PUT,
+            &format!("/v1/files/{id}/chunks/1"),
+            &chunk(9, 40),
+        )
+        .await;
+
+    let get = |n: u32, accept: &'static str| {
+        alice
+            .http
+            .get(url(n))
+            .bearer_auth(&alice.token)
+            .header("accept", accept)
+            .send()
+    };
+    for (n, want) in [(0, raw.clone()), (1, vec![9; 40])] {
+        let octets = get(n, "application/octet-stream").await.expect("get");
+        assert_eq!(octets.headers()["content-type"], "application/octet-stream");
+        assert_eq!(octets.bytes().await.expect("bytes").to_vec(), want);
+        let as_json: Value = get(n, "application/json")
+            .await
+            .expect("get")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(as_json, json!({"data": to_base64url(&want)}));
+    }
+    // Raw bytes outside a chunk's bounds are refused like base64 ones.
+    let short = alice
+        .http
+        .put(url(2))
+        .bearer_auth(&alice.token)
+        .header("content-type", "application/octet-stream")
+        .body(vec![1u8; 3])
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(short.status(), StatusCode::BAD_REQUEST);
+    let body: Value = short.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "InvalidChunk");
+}
+on_both_backends!(chunks_travel_as_raw_bytes_or_as_json);

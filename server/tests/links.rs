@@ -499,12 +499,12 @@ async fn a_hostile_vault_is_caught_on_links() {
     });
     let shown: Vec<Value> = serde_json::from_str(
         &extended
-            .send(HttpRequest {
-                method: "GET",
-                path: "/v1/links".into(),
-                bearer: a.token().map(str::to_owned),
-                body: None,
-            })
+            .send(HttpRequest::json(
+                "GET",
+                "/v1/links".into(),
+                a.token().map(str::to_owned),
+                None,
+            ))
             .await
             .expect("send")
             .body,

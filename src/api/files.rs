@@ -33,7 +33,12 @@ pub struct FileInfo {
     pub created_at: String,
 }
 
-/// One chunk of ciphertext: `PUT /v1/files/{id}/chunks/{n}` and its `GET`.
+/// The media type of a chunk sent or asked for as raw bytes (the clients' format; a chunk as
+/// [`FileChunk`] JSON is the other).
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
+/// One chunk of ciphertext as JSON: `PUT /v1/files/{id}/chunks/{n}` and its `GET`, when not
+/// sent or asked for as raw bytes ([`OCTET_STREAM`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

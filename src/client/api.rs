@@ -12,7 +12,7 @@ use crate::api::*;
 #[derive(Debug, Clone)]
 pub struct Api<T: Transport> {
     transport: T,
-    token: Option<String>,
+    pub(super) token: Option<String>,
 }
 
 impl<T: Transport> Api<T> {
@@ -56,17 +56,18 @@ impl<T: Transport> Api<T> {
         path: String,
         body: Option<String>,
     ) -> Result<String, ClientError> {
-        let response = self
-            .transport
-            .send(HttpRequest {
-                method,
-                path,
-                bearer: self.token.clone(),
-                body,
-            })
-            .await?;
+        let request = HttpRequest::json(method, path, self.token.clone(), body);
+        Ok(self.exchange(request).await?.body)
+    }
+
+    /// Sends a request; a 2xx answer as it came, anything else as its typed error.
+    pub(super) async fn exchange(
+        &self,
+        request: HttpRequest,
+    ) -> Result<super::transport::HttpResponse, ClientError> {
+        let response = self.transport.send(request).await?;
         if (200..300).contains(&response.status) {
-            return Ok(response.body);
+            return Ok(response);
         }
         let (code, message) = match json::decode::<ErrorBody>(&response.body) {
             Ok(e) => (e.error.code, e.error.message),

@@ -3,8 +3,9 @@
 use super::api::Api;
 use super::error::ClientError;
 use super::json;
-use super::transport::Transport;
+use super::transport::{HttpRequest, Transport};
 use crate::api::{FileChunk, FileInfo, FinishFile, NewFile, ShareFiles};
+use crate::crypto::encoding::from_base64url;
 
 impl<T: Transport> Api<T> {
     /// `POST /v1/items/{id}/files`.
@@ -25,20 +26,39 @@ impl<T: Transport> Api<T> {
         self.call("GET", format!("/v1/files/{id}"), None::<&()>)
             .await
     }
-    /// `PUT /v1/files/{id}/chunks/{n}`.
+    /// `PUT /v1/files/{id}/chunks/{n}`, the sealed chunk as raw bytes.
     pub async fn put_chunk(
         &self,
         id: &str,
         index: u32,
-        chunk: &FileChunk,
+        sealed: Vec<u8>,
     ) -> Result<FileInfo, ClientError> {
-        self.call("PUT", format!("/v1/files/{id}/chunks/{index}"), Some(chunk))
+        let mut request = HttpRequest::json(
+            "PUT",
+            format!("/v1/files/{id}/chunks/{index}"),
+            self.token.clone(),
+            None,
+        );
+        request.octets = Some(sealed);
+        json::decode(&self.exchange(request).await?.body)
+    }
+    /// `GET /v1/files/{id}/chunks/{n}`: the sealed chunk.
+    pub async fn chunk(&self, id: &str, index: u32) -> Result<Vec<u8>, ClientError> {
+        self.get_chunk(format!("/v1/files/{id}/chunks/{index}"))
             .await
     }
-    /// `GET /v1/files/{id}/chunks/{n}`.
-    pub async fn chunk(&self, id: &str, index: u32) -> Result<FileChunk, ClientError> {
-        self.call("GET", format!("/v1/files/{id}/chunks/{index}"), None::<&()>)
-            .await
+    /// A chunk, asked for as raw bytes; a Vault that answers JSON (`FileChunk`, the first
+    /// format) is read too.
+    async fn get_chunk(&self, path: String) -> Result<Vec<u8>, ClientError> {
+        let mut request = HttpRequest::json("GET", path, self.token.clone(), None);
+        request.want_octets = true;
+        let response = self.exchange(request).await?;
+        if let Some(octets) = response.octets {
+            return Ok(octets);
+        }
+        let chunk: FileChunk = json::decode(&response.body)?;
+        from_base64url(&chunk.data, "chunk")
+            .map_err(|_| ClientError::Protocol("the Vault's chunk is not base64url".into()))
     }
     /// `POST /v1/files/{id}/finish`.
     pub async fn finish_file(&self, id: &str, chunk_count: u32) -> Result<FileInfo, ClientError> {
@@ -69,12 +89,10 @@ impl<T: Transport> Api<T> {
         share_id: &str,
         file_id: &str,
         index: u32,
-    ) -> Result<FileChunk, ClientError> {
-        self.call(
-            "GET",
-            format!("/v1/shares/{share_id}/files/{file_id}/chunks/{index}"),
-            None::<&()>,
-        )
+    ) -> Result<Vec<u8>, ClientError> {
+        self.get_chunk(format!(
+            "/v1/shares/{share_id}/files/{file_id}/chunks/{index}"
+        ))
         .await
     }
 }

@@ -2,7 +2,7 @@
 
 use super::error::ClientError;
 
-/// A request to the Vault: method, path under the base URL, bearer token, JSON body.
+/// A request to the Vault: method, path under the base URL, bearer token, body.
 #[derive(Debug, Clone)]
 pub struct HttpRequest {
     /// `GET`, `POST`, `PUT` or `DELETE`.
@@ -13,6 +13,29 @@ pub struct HttpRequest {
     pub bearer: Option<String>,
     /// JSON body.
     pub body: Option<String>,
+    /// A raw body (`application/octet-stream`: a file chunk), sent instead of `body`.
+    pub octets: Option<Vec<u8>>,
+    /// Ask for raw bytes (`Accept: application/octet-stream`: a file chunk).
+    pub want_octets: bool,
+}
+
+impl HttpRequest {
+    /// A request with a JSON body (or none).
+    pub fn json(
+        method: &'static str,
+        path: String,
+        bearer: Option<String>,
+        body: Option<String>,
+    ) -> Self {
+        HttpRequest {
+            method,
+            path,
+            bearer,
+            body,
+            octets: None,
+            want_octets: false,
+        }
+    }
 }
 
 /// The Vault's answer.
@@ -20,8 +43,10 @@ pub struct HttpRequest {
 pub struct HttpResponse {
     /// HTTP status.
     pub status: u16,
-    /// Body text (JSON, or empty).
+    /// Body text (JSON, or empty); empty when the answer is `octets`.
     pub body: String,
+    /// The body, when the Vault answered `application/octet-stream`.
+    pub octets: Option<Vec<u8>>,
     /// The `Retry-After` header in seconds, when the Vault sent one (with a 429).
     pub retry_after: Option<u64>,
 }
@@ -60,6 +85,18 @@ fn too_large() -> ClientError {
     ClientError::Protocol(format!(
         "the Vault's answer is larger than {MAX_RESPONSE_BYTES} bytes"
     ))
+}
+
+/// Whether a `Content-Type` names raw bytes.
+#[cfg(any(target_arch = "wasm32", feature = "native-client"))]
+fn is_octets(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .eq_ignore_ascii_case(crate::api::OCTET_STREAM)
+    })
 }
 
 #[cfg(any(target_arch = "wasm32", feature = "native-client"))]
@@ -143,11 +180,17 @@ impl GlooTransport {
         if let Some(token) = &request.bearer {
             builder = builder.header("Authorization", &format!("Bearer {token}"));
         }
-        let prepared = match request.body {
-            Some(body) => builder
+        if request.want_octets {
+            builder = builder.header("Accept", crate::api::OCTET_STREAM);
+        }
+        let prepared = match (request.octets, request.body) {
+            (Some(octets), _) => builder
+                .header("Content-Type", crate::api::OCTET_STREAM)
+                .body(js_sys::Uint8Array::from(octets.as_slice())),
+            (None, Some(body)) => builder
                 .header("Content-Type", "application/json")
                 .body(body),
-            None => builder.build(),
+            (None, None) => builder.build(),
         }
         .map_err(|e| ClientError::Network(format!("{url}: {e}")))?;
         let response = prepared.send().await.map_err(|e| {
@@ -165,17 +208,28 @@ impl GlooTransport {
         if declared.is_some_and(|n| n > MAX_RESPONSE_BYTES) {
             return Err(too_large());
         }
-        // fetch offers no streaming read here; the length is checked once the text is in.
-        let body = response
-            .text()
-            .await
-            .map_err(|e| ClientError::Network(format!("reading the Vault's answer: {e}")))?;
+        let reading = |e| ClientError::Network(format!("reading the Vault's answer: {e}"));
+        // fetch offers no streaming read here; the length is checked once the body is in.
+        if is_octets(response.headers().get("content-type").as_deref()) {
+            let octets = response.binary().await.map_err(reading)?;
+            if octets.len() > MAX_RESPONSE_BYTES {
+                return Err(too_large());
+            }
+            return Ok(HttpResponse {
+                status,
+                body: String::new(),
+                octets: Some(octets),
+                retry_after,
+            });
+        }
+        let body = response.text().await.map_err(reading)?;
         if body.len() > MAX_RESPONSE_BYTES {
             return Err(too_large());
         }
         Ok(HttpResponse {
             status,
             body,
+            octets: None,
             retry_after,
         })
     }
@@ -227,7 +281,14 @@ impl Transport for ReqwestTransport {
         if let Some(token) = &request.bearer {
             builder = builder.bearer_auth(token);
         }
-        if let Some(body) = request.body {
+        if request.want_octets {
+            builder = builder.header("accept", crate::api::OCTET_STREAM);
+        }
+        if let Some(octets) = request.octets {
+            builder = builder
+                .header("content-type", crate::api::OCTET_STREAM)
+                .body(octets);
+        } else if let Some(body) = request.body {
             builder = builder
                 .header("content-type", "application/json")
                 .body(body);
@@ -241,6 +302,12 @@ impl Transport for ReqwestTransport {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
+        let octets = is_octets(
+            response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+        );
         let mut response = response;
         let mut bytes = Vec::new();
         while let Some(chunk) = response
@@ -253,11 +320,20 @@ impl Transport for ReqwestTransport {
             }
             bytes.extend_from_slice(&chunk);
         }
+        if octets {
+            return Ok(HttpResponse {
+                status,
+                body: String::new(),
+                octets: Some(bytes),
+                retry_after,
+            });
+        }
         let body = String::from_utf8(bytes)
             .map_err(|_| ClientError::Protocol("the Vault's answer is not UTF-8".into()))?;
         Ok(HttpResponse {
             status,
             body,
+            octets: None,
             retry_after,
         })
     }

@@ -62,6 +62,25 @@ pub(crate) async fn tamper(mode: &str, call: &Call<'_>, json: &mut Value) {
     }
 }
 
+/// Applies a chunk attack `mode` to a chunk answered as raw bytes: the replacement bytes, if
+/// `mode` is one and the chunk it swaps in exists.
+pub(crate) async fn tamper_octets(mode: &str, call: &Call<'_>) -> Option<axum::body::Bytes> {
+    let (file, n) = chunk_route(&call.route)?;
+    match mode {
+        "reorder-chunks" => {
+            let (prefix, _) = call.path.rsplit_once("/chunks/")?;
+            call.fetch_octets(&format!("{prefix}/chunks/{}", n ^ 1))
+                .await
+        }
+        "foreign-chunk" if call.route.starts_with("GET /v1/files/") => {
+            let other = another_file(call, &file).await?;
+            call.fetch_octets(&format!("/v1/files/{other}/chunks/{n}"))
+                .await
+        }
+        _ => None,
+    }
+}
+
 /// `GET /v1/files/{id}/chunks/{n}` or `GET /v1/shares/{share}/files/{id}/chunks/{n}` → (id, n).
 fn chunk_route(route: &str) -> Option<(String, u32)> {
     let rest = route.strip_prefix("GET /v1/")?;

@@ -51,6 +51,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use tower_http::cors::CorsLayer;
 
+/// Raw bytes: a file chunk as the clients send and ask for it.
+const OCTET_STREAM: &str = "application/octet-stream";
+
 /// The public key the proxy substitutes (a valid X25519 point: the RFC 7748 §6.1 example).
 pub const SUBSTITUTE_KEY: &str = "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo";
 /// The terms `/rewrite-terms` shows.
@@ -102,13 +105,23 @@ impl Call<'_> {
 
     /// A GET upstream as the caller, for attacks that need more than the current answer.
     pub async fn fetch(&self, path: &str) -> Option<Value> {
-        let (status, text) = forward(self.up, Method::GET, path, self.headers, Bytes::new())
+        let mut headers = self.headers.clone();
+        headers.remove("accept");
+        let (status, _, body) = forward(self.up, Method::GET, path, &headers, Bytes::new())
             .await
             .ok()?;
         if !status.is_success() {
             return None;
         }
-        serde_json::from_str(&text).ok()
+        serde_json::from_slice(&body).ok()
+    }
+
+    /// A GET upstream as the caller, asking for raw bytes (a file chunk).
+    pub async fn fetch_octets(&self, path: &str) -> Option<Bytes> {
+        let (status, _, body) = forward(self.up, Method::GET, path, self.headers, Bytes::new())
+            .await
+            .ok()?;
+        status.is_success().then_some(body)
     }
 
     fn with_memory<R>(&self, f: impl FnOnce(&mut Memory) -> R) -> R {
@@ -158,10 +171,19 @@ async fn proxy(State(up): State<Upstream>, req: Request) -> Response {
         let json = [("content-type", "application/json")];
         return (StatusCode::OK, json, "null").into_response();
     }
-    let (status, text) = match forward(&up, method, &call.path, &headers, body).await {
+    let (status, content_type, body) = match forward(&up, method, &call.path, &headers, body).await
+    {
         Ok(r) => r,
         Err(e) => return (StatusCode::BAD_GATEWAY, e).into_response(),
     };
+    if content_type.as_deref() == Some(OCTET_STREAM) {
+        let body = match file_modes::tamper_octets(mode, &call).await {
+            Some(other) if status.is_success() => other,
+            _ => body,
+        };
+        return (status, [("content-type", OCTET_STREAM)], body).into_response();
+    }
+    let text = String::from_utf8_lossy(&body).into_owned();
     if mode == "rollback"
         && status == StatusCode::NOT_FOUND
         && let Some(old) = modes::resurrect(&call)
@@ -203,17 +225,23 @@ async fn forward(
     path: &str,
     headers: &HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, String), String> {
+) -> Result<(StatusCode, Option<String>, Bytes), String> {
     let mut req = up
         .client
         .request(method, format!("{}{path}", up.base))
         .body(body);
-    for name in ["authorization", "content-type"] {
+    for name in ["authorization", "content-type", "accept"] {
         if let Some(value) = headers.get(name) {
             req = req.header(name, value.as_bytes());
         }
     }
     let resp = req.send().await.map_err(|e| e.to_string())?;
     let status = StatusCode::from_u16(resp.status().as_u16()).map_err(|e| e.to_string())?;
-    Ok((status, resp.text().await.map_err(|e| e.to_string())?))
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_owned());
+    let body = resp.bytes().await.map_err(|e| e.to_string())?;
+    Ok((status, content_type, body))
 }

@@ -52,11 +52,18 @@ async function demoFlow() {
   const [fa, fb] = [await fingerprint("alice"), await fingerprint("bob")];
   await click("alice", "share");
   await done("alice", "share");
+  // The share step refreshes both listings after it shows its result; let it finish.
+  const shareButton = pane("alice").querySelector('[data-action="share"]');
+  await wait(() => !shareButton.disabled, "Alice's share step to finish");
   await click("bob", "incoming");
   const li = () => out("bob", "incoming").querySelector("li");
   await wait(li, "Bob's incoming share");
   button(li(), "Read").click();
-  await wait(() => li()?.querySelector(".detail .ok"), "the opened share");
+  await wait(() => {
+    const error = li()?.querySelector(".detail .error");
+    if (error) throw new Error(`Bob's read: ${error.textContent}`);
+    return li()?.querySelector(".detail .ok");
+  }, "the opened share");
   const names = [...li().querySelectorAll(".detail dt")].map((e) => e.textContent);
   const values = [...li().querySelectorAll(".detail dd")].map((e) => e.textContent);
   return { kit, fa, fb, seen: Object.fromEntries(names.map((n, i) => [n, values[i]])) };

@@ -5,12 +5,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use covault::api::{FileChunk, FileInfo, FinishFile, NewFile};
-use covault::crypto::encoding::{from_base64url, to_base64url};
 use covault::crypto::envelope::TAG_LEN;
 use covault::crypto::stream::MAX_CHUNK_SIZE;
 
+use super::chunk_wire::{ChunkBody, ChunkReply};
 use crate::auth::Caller;
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -71,14 +71,15 @@ pub(super) fn chunk_index(text: &str) -> ApiResult<u32> {
 
 /// Stores chunk `n`: the next one (`n` = `stored_chunks`) or one already stored (a retry).
 /// 409 if the file is finished or `n` skips ahead; 413 `QuotaExceeded` past the user's quota.
-#[utoipa::path(put, path = "/v1/files/{id}/chunks/{n}", request_body = FileChunk,
+#[utoipa::path(put, path = "/v1/files/{id}/chunks/{n}",
+    request_body(content((Vec<u8> = "application/octet-stream"), (FileChunk = "application/json"))),
     responses((status = 200, body = FileInfo), (status = 404), (status = 409), (status = 413)),
     security(("bearer" = [])))]
 pub async fn put_chunk(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, n)): Path<(String, String)>,
-    ApiJson(req): ApiJson<FileChunk>,
+    ChunkBody(data): ChunkBody,
 ) -> ApiResult<Json<FileInfo>> {
     let info = store::files::get(&state.db, &id, &caller.user_id).await?;
     let index = chunk_index(&n)?;
@@ -92,8 +93,6 @@ pub async fn put_chunk(
             "chunks are stored in order: send chunk `stored_chunks` next",
         ));
     }
-    let data = from_base64url(&req.data, "chunk")
-        .map_err(|_| ApiError::bad("InvalidChunk", "data must be unpadded base64url"))?;
     if data.len() < TAG_LEN || data.len() > MAX_CHUNK_SIZE as usize + TAG_LEN {
         return Err(ApiError::bad(
             "InvalidChunk",
@@ -139,13 +138,16 @@ pub async fn put_chunk(
 }
 
 /// Chunk `n` of one of the caller's files.
+/// Raw bytes if `Accept` names `application/octet-stream`, else JSON.
 #[utoipa::path(get, path = "/v1/files/{id}/chunks/{n}",
-    responses((status = 200, body = FileChunk), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, content((Vec<u8> = "application/octet-stream"), (FileChunk = "application/json"))),
+        (status = 404)), security(("bearer" = [])))]
 pub async fn get_chunk(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, n)): Path<(String, String)>,
-) -> ApiResult<Json<FileChunk>> {
+    headers: HeaderMap,
+) -> ApiResult<ChunkReply> {
     let info = store::files::get(&state.db, &id, &caller.user_id).await?;
     let index = chunk_index(&n)?;
     if index >= info.stored_chunks {
@@ -156,9 +158,7 @@ pub async fn get_chunk(
         .get(&id, index)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(FileChunk {
-        data: to_base64url(&data),
-    }))
+    Ok(ChunkReply::for_request(&headers, data))
 }
 
 /// Ends an upload: the file must hold exactly `chunk_count` chunks (409 otherwise).

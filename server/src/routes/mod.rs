@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod account_state;
+pub mod chunk_wire;
 pub mod connections;
 pub mod files;
 pub mod items;

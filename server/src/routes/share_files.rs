@@ -3,12 +3,11 @@
 //! as long as the share lives and its contents are visible to them (after acceptance, if the
 //! share needs it). The last reference to a file going deletes its chunks.
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use covault::api::{FileChunk, ShareFiles};
-use covault::crypto::encoding::to_base64url;
 
+use super::chunk_wire::ChunkReply;
 use super::files::chunk_index;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiResult};
@@ -66,13 +65,16 @@ pub async fn put(
 
 /// Chunk `n` of a file the share holds, for either party (404 for a file the share does not
 /// hold, and for a recipient who has not yet accepted a share that needs it).
+/// Raw bytes if `Accept` names `application/octet-stream`, else JSON.
 #[utoipa::path(get, path = "/v1/shares/{id}/files/{file_id}/chunks/{n}",
-    responses((status = 200, body = FileChunk), (status = 404)), security(("bearer" = [])))]
+    responses((status = 200, content((Vec<u8> = "application/octet-stream"), (FileChunk = "application/json"))),
+        (status = 404)), security(("bearer" = [])))]
 pub async fn get_chunk(
     State(state): State<AppState>,
     caller: Caller,
     Path((id, file_id, n)): Path<(String, String, String)>,
-) -> ApiResult<Json<FileChunk>> {
+    headers: HeaderMap,
+) -> ApiResult<ChunkReply> {
     let share = store::shares::find(&state.db, &id, &caller.user_id).await?;
     // The contents (and so the files) are withheld exactly as the share's slots are.
     if share.into_share(&caller.user_id)?.slots.is_none() {
@@ -90,7 +92,5 @@ pub async fn get_chunk(
         .get(&file_id, index)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(FileChunk {
-        data: to_base64url(&data),
-    }))
+    Ok(ChunkReply::for_request(&headers, data))
 }

@@ -11,13 +11,12 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::Session;
-use crate::api::FileChunk;
 use crate::client::api::Api;
 use crate::client::bulk::BulkCipher;
 use crate::client::error::ClientError;
 use crate::client::models::PlainItem;
 use crate::client::transport::Transport;
-use crate::crypto::encoding::{from_base64url, to_base64url};
+
 use crate::crypto::new_id;
 use crate::crypto::stream::{
     DEFAULT_CHUNK_SIZE, FILES_SLOT, FileEntry, FileKey, StreamHeader, decode_list, encode_list,
@@ -91,8 +90,7 @@ impl<T: Transport + Clone> FileReader<T> {
             Some(share) => self.api.shared_chunk(share, &self.entry.id, index).await?,
             None => self.api.chunk(&self.entry.id, index).await?,
         };
-        let sealed = from_base64url(&served.data, "file chunk")?;
-        let plain = self.cipher.open(index, index + 1 == count, &sealed).await?;
+        let plain = self.cipher.open(index, index + 1 == count, &served).await?;
         if plain.len() != expected {
             return Err(ClientError::Integrity(format!(
                 "chunk {index} holds {} bytes where the sealed size says {expected}",
@@ -197,12 +195,9 @@ impl<T: Transport + Clone> Session<T> {
     /// same sealed bytes are sent again, never a chunk sealed anew, so no nonce is ever used
     /// for two different ciphertexts.
     async fn put_resuming(&self, id: &str, index: u32, sealed: &[u8]) -> Result<(), ClientError> {
-        let body = FileChunk {
-            data: to_base64url(sealed),
-        };
         let mut tries = 0;
         loop {
-            let error = match self.api.put_chunk(id, index, &body).await {
+            let error = match self.api.put_chunk(id, index, sealed.to_vec()).await {
                 Ok(_) => return Ok(()),
                 Err(e @ (ClientError::Network(_) | ClientError::Server(_))) => e,
                 Err(e) => return Err(e),
