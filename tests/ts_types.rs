@@ -154,6 +154,7 @@ fn every_declared_interface_matches_its_rust_type() {
         connections: vec![connection.clone()],
         outgoing_shares: vec![],
         incoming_shares: vec![],
+        links: vec![],
     };
     let failed = FailedShare {
         id: "s".into(),

@@ -120,6 +120,20 @@ async fn links_open_without_an_account_until_views_or_time_run_out(backend: comm
         (view.item_id.as_deref(), view.slots.clone()),
         (Some(item.as_str()), vec!["password".to_owned()])
     );
+    // What the Vault holds for the link, as `vault_view` shows it: the record, never the key.
+    let held = a.vault_view().await.expect("vault view");
+    let raw = held
+        .links
+        .iter()
+        .find(|l| l.id == link.id)
+        .expect("in the vault view");
+    assert_eq!(raw.sender_record, view.link.sender_record);
+    let fragment = link.url.split_once('#').expect("fragment").1;
+    assert!(
+        !serde_json::to_string(&held)
+            .expect("json")
+            .contains(fragment)
+    );
 
     // A passphrase link: wrong passphrase is refused by the Vault (counted), none at all is
     // the client's refusal, the right one opens.

@@ -208,6 +208,8 @@ pub struct VaultView {
     pub outgoing_shares: Vec<crate::api::Share>,
     /// Shares received (ciphertexts).
     pub incoming_shares: Vec<crate::api::Share>,
+    /// Share links made (the sender's sealed records; the Vault never holds a link's key).
+    pub links: Vec<crate::api::Link>,
 }
 
 impl core::fmt::Debug for RecoveryKit {

@@ -80,6 +80,7 @@ export interface VaultView {
   connections: Omit<Connection, "fingerprint" | "verified">[];
   outgoingShares: Share[];
   incomingShares: Share[];
+  links: { id: string; expiresAt: string; maxViews: number | null; views: number; passphrase: boolean; available: boolean; senderRecord: string; createdAt: string }[];
 }
 /** Options for `createLink`. */
 export interface LinkOptions {

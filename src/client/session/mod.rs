@@ -414,6 +414,7 @@ impl<T: Transport + Clone> Session<T> {
             connections: self.api.connections().await?,
             outgoing_shares: self.share_pages(Direction::Outgoing).await?,
             incoming_shares: self.share_pages(Direction::Incoming).await?,
+            links: self.api.links().await?,
         })
     }
 }
