@@ -167,21 +167,7 @@ async fn quota_is_a_clear_413(backend: common::Backend) {
     let alice = User::signup(&server.base, "alice").await;
     let bob = User::signup(&server.base, "bob").await;
     let item = item_of(&alice).await;
-    let id = new_id().expect("id");
-    alice
-        .ok(
-            Method::POST,
-            &format!("/v1/items/{item}/files"),
-            &json!({"id": id}),
-        )
-        .await;
-    alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/files/{id}/chunks/0"),
-            &chunk(1, 600),
-        )
-        .await;
+    let id = upload_one_chunk(&alice, &item, 600).await;
     let (status, body) = alice
         .call(
             Method::PUT,
@@ -201,24 +187,12 @@ async fn quota_is_a_clear_413(backend: common::Backend) {
         .await;
     // The quota is per user: Bob still has all of his.
     let bobs = item_of(&bob).await;
-    let bid = new_id().expect("id");
-    bob.ok(
-        Method::POST,
-        &format!("/v1/items/{bobs}/files"),
-        &json!({"id": bid}),
-    )
-    .await;
-    bob.ok(
-        Method::PUT,
-        &format!("/v1/files/{bid}/chunks/0"),
-        &chunk(1, 900),
-    )
-    .await;
+    upload_one_chunk(&bob, &bobs, 900).await;
 }
 on_both_backends!(quota_is_a_clear_413);
 
-/// Starts a file of `item` and stores `len` bytes as its chunk 0; its id.
-async fn upload_one_chunk(user: &User, item: &str, len: usize) -> String {
+/// Starts a file of `item`; its id.
+async fn start_file(user: &User, item: &str) -> String {
     let id = new_id().expect("id");
     user.ok(
         Method::POST,
@@ -226,6 +200,12 @@ async fn upload_one_chunk(user: &User, item: &str, len: usize) -> String {
         &json!({"id": id}),
     )
     .await;
+    id
+}
+
+/// Starts a file of `item` and stores `len` bytes as its chunk 0; its id.
+async fn upload_one_chunk(user: &User, item: &str, len: usize) -> String {
+    let id = start_file(user, item).await;
     user.ok(
         Method::PUT,
         &format!("/v1/files/{id}/chunks/0"),
@@ -297,14 +277,7 @@ async fn chunks_travel_as_raw_bytes_or_as_json(backend: common::Backend) {
     let server = Server::start(&backend, &[]);
     let alice = User::signup(&server.base, "alice").await;
     let item = item_of(&alice).await;
-    let id = new_id().expect("id");
-    alice
-        .ok(
-            Method::POST,
-            &format!("/v1/items/{item}/files"),
-            &json!({"id": id}),
-        )
-        .await;
+    let id = start_file(&alice, &item).await;
     let raw: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
     let url = |n: u32| format!("{}/v1/files/{id}/chunks/{n}", server.base);
     let put = alice
