@@ -49,7 +49,6 @@ function rendererPss() {
 
 const browser = await launchChromium(["--js-flags=--expose-gc"]);
 const peaks = new Map();
-let idleRss = 0;
 try {
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`[browser] ${e}`));
@@ -59,8 +58,7 @@ try {
     const rss = rendererPss();
     let phase = "";
     try { phase = await page.evaluate(() => window.__phase ?? ""); } catch { /* navigating */ }
-    if (!phase) idleRss = Math.max(idleRss, rss);
-    else peaks.set(phase, Math.max(peaks.get(phase) ?? 0, rss));
+    if (phase) peaks.set(phase, Math.max(peaks.get(phase) ?? 0, rss));
   }, 100);
   try {
     await page.waitForFunction(() => window.__files, null, { timeout: 60 * 60 * 1000, polling: 1000 });
@@ -87,7 +85,7 @@ try {
     "tab peak MiB, download": peak(`download ${r.mib} MiB`),
     "wasm memory MiB": +r.wasmMiB.toFixed(0),
   })));
-  console.log(`the tab outside the timed phases (sign-up, building each Blob, between phases): peak ${mb(idleRss)} MiB`);
+  console.log(`the tab at rest after both sign-ups, before any file: ${peak("baseline")} MiB`);
   console.log("the issue's memory bound: the tab below 200 MiB while a 1 GiB file streams through it");
 } finally {
   await browser.close();

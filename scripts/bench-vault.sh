@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The bulk benchmark (not a test): a release covault-server on SQLite serving bench/ and a
-# release pkg, and headless Chromium running bench/vault.html: sign up, create N items, share
-# them all, decrypt them all as the recipient, with a breakdown per phase.
-# Usage: scripts/bench-vault.sh [N=1000]
+# The Vault benchmarks in the browser (not tests): a release covault-server on SQLite serving
+# bench/ and a release pkg, and headless Chromium running one of its pages.
+#   scripts/bench-vault.sh [N=1000]        bench/vault.html: sign up, create N items, share them
+#                                          all, decrypt them all as the recipient, per phase
+#   scripts/bench-vault.sh --files [MiB,…] bench/files.html: Alice attaches a file of each size
+#                                          (default 1,100,1024), shares it, Bob streams it back;
+#                                          raw WebCrypto alongside, the tab's peak memory per
+#                                          phase. The database needs about the largest size
+#                                          again on disk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-n="${1:-1000}"
+if [[ "${1:-}" == --files ]]; then
+  page=files arg="${2:-1,100,1024}"
+else
+  page=vault arg="${1:-1000}"
+fi
 say "building a release pkg (target/bench/pkg-vault) and covault-server"
 build_wasm target/bench/pkg-vault
 cargo build -q --release -p covault-server
 source scripts/listen.sh
 start_listening vault target/release/covault-server --listen 127.0.0.1:0 \
-  --database-url "sqlite://$LISTEN_DIR/bulk.db" --www-dir bench --pkg-dir target/bench/pkg-vault --log warn
-node bench/run-vault.mjs "$LISTEN_URL" "$n"
+  --database-url "sqlite://$LISTEN_DIR/$page.db" --www-dir bench --pkg-dir target/bench/pkg-vault --log warn
+node "bench/run-$page.mjs" "$LISTEN_URL" "$arg"
