@@ -86,6 +86,9 @@ try {
     "wasm memory MiB": +r.wasmMiB.toFixed(0),
   })));
   console.log(`the tab at rest after both sign-ups, before any file: ${peak("baseline")} MiB`);
+  const u = done.upload;
+  console.log(`the browser's upload path alone: a plain fetch POST to the Vault takes ${u.empty.toFixed(1)} ms ` +
+    `with an empty body and ${u["1 MiB"].toFixed(1)} ms with 1 MiB (${(MiB / 1e3 / u["1 MiB"]).toFixed(0)} MB/s at most)`);
   console.log("the issue's memory bound: the tab below 200 MiB while a 1 GiB file streams through it");
 } finally {
   await browser.close();
