@@ -19,6 +19,9 @@ const wasmMiB = () => wasm.memory.buffer.byteLength / MiB;
 // peak is its own and not the garbage of the one before (the WebCrypto reference leaves 1 MiB
 // per call behind).
 const collect = () => globalThis.gc?.();
+// With ?gcEach (GC_EACH=1 for the driver): a full collection after every chunk as well, to
+// tell garbage waiting for the collector from memory the pipeline holds.
+const gcEachChunk = new URLSearchParams(location.search).has("gcEach");
 
 /** Runs `fn` as the phase `name` (the driver samples memory per phase); its wall time and the
  * requests and time spent waiting for the Vault meanwhile. */
@@ -51,6 +54,7 @@ function checker(part, size) {
         if (chunk[i] !== part[(seen + i) % MiB]) throw new Error(`byte ${seen + i} differs`);
       }
       seen += chunk.length;
+      if (gcEachChunk) collect();
     },
     close() {
       if (seen !== size) throw new Error(`${seen} bytes read back, ${size} attached`);
@@ -113,7 +117,7 @@ async function main() {
     const raw = (await phase(`webcrypto ${mib} MiB`, () => webCrypto(part, mib))).value;
     let progressCalls = 0;
     const attach = await phase(`attach ${mib} MiB`, () =>
-      alice.attachFile(item.id, new File([blob], `bench-${mib}.bin`), { onProgress: () => progressCalls++ }));
+      alice.attachFile(item.id, new File([blob], `bench-${mib}.bin`), { onProgress: () => { progressCalls++; if (gcEachChunk) collect(); } }));
     const file = attach.value;
     const wasmAfterAttach = wasmMiB();
     const share = await phase(`share ${mib} MiB`, async () => {

@@ -4,6 +4,8 @@
 // page announces (window.__phase). That is what the operating system charges for the tab: wasm
 // memory, JS heap and buffers included; a Blob's bytes live in the browser process.
 // Usage: node bench/run-files.mjs VAULT_URL [SIZES_MIB=1,100,1024]
+// GC_EACH=1: the page also collects garbage after every chunk (slower; shows how much of the
+// peak is garbage waiting for the collector).
 import { launchChromium } from "../tests/node/chromium.mjs";
 import { readFileSync, readdirSync } from "node:fs";
 
@@ -52,7 +54,7 @@ const peaks = new Map();
 try {
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`[browser] ${e}`));
-  await page.goto(`${vault}/files.html?sizes=${sizes}`);
+  await page.goto(`${vault}/files.html?sizes=${sizes}${process.env.GC_EACH ? "&gcEach" : ""}`);
   let done = null;
   const sampler = setInterval(async () => {
     const rss = rendererPss();
