@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use common::Server;
-use common::session::{MemoryFile, signup, slots};
+use common::session::{MemoryFile, attach, signup, slots};
 use covault::client::{
     ClientError, FileReader, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
 };
@@ -68,15 +68,7 @@ async fn attach_list_read_and_remove() {
     );
     assert_eq!(seen.borrow().len(), 3, "progress after each chunk");
 
-    let empty = a
-        .attach_file(
-            &item.id,
-            "empty.txt",
-            "",
-            0,
-            &mut MemoryFile(Vec::new()),
-            &|_, _| {},
-        )
+    let empty = attach(a, &item.id, "empty.txt", "", Vec::new())
         .await
         .expect("empty file");
     assert_eq!(empty.chunk_count, 1);
@@ -217,15 +209,7 @@ async fn a_dropped_upload_resumes_where_the_vault_stands() {
         .await
         .expect("item");
     let data = content(DEFAULT_CHUNK_SIZE as usize * 4 + 5);
-    let file = client
-        .attach_file(
-            &item.id,
-            "big.bin",
-            "",
-            data.len() as u64,
-            &mut MemoryFile(data.clone()),
-            &|_, _| {},
-        )
+    let file = attach(&client, &item.id, "big.bin", "", data.clone())
         .await
         .expect("attach despite three dropped connections");
     assert_eq!(file.chunk_count, 5);
@@ -255,26 +239,10 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
         .await
         .expect("item");
     let data = content(DEFAULT_CHUNK_SIZE as usize + 4321);
-    let file = a
-        .attach_file(
-            &item.id,
-            "contract.pdf",
-            "application/pdf",
-            data.len() as u64,
-            &mut MemoryFile(data.clone()),
-            &|_, _| {},
-        )
+    let file = attach(a, &item.id, "contract.pdf", "application/pdf", data.clone())
         .await
         .expect("attach");
-    let other = a
-        .attach_file(
-            &item.id,
-            "annex.txt",
-            "text/plain",
-            5,
-            &mut MemoryFile(b"annex".to_vec()),
-            &|_, _| {},
-        )
+    let other = attach(a, &item.id, "annex.txt", "text/plain", b"annex".to_vec())
         .await
         .expect("attach");
     let share = a

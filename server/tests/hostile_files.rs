@@ -5,7 +5,7 @@
 mod common;
 
 use common::Server;
-use common::session::{Account, Client, MemoryFile, code, signup, slots};
+use common::session::{Account, Client, attach, code, signup, slots};
 use covault::client::{AttachedFile, ClientError};
 use covault::crypto::stream::{DEFAULT_CHUNK_SIZE, FILES_SLOT};
 use serde_json::Value;
@@ -32,16 +32,7 @@ async fn world() -> World {
             .await
             .expect("item");
         let data = vec![fill; DEFAULT_CHUNK_SIZE as usize + 100];
-        let file = alice
-            .session
-            .attach_file(
-                &item.id,
-                name,
-                "",
-                data.len() as u64,
-                &mut MemoryFile(data),
-                &|_, _| {},
-            )
+        let file = attach(&alice.session, &item.id, name, "", data)
             .await
             .expect("attach");
         items.push(item.id);

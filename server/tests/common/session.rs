@@ -120,6 +120,27 @@ pub fn code<T>(result: Result<T, covault::client::ClientError>) -> String {
     }
 }
 
+/// Attaches `data` to `client`'s item as a file named `name`, without progress reports.
+pub async fn attach<T: covault::client::Transport + Clone>(
+    client: &Session<T>,
+    item_id: &str,
+    name: &str,
+    media_type: &str,
+    data: Vec<u8>,
+) -> Result<covault::client::AttachedFile, covault::client::ClientError> {
+    let size = data.len() as u64;
+    client
+        .attach_file(
+            item_id,
+            name,
+            media_type,
+            size,
+            &mut MemoryFile(data),
+            &|_, _| {},
+        )
+        .await
+}
+
 /// A file in memory, read in slices as a `File` or `Blob` would be.
 pub struct MemoryFile(pub Vec<u8>);
 
