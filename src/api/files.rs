@@ -37,6 +37,17 @@ pub struct FileInfo {
 /// [`FileChunk`] JSON is the other).
 pub const OCTET_STREAM: &str = "application/octet-stream";
 
+/// Whether a `Content-Type` value (or one entry of an `Accept` list) names [`OCTET_STREAM`]:
+/// parameters after `;` are ignored, and media types compare without regard to case.
+pub fn is_octet_stream(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .eq_ignore_ascii_case(OCTET_STREAM)
+}
+
 /// One chunk of ciphertext as JSON: `PUT /v1/files/{id}/chunks/{n}` and its `GET`, when not
 /// sent or asked for as raw bytes ([`OCTET_STREAM`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,4 +75,23 @@ pub struct FinishFile {
 pub struct ShareFiles {
     /// File ids; replaces the share's previous set.
     pub file_ids: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_octet_stream;
+
+    #[test]
+    fn octet_stream_is_recognised_with_parameters_and_any_case() {
+        for yes in [
+            "application/octet-stream",
+            "Application/Octet-Stream",
+            " application/octet-stream ; q=0.9",
+        ] {
+            assert!(is_octet_stream(yes), "{yes}");
+        }
+        for no in ["application/json", "application/octet-streams", "", "*/*"] {
+            assert!(!is_octet_stream(no), "{no}");
+        }
+    }
 }

@@ -90,13 +90,7 @@ fn too_large() -> ClientError {
 /// Whether a `Content-Type` names raw bytes.
 #[cfg(any(target_arch = "wasm32", feature = "native-client"))]
 fn is_octets(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|v| {
-        v.split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .eq_ignore_ascii_case(crate::api::OCTET_STREAM)
-    })
+    content_type.is_some_and(crate::api::is_octet_stream)
 }
 
 #[cfg(any(target_arch = "wasm32", feature = "native-client"))]

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use covault::api::{FileChunk, OCTET_STREAM};
+use covault::api::{FileChunk, OCTET_STREAM, is_octet_stream};
 use covault::crypto::encoding::{from_base64url, to_base64url};
 
 use crate::error::{ApiError, ApiJson};
@@ -49,7 +49,7 @@ impl ChunkReply {
         let octets = headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.split(',').any(|t| media_type(t) == OCTET_STREAM));
+            .is_some_and(|accept| accept.split(',').any(is_octet_stream));
         ChunkReply { data, octets }
     }
 }
@@ -67,12 +67,8 @@ impl IntoResponse for ChunkReply {
     }
 }
 
-fn media_type(value: &str) -> &str {
-    value.split(';').next().unwrap_or_default().trim()
-}
-
 fn is_octets(value: Option<&header::HeaderValue>) -> bool {
     value
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| media_type(v).eq_ignore_ascii_case(OCTET_STREAM))
+        .is_some_and(is_octet_stream)
 }
