@@ -3,7 +3,7 @@
 use super::api::Api;
 use super::error::ClientError;
 use super::json;
-use super::transport::{HttpRequest, Transport};
+use super::transport::{Body, HttpRequest, Transport};
 use crate::api::{FileChunk, FileInfo, FinishFile, NewFile, ShareFiles};
 use crate::crypto::encoding::from_base64url;
 
@@ -33,13 +33,13 @@ impl<T: Transport> Api<T> {
         index: u32,
         sealed: Vec<u8>,
     ) -> Result<FileInfo, ClientError> {
-        let mut request = HttpRequest::json(
-            "PUT",
-            format!("/v1/files/{id}/chunks/{index}"),
-            self.token.clone(),
-            None,
-        );
-        request.octets = Some(sealed);
+        let request = HttpRequest {
+            method: "PUT",
+            path: format!("/v1/files/{id}/chunks/{index}"),
+            bearer: self.token.clone(),
+            body: Some(Body::Octets(sealed)),
+            want_octets: false,
+        };
         json::decode(&self.exchange(request).await?.body)
     }
     /// `GET /v1/files/{id}/chunks/{n}`: the sealed chunk.

@@ -30,7 +30,7 @@ pub use session::{
     AccountRecord, BATCH, DeviceState, NewPlainItem, PinnedConnection, Progress, Session,
 };
 pub use session::{AttachedFile, FileReader, FileSource};
-pub use transport::{HttpRequest, HttpResponse, Transport};
+pub use transport::{Body, HttpRequest, HttpResponse, Transport};
 
 #[cfg(target_arch = "wasm32")]
 pub use transport::GlooTransport;

@@ -11,12 +11,19 @@ pub struct HttpRequest {
     pub path: String,
     /// Session token.
     pub bearer: Option<String>,
-    /// JSON body.
-    pub body: Option<String>,
-    /// A raw body (`application/octet-stream`: a file chunk), sent instead of `body`.
-    pub octets: Option<Vec<u8>>,
+    /// The body, if any.
+    pub body: Option<Body>,
     /// Ask for raw bytes (`Accept: application/octet-stream`: a file chunk).
     pub want_octets: bool,
+}
+
+/// A request body: JSON, or raw bytes (`application/octet-stream`: a file chunk).
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// JSON text.
+    Json(String),
+    /// Raw bytes.
+    Octets(Vec<u8>),
 }
 
 impl HttpRequest {
@@ -31,8 +38,7 @@ impl HttpRequest {
             method,
             path,
             bearer,
-            body,
-            octets: None,
+            body: body.map(Body::Json),
             want_octets: false,
         }
     }
@@ -177,14 +183,14 @@ impl GlooTransport {
         if request.want_octets {
             builder = builder.header("Accept", crate::api::OCTET_STREAM);
         }
-        let prepared = match (request.octets, request.body) {
-            (Some(octets), _) => builder
+        let prepared = match request.body {
+            Some(Body::Octets(octets)) => builder
                 .header("Content-Type", crate::api::OCTET_STREAM)
                 .body(js_sys::Uint8Array::from(octets.as_slice())),
-            (None, Some(body)) => builder
+            Some(Body::Json(body)) => builder
                 .header("Content-Type", "application/json")
                 .body(body),
-            (None, None) => builder.build(),
+            None => builder.build(),
         }
         .map_err(|e| ClientError::Network(format!("{url}: {e}")))?;
         let response = prepared.send().await.map_err(|e| {
@@ -278,14 +284,18 @@ impl Transport for ReqwestTransport {
         if request.want_octets {
             builder = builder.header("accept", crate::api::OCTET_STREAM);
         }
-        if let Some(octets) = request.octets {
-            builder = builder
-                .header("content-type", crate::api::OCTET_STREAM)
-                .body(octets);
-        } else if let Some(body) = request.body {
-            builder = builder
-                .header("content-type", "application/json")
-                .body(body);
+        match request.body {
+            Some(Body::Octets(octets)) => {
+                builder = builder
+                    .header("content-type", crate::api::OCTET_STREAM)
+                    .body(octets);
+            }
+            Some(Body::Json(body)) => {
+                builder = builder
+                    .header("content-type", "application/json")
+                    .body(body);
+            }
+            None => {}
         }
         let response = builder.send().await.map_err(|e| {
             ClientError::Network(format!("cannot reach the Vault at {}: {e}", self.base))
