@@ -22,6 +22,10 @@ const collect = () => globalThis.gc?.();
 // With ?gcEach (GC_EACH=1 for the driver): a full collection after every chunk as well, to
 // tell garbage waiting for the collector from memory the pipeline holds.
 const gcEachChunk = new URLSearchParams(location.search).has("gcEach");
+// ?probeKiB=N: the plain-fetch rows move N KiB per request (default 1024); ?probeOnly: only
+// those rows (what the browser itself costs, without covault).
+const probeKiB = Number(new URLSearchParams(location.search).get("probeKiB") ?? 1024);
+const probeOnly = new URLSearchParams(location.search).has("probeOnly");
 
 /** Runs `fn` as the phase `name` (the driver samples memory per phase); its wall time and the
  * requests and time spent waiting for the Vault meanwhile. */
@@ -84,6 +88,35 @@ async function webCrypto(part, mib) {
   return { sealMBs: (mib * MiB) / 1e3 / seal, openMBs: (mib * MiB) / 1e3 / open };
 }
 
+/** The browser alone, without covault: `mib` fetch POSTs of a fresh 1 MiB body each (JSON
+ * whitespace the Vault parses and answers at once), then `mib` fetch GETs of a 1 MiB file read
+ * with arrayBuffer(). What any page pays in memory and time to move the same bytes. */
+async function plainUpload(mib) {
+  const head = new TextEncoder().encode('{"email":"probe@bench.test"');
+  const len = probeKiB * 1024;
+  const t = performance.now();
+  for (let i = 0; i < (mib * MiB) / len; i++) {
+    const body = new Uint8Array(len).fill(32);
+    body.set(head);
+    body[len - 1] = 125; // "}"
+    await (await fetch("/v1/prelogin", { method: "POST", headers: { "content-type": "application/json" }, body })).text();
+    if (gcEachChunk) collect();
+  }
+  return (mib * MiB) / 1e3 / (performance.now() - t);
+}
+
+async function plainDownload(mib) {
+  const t = performance.now();
+  const len = probeKiB * 1024;
+  for (let i = 0; i < (mib * MiB) / len; i++) {
+    const range = `bytes=0-${len - 1}`;
+    const got = await (await fetch("/pkg/probe.bin", { cache: "no-store", headers: { range } })).arrayBuffer();
+    if (got.byteLength !== len) throw new Error(`probe.bin: ${got.byteLength} bytes`);
+    if (gcEachChunk) collect();
+  }
+  return (mib * MiB) / 1e3 / (performance.now() - t);
+}
+
 async function main() {
   wasm = await init();
   const kdf = cv.floorKdfParams();
@@ -115,6 +148,12 @@ async function main() {
 
     // The reference first: its garbage (1 MiB per call) is collected before covault's phases.
     const raw = (await phase(`webcrypto ${mib} MiB`, () => webCrypto(part, mib))).value;
+    const fetchUp = (await phase(`fetch up ${mib} MiB`, () => plainUpload(mib))).value;
+    const fetchDown = (await phase(`fetch down ${mib} MiB`, () => plainDownload(mib))).value;
+    if (probeOnly) {
+      rows.push({ mib, fetchUpMBs: fetchUp, fetchDownMBs: fetchDown });
+      continue;
+    }
     let progressCalls = 0;
     const attach = await phase(`attach ${mib} MiB`, () =>
       alice.attachFile(item.id, new File([blob], `bench-${mib}.bin`), { onProgress: () => { progressCalls++; if (gcEachChunk) collect(); } }));
@@ -134,6 +173,7 @@ async function main() {
       attachRequests: attach.requests, attachWaitingMs: attach.waitingMs,
       readRequests: read.requests, readWaitingMs: read.waitingMs,
       attachMBs: size / 1e3 / attachMs, readMBs: size / 1e3 / readMs,
+      fetchUpMBs: fetchUp, fetchDownMBs: fetchDown,
       rawSealMBs: raw.sealMBs, rawOpenMBs: raw.openMBs,
       wasmMiB: Math.max(wasmAfterAttach, wasmMiB()),
       jsHeapMiB: performance.memory ? performance.memory.usedJSHeapSize / MiB : null,

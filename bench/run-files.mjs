@@ -1,77 +1,64 @@
 // Drives bench/files.html in Debian's headless Chromium and prints the file benchmark table.
 // The tab's memory is measured from outside the page: every 100 ms, the proportional set size
-// (Pss in /proc/PID/smaps_rollup) of the page's renderer process, kept as the peak per phase the
-// page announces (window.__phase). That is what the operating system charges for the tab: wasm
-// memory, JS heap and buffers included; a Blob's bytes live in the browser process.
+// of the page's renderer process (bench/bare-chromium.mjs), kept as the peak per phase the page
+// announces (window.__phase).
 // Usage: node bench/run-files.mjs VAULT_URL [SIZES_MIB=1,100,1024]
 // GC_EACH=1: the page also collects garbage after every chunk (slower; shows how much of the
-// peak is garbage waiting for the collector).
+// peak is garbage waiting for the collector). DRIVER=playwright: the page is driven by
+// playwright as the tests are, with the DevTools Network domain on (to show what that costs).
+// PAGE_ARGS="&probeOnly&probeKiB=256": see bench/files.mjs.
 import { launchChromium } from "../tests/node/chromium.mjs";
-import { readFileSync, readdirSync } from "node:fs";
+import { openBare, rendererPss } from "./bare-chromium.mjs";
 
 const [vault, sizes = "1,100,1024"] = process.argv.slice(2);
 const MiB = 1024 * 1024;
+const url = `${vault}/files.html?sizes=${sizes}${process.env.GC_EACH ? "&gcEach" : ""}${process.env.PAGE_ARGS ?? ""}`;
 
-/** The processes below this one (pid → parent pid from /proc/PID/stat). */
-function descendants(root) {
-  const parent = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch { /* gone */ }
-  }
-  const below = new Set([root]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (!below.has(pid) && below.has(ppid)) { below.add(pid); grew = true; }
-    }
-  }
-  below.delete(root);
-  return [...below];
-}
-
-/** The proportional set size (bytes: private pages, plus each shared page divided among the
- * processes sharing it) of the largest of this script's Chromium renderer processes: the page's
- * (the others are spare or extension renderers of a few MiB). */
-function rendererPss() {
-  let largest = 0;
-  for (const pid of descendants(process.pid)) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--type=renderer")) continue;
-      const m = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8").match(/^Pss:\s+(\d+) kB/m);
-      if (m) largest = Math.max(largest, Number(m[1]) * 1024);
-    } catch { /* gone */ }
-  }
-  return largest;
-}
-
-const browser = await launchChromium(["--js-flags=--expose-gc"]);
-const peaks = new Map();
-try {
+/** The page, opened bare (the default) or through playwright: `evaluate(expression)` and `close()`. */
+async function open() {
+  const flags = ["--js-flags=--expose-gc"];
+  if (process.env.DRIVER !== "playwright") return openBare(url, flags);
+  const browser = await launchChromium(flags);
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`[browser] ${e}`));
-  await page.goto(`${vault}/files.html?sizes=${sizes}${process.env.GC_EACH ? "&gcEach" : ""}`);
-  let done = null;
-  const sampler = setInterval(async () => {
-    const rss = rendererPss();
-    let phase = "";
-    try { phase = await page.evaluate(() => window.__phase ?? ""); } catch { /* navigating */ }
-    if (phase) peaks.set(phase, Math.max(peaks.get(phase) ?? 0, rss));
-  }, 100);
+  await page.goto(url);
+  return { evaluate: (expression) => page.evaluate(expression), close: () => browser.close() };
+}
+
+const tab = await open();
+const peaks = new Map();
+try {
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const pss = rendererPss(process.pid);
+      const phase = await tab.evaluate("window.__phase ?? ''").catch(() => "");
+      if (phase) peaks.set(phase, Math.max(peaks.get(phase) ?? 0, pss));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  let done;
   try {
-    await page.waitForFunction(() => window.__files, null, { timeout: 60 * 60 * 1000, polling: 1000 });
-    done = await page.evaluate(() => window.__files);
+    for (;;) {
+      done = await tab.evaluate("window.__files");
+      if (done) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   } finally {
-    clearInterval(sampler);
+    sampling = false;
+    await sampler;
   }
   if (done.error) throw new Error(done.error);
   const mb = (x) => +(x / MiB).toFixed(0);
   const peak = (phase) => mb(peaks.get(phase) ?? 0);
-  console.log(`\ncovault file benchmark: Chromium against covault-server (release, SQLite) on loopback\n`);
+  console.log(`\ncovault file benchmark: Chromium (${process.env.DRIVER === "playwright" ? "driven by playwright, DevTools Network domain on" : "bare"}) against covault-server (release, SQLite) on loopback\n`);
+  if (done.rows[0] && done.rows[0].attachMs === undefined) {
+    console.table(done.rows.map((r) => ({
+      "MiB": r.mib,
+      "plain fetch up / down MB/s": `${r.fetchUpMBs.toFixed(0)} / ${r.fetchDownMBs.toFixed(0)}`,
+      "tab peak MiB, plain fetch up / down": `${peak(`fetch up ${r.mib} MiB`)} / ${peak(`fetch down ${r.mib} MiB`)}`,
+    })));
+  } else {
   console.table(done.rows.map((r) => ({
     "file MiB": r.mib,
     "attach MB/s": +r.attachMBs.toFixed(1),
@@ -83,6 +70,8 @@ try {
     "attach: waiting for the Vault": `${Math.round(r.attachWaitingMs)} ms / ${r.attachRequests} requests`,
     "download: waiting for the Vault": `${Math.round(r.readWaitingMs)} ms / ${r.readRequests} requests`,
     "share ms": Math.round(r.shareMs),
+    "plain fetch up / down MB/s": `${r.fetchUpMBs.toFixed(0)} / ${r.fetchDownMBs.toFixed(0)}`,
+    "tab peak MiB, plain fetch up / down": `${peak(`fetch up ${r.mib} MiB`)} / ${peak(`fetch down ${r.mib} MiB`)}`,
     "tab peak MiB, attach": peak(`attach ${r.mib} MiB`),
     "tab peak MiB, download": peak(`download ${r.mib} MiB`),
     "wasm memory MiB": +r.wasmMiB.toFixed(0),
@@ -92,6 +81,7 @@ try {
   console.log(`the browser's upload path alone: a plain fetch POST to the Vault takes ${u.empty.toFixed(1)} ms ` +
     `with an empty body and ${u["1 MiB"].toFixed(1)} ms with 1 MiB (${(MiB / 1e3 / u["1 MiB"]).toFixed(0)} MB/s at most)`);
   console.log("the issue's memory bound: the tab below 200 MiB while a 1 GiB file streams through it");
+  }
 } finally {
-  await browser.close();
+  await tab.close();
 }

@@ -1,17 +1,12 @@
-// Drives bench/vault.html in Debian's headless Chromium and prints the bulk benchmark table.
+// Drives bench/vault.html in Debian's headless Chromium (bare: no DevTools Network domain, see
+// bench/bare-chromium.mjs) and prints the bulk benchmark table.
 // Usage: node bench/run-vault.mjs VAULT_URL [N]
-import { launchChromium } from "../tests/node/chromium.mjs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { openBare } from "./bare-chromium.mjs";
 
 const [vault, n = "1000"] = process.argv.slice(2);
-const browser = await launchChromium();
+const tab = await openBare(`${vault}/vault.html?n=${n}`);
 try {
-  const page = await browser.newPage();
-  page.on("pageerror", (e) => console.error(`[browser] ${e}`));
-  await page.goto(`${vault}/vault.html?n=${n}`);
-  await page.waitForFunction(() => window.__bulk, null, { timeout: 30 * 60 * 1000, polling: 1000 });
-  const result = await page.evaluate(() => window.__bulk);
+  const result = await tab.waitFor("window.__bulk", 1000, 30 * 60 * 1000);
   if (result.error) throw new Error(result.error);
   console.log(`\ncovault bulk benchmark — ${n} items, Chromium against covault-server (release, SQLite) on loopback\n`);
   console.table(result.rows.map((r) => ({
@@ -23,5 +18,5 @@ try {
     dominant: r.dominant ?? "",
   })));
 } finally {
-  await browser.close();
+  await tab.close();
 }

@@ -19,7 +19,12 @@ fi
 say "building a release pkg (target/bench/pkg-vault) and covault-server"
 build_wasm target/bench/pkg-vault
 cargo build -q --release -p covault-server
+# 1 MiB for the file benchmark's plain-fetch download (the browser's path without covault).
+head -c 1048576 /dev/urandom > target/bench/pkg-vault/probe.bin
 source scripts/listen.sh
 start_listening vault target/release/covault-server --listen 127.0.0.1:0 \
   --database-url "sqlite://$LISTEN_DIR/$page.db" --www-dir bench --pkg-dir target/bench/pkg-vault --log warn
-node "bench/run-$page.mjs" "$LISTEN_URL" "$arg"
+# The drivers talk to Chromium over a bare DevTools socket: Node 20 needs the flag for WebSocket.
+flags=()
+if ! node -e 'process.exit(typeof WebSocket === "undefined" ? 1 : 0)'; then flags=(--experimental-websocket); fi
+node "${flags[@]}" "bench/run-$page.mjs" "$LISTEN_URL" "$arg"
