@@ -31,6 +31,16 @@ async fn chunks<T: Transport + Clone>(
     Ok(out)
 }
 
+/// Every chunk in order through `next_chunk` (each fetched while the one before was opened).
+async fn in_order<T: Transport + Clone>(mut reader: FileReader<T>) -> Result<Vec<u8>, ClientError> {
+    let mut out = Vec::new();
+    while let Some(chunk) = reader.next_chunk().await {
+        out.extend_from_slice(&chunk?);
+    }
+    assert!(reader.is_done());
+    Ok(out)
+}
+
 async fn read_all<T: Transport + Clone>(
     client: &Session<T>,
     item: &str,
@@ -76,6 +86,10 @@ async fn attach_list_read_and_remove() {
     let listed = a.list_files(&item.id).await.expect("list");
     assert_eq!(listed, vec![file.clone(), empty.clone()]);
     assert_eq!(read_all(a, &item.id, &file.id).await.expect("read"), data);
+    let reader = a.open_file(&item.id, &file.id).await.expect("open");
+    assert_eq!(in_order(reader).await.expect("read in order"), data);
+    let reader = a.open_file(&item.id, &empty.id).await.expect("open");
+    assert!(in_order(reader).await.expect("read in order").is_empty());
     assert!(
         read_all(a, &item.id, &empty.id)
             .await

@@ -87,6 +87,29 @@ async fn chunks_reordered_are_integrity() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reading_in_order_stops_at_the_first_chunk_out_of_place() {
+    let w = world().await;
+    let path = format!("/v1/files/{}/chunks/0", w.files[0].id);
+    let second = format!("/v1/files/{}/chunks/1", w.files[0].id);
+    assert_eq!(
+        w.raw("reorder-chunks", &path).await,
+        w.honest(&second).await
+    );
+    let client = w.via("reorder-chunks").await;
+    let mut reader = client
+        .open_file(&w.items[0], &w.files[0].id)
+        .await
+        .expect("open");
+    // Chunk 1 was fetched ahead while chunk 0 was opened; neither reaches the caller.
+    assert_eq!(
+        code(reader.next_chunk().await.expect("a first answer")),
+        "Integrity"
+    );
+    assert!(reader.is_done());
+    assert!(reader.next_chunk().await.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn chunk_from_another_file_is_integrity() {
     let w = world().await;
     let path = format!("/v1/files/{}/chunks/0", w.files[0].id);

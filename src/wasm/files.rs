@@ -66,44 +66,37 @@ fn string_field(value: &JsValue, name: &str) -> String {
 }
 
 /// What a stream's `pull` works from: the reader (dropped, with its key, once the stream is
-/// done or cancelled) and the next chunk to read.
-struct Download {
-    reader: Option<FileReader<GlooTransport>>,
-    next: u32,
-}
+/// done or cancelled). It reads in order, the next chunk fetched while this one is opened.
+type Download = Option<FileReader<GlooTransport>>;
 
 async fn pull(state: Rc<RefCell<Download>>, controller: JsValue) -> Result<JsValue, JsValue> {
-    let (reader, index) = {
-        let mut s = state.borrow_mut();
-        let index = s.next;
-        s.next += 1;
-        (s.reader.take(), index)
-    };
-    let Some(reader) = reader else {
+    let Some(mut reader) = state.borrow_mut().take() else {
         return Ok(JsValue::UNDEFINED);
     };
-    let count = reader.file().chunk_count;
-    let chunk = match reader.chunk(index).await {
-        Ok(chunk) => chunk,
-        Err(e) => {
-            // The stream errors with the covault error; the reader (and its key) goes.
-            let error = JsValue::from(e);
-            method(&controller, "error")
-                .map_err(JsValue::from)?
-                .call1(&controller, &error)?;
-            return Ok(JsValue::UNDEFINED);
+    let call = |name: &str, arg: Option<&JsValue>| -> Result<JsValue, JsValue> {
+        let f = method(&controller, name).map_err(JsValue::from)?;
+        match arg {
+            Some(arg) => f.call1(&controller, arg),
+            None => f.call0(&controller),
         }
     };
-    let bytes = Uint8Array::from(chunk.as_slice());
-    method(&controller, "enqueue")
-        .map_err(JsValue::from)?
-        .call1(&controller, &bytes)?;
-    if index + 1 >= count {
-        method(&controller, "close")
-            .map_err(JsValue::from)?
-            .call0(&controller)?;
-    } else {
-        state.borrow_mut().reader = Some(reader);
+    match reader.next_chunk().await {
+        // The stream errors with the covault error; the reader (and its key) goes.
+        Some(Err(e)) => {
+            call("error", Some(&JsValue::from(e)))?;
+        }
+        Some(Ok(chunk)) => {
+            call("enqueue", Some(&Uint8Array::from(chunk.as_slice()).into()))?;
+            // The reader is put back unless that was the last chunk.
+            if reader.is_done() {
+                call("close", None)?;
+            } else {
+                *state.borrow_mut() = Some(reader);
+            }
+        }
+        None => {
+            call("close", None)?;
+        }
     }
     Ok(JsValue::UNDEFINED)
 }
@@ -225,16 +218,13 @@ impl Covault {
 
 /// A `ReadableStream` whose `pull` reads and checks the reader's next chunk.
 fn stream_of(reader: FileReader<GlooTransport>) -> Result<JsValue, JsValue> {
-    let state = Rc::new(RefCell::new(Download {
-        reader: Some(reader),
-        next: 0,
-    }));
+    let state: Rc<RefCell<Download>> = Rc::new(RefCell::new(Some(reader)));
     let pulling = Rc::clone(&state);
     let pull_fn = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |controller| {
         wasm_bindgen_futures::future_to_promise(pull(Rc::clone(&pulling), controller))
     });
     let cancel_fn = Closure::<dyn FnMut(JsValue)>::new(move |_reason| {
-        state.borrow_mut().reader = None;
+        state.borrow_mut().take();
     });
     let source = Object::new();
     Reflect::set(&source, &"pull".into(), &pull_fn.into_js_value())?;

@@ -117,7 +117,7 @@ pub async fn get(
 ) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let reader = session.open_file(id, file_id).await?;
-    download(ctx, &reader, output).await
+    download(ctx, reader, output).await
 }
 
 /// Downloads a file of a share, as `get` does.
@@ -130,12 +130,12 @@ pub async fn get_shared(
 ) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     let reader = session.open_shared_file(share_id, file_id).await?;
-    download(ctx, &reader, output).await
+    download(ctx, reader, output).await
 }
 
 async fn download(
     ctx: &Ctx,
-    reader: &FileReader<ReqwestTransport>,
+    mut reader: FileReader<ReqwestTransport>,
     output: &Path,
 ) -> Result<(), CliError> {
     let info = reader.file();
@@ -145,8 +145,8 @@ async fn download(
     let mut out = File::create(&part).map_err(|e| input(&part, e))?;
     let bar = Bar::new("downloading");
     let mut done = 0u64;
-    for index in 0..info.chunk_count {
-        let chunk = match reader.chunk(index).await {
+    while let Some(chunk) = reader.next_chunk().await {
+        let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(e) => {
                 // Nothing unchecked is left behind under any name.

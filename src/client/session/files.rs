@@ -7,11 +7,12 @@
 //! record would not open), nor serve an older list to a device that has seen a newer one
 //! (`Rollback`); every chunk it serves must open at its place of that file (`Integrity`).
 
+use futures_util::future::join;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::Session;
-use crate::client::api::Api;
+use super::file_reader::FileReader;
 use crate::client::bulk::BulkCipher;
 use crate::client::error::ClientError;
 use crate::client::models::PlainItem;
@@ -62,45 +63,6 @@ pub trait FileSource {
     async fn read(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, ClientError>;
 }
 
-/// Reads one attached file back, chunk by chunk, checking each against the sealed entry.
-pub struct FileReader<T: Transport + Clone> {
-    api: Api<T>,
-    entry: FileEntry,
-    cipher: BulkCipher,
-    /// Read through this share (the recipient's, or the sender's, view), else as the owner.
-    share_id: Option<String>,
-}
-
-impl<T: Transport + Clone> FileReader<T> {
-    /// The file, as its owner sealed it.
-    pub fn file(&self) -> AttachedFile {
-        AttachedFile::from(&self.entry)
-    }
-
-    /// Chunk `index`, decrypted: exactly the bytes sealed at that place of this file, or
-    /// `Integrity`.
-    pub async fn chunk(&self, index: u32) -> Result<Zeroizing<Vec<u8>>, ClientError> {
-        let count = self.entry.chunk_count();
-        let expected = self
-            .entry
-            .header
-            .chunk_len(self.entry.size, index)
-            .ok_or_else(|| ClientError::InvalidInput(format!("the file has {count} chunks")))?;
-        let served = match &self.share_id {
-            Some(share) => self.api.shared_chunk(share, &self.entry.id, index).await?,
-            None => self.api.chunk(&self.entry.id, index).await?,
-        };
-        let plain = self.cipher.open(index, index + 1 == count, &served).await?;
-        if plain.len() != expected {
-            return Err(ClientError::Integrity(format!(
-                "chunk {index} holds {} bytes where the sealed size says {expected}",
-                plain.len()
-            )));
-        }
-        Ok(plain)
-    }
-}
-
 pub(super) fn files_of(item: &PlainItem) -> Result<Vec<FileEntry>, ClientError> {
     match item.slots.get(FILES_SLOT) {
         Some(text) => Ok(decode_list(text)?),
@@ -115,6 +77,26 @@ fn with_files(mut item: PlainItem, files: &[FileEntry]) -> PlainItem {
         item.slots.insert(FILES_SLOT.to_owned(), encode_list(files));
     }
     item
+}
+
+/// Chunk `index` of the file read from `source` and sealed at its place.
+async fn read_sealed(
+    entry: &FileEntry,
+    count: u32,
+    cipher: &BulkCipher,
+    source: &mut impl FileSource,
+    index: u32,
+) -> Result<Vec<u8>, ClientError> {
+    let len = entry.header.chunk_len(entry.size, index).unwrap_or(0);
+    let offset = u64::from(index) * u64::from(entry.header.chunk_size());
+    let plain = Zeroizing::new(source.read(offset, len).await?);
+    if plain.len() != len {
+        return Err(ClientError::InvalidInput(format!(
+            "the file changed while it was read: {} bytes at offset {offset}, expected {len}",
+            plain.len()
+        )));
+    }
+    Ok(cipher.seal(index, index + 1 == count, &plain).await?)
 }
 
 impl<T: Transport + Clone> Session<T> {
@@ -164,6 +146,8 @@ impl<T: Transport + Clone> Session<T> {
         Ok(AttachedFile::from(&entry))
     }
 
+    /// Reads, seals and stores each chunk in order; chunk `i + 1` is read and sealed while
+    /// chunk `i` is on its way to the Vault (two chunks held at most).
     async fn upload(
         &self,
         entry: &FileEntry,
@@ -173,19 +157,23 @@ impl<T: Transport + Clone> Session<T> {
     ) -> Result<(), ClientError> {
         let cipher = BulkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id).await;
         let mut done = 0u64;
+        let mut sealed = read_sealed(entry, count, &cipher, source, 0).await?;
         for index in 0..count {
-            let len = entry.header.chunk_len(entry.size, index).unwrap_or(0);
-            let plain = Zeroizing::new(source.read(done, len).await?);
-            if plain.len() != len {
-                return Err(ClientError::InvalidInput(format!(
-                    "the file changed while it was read: {} bytes at offset {done}, expected {len}",
-                    plain.len()
-                )));
-            }
-            let sealed = cipher.seal(index, index + 1 == count, &plain).await?;
-            self.put_resuming(&entry.id, index, &sealed).await?;
-            done += len as u64;
+            let following = async {
+                if index + 1 < count {
+                    Some(read_sealed(entry, count, &cipher, source, index + 1).await)
+                } else {
+                    None
+                }
+            };
+            let (stored, following) =
+                join(self.put_resuming(&entry.id, index, &sealed), following).await;
+            stored?;
+            done += entry.header.chunk_len(entry.size, index).unwrap_or(0) as u64;
             progress(done, entry.size);
+            if let Some(next) = following {
+                sealed = next?;
+            }
         }
         self.api.finish_file(&entry.id, count).await?;
         Ok(())
@@ -260,13 +248,7 @@ impl<T: Transport + Clone> Session<T> {
     }
 
     pub(super) async fn reader(&self, entry: FileEntry, share_id: Option<&str>) -> FileReader<T> {
-        let cipher = BulkCipher::new(&entry.key, entry.header, &entry.item_id, &entry.id).await;
-        FileReader {
-            api: self.api.clone(),
-            entry,
-            cipher,
-            share_id: share_id.map(str::to_owned),
-        }
+        FileReader::new(self.api.clone(), entry, share_id).await
     }
 
     /// Removes a file from an item: the item is written without it (its next version), then

@@ -10,6 +10,7 @@ mod account;
 mod bulk;
 mod connections;
 mod device;
+mod file_reader;
 mod files;
 mod items;
 mod links;
@@ -33,7 +34,8 @@ use crate::crypto::{
 pub use account::{AccountRecord, PinnedConnection};
 pub use bulk::{BATCH, NewPlainItem};
 pub use device::DeviceState;
-pub use files::{AttachedFile, FileReader, FileSource};
+pub use file_reader::FileReader;
+pub use files::{AttachedFile, FileSource};
 
 /// Long steps a caller may want to show (Argon2id takes a noticeable moment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,8 @@
 //! shared copy's sealed list describes it, chunk by chunk.
 
 use super::Session;
-use super::files::{AttachedFile, FileReader, files_of};
+use super::file_reader::FileReader;
+use super::files::{AttachedFile, files_of};
 use crate::client::error::ClientError;
 use crate::client::transport::Transport;
 
