@@ -50,7 +50,8 @@ try {
   }
   if (done.error) throw new Error(done.error);
   const mb = (x) => +(x / MiB).toFixed(0);
-  const peak = (phase) => mb(peaks.get(phase) ?? 0);
+  // "—": the phase ended before the first sample (100 ms).
+  const peak = (phase) => (peaks.get(phase) ? mb(peaks.get(phase)) : "—");
   console.log(`\ncovault file benchmark: Chromium (${process.env.DRIVER === "playwright" ? "driven by playwright, DevTools Network domain on" : "bare"}) against covault-server (release, SQLite) on loopback\n`);
   if (done.rows[0] && done.rows[0].attachMs === undefined) {
     console.table(done.rows.map((r) => ({
