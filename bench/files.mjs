@@ -54,8 +54,19 @@ function checker(part, size) {
   let seen = 0;
   const stream = new WritableStream({
     write(chunk) {
-      for (let i = 0; i < chunk.length; i++) {
-        if (chunk[i] !== part[(seen + i) % MiB]) throw new Error(`byte ${seen + i} differs`);
+      // Chunks of 1 MiB start at a MiB boundary: compare 4 bytes at a time where the chunk's
+      // buffer allows it (the check is the page's work, not covault's: keep it small).
+      const at = seen % MiB;
+      if (at === 0 && chunk.byteOffset % 4 === 0 && chunk.length % 4 === 0) {
+        const got = new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length / 4);
+        const want = new Uint32Array(part.buffer, part.byteOffset, chunk.length / 4);
+        for (let i = 0; i < got.length; i++) {
+          if (got[i] !== want[i]) throw new Error(`bytes ${seen + 4 * i}..+4 differ`);
+        }
+      } else {
+        for (let i = 0; i < chunk.length; i++) {
+          if (chunk[i] !== part[(at + i) % MiB]) throw new Error(`byte ${seen + i} differs`);
+        }
       }
       seen += chunk.length;
       if (gcEachChunk) collect();

@@ -66,11 +66,15 @@ fn string_field(value: &JsValue, name: &str) -> String {
 }
 
 /// What a stream's `pull` works from: the reader (dropped, with its key, once the stream is
-/// done or cancelled). It reads in order, the next chunk fetched while this one is opened.
-type Download = Option<FileReader<GlooTransport>>;
+/// done or cancelled, even when cancelled during a pull). It reads in order, the next chunk
+/// fetched while this one is opened.
+struct Download {
+    reader: Option<FileReader<GlooTransport>>,
+    cancelled: bool,
+}
 
 async fn pull(state: Rc<RefCell<Download>>, controller: JsValue) -> Result<JsValue, JsValue> {
-    let Some(mut reader) = state.borrow_mut().take() else {
+    let Some(mut reader) = state.borrow_mut().reader.take() else {
         return Ok(JsValue::UNDEFINED);
     };
     let call = |name: &str, arg: Option<&JsValue>| -> Result<JsValue, JsValue> {
@@ -80,7 +84,12 @@ async fn pull(state: Rc<RefCell<Download>>, controller: JsValue) -> Result<JsVal
             None => f.call0(&controller),
         }
     };
-    match reader.next_chunk().await {
+    let next = reader.next_chunk().await;
+    if state.borrow().cancelled {
+        // Cancelled during this pull: the reader (and its key) goes, nothing is enqueued.
+        return Ok(JsValue::UNDEFINED);
+    }
+    match next {
         // The stream errors with the covault error; the reader (and its key) goes.
         Some(Err(e)) => {
             call("error", Some(&JsValue::from(e)))?;
@@ -91,7 +100,7 @@ async fn pull(state: Rc<RefCell<Download>>, controller: JsValue) -> Result<JsVal
             if reader.is_done() {
                 call("close", None)?;
             } else {
-                *state.borrow_mut() = Some(reader);
+                state.borrow_mut().reader = Some(reader);
             }
         }
         None => {
@@ -218,13 +227,18 @@ impl Covault {
 
 /// A `ReadableStream` whose `pull` reads and checks the reader's next chunk.
 fn stream_of(reader: FileReader<GlooTransport>) -> Result<JsValue, JsValue> {
-    let state: Rc<RefCell<Download>> = Rc::new(RefCell::new(Some(reader)));
+    let state = Rc::new(RefCell::new(Download {
+        reader: Some(reader),
+        cancelled: false,
+    }));
     let pulling = Rc::clone(&state);
     let pull_fn = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |controller| {
         wasm_bindgen_futures::future_to_promise(pull(Rc::clone(&pulling), controller))
     });
     let cancel_fn = Closure::<dyn FnMut(JsValue)>::new(move |_reason| {
-        state.borrow_mut().take();
+        let mut state = state.borrow_mut();
+        state.cancelled = true;
+        state.reader = None;
     });
     let source = Object::new();
     Reflect::set(&source, &"pull".into(), &pull_fn.into_js_value())?;
