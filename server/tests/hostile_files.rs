@@ -101,7 +101,7 @@ async fn reading_in_order_stops_at_the_first_chunk_out_of_place() {
         .open_file(&w.items[0], &w.files[0].id)
         .await
         .expect("open");
-    // Chunk 1 was fetched ahead while chunk 0 was opened; neither reaches the caller.
+    // Chunk 0 fails, and the reader gives nothing after it.
     assert_eq!(
         code(reader.next_chunk().await.expect("a first answer")),
         "Integrity"

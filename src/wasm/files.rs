@@ -66,8 +66,7 @@ fn string_field(value: &JsValue, name: &str) -> String {
 }
 
 /// What a stream's `pull` works from: the reader (dropped, with its key, once the stream is
-/// done or cancelled, even when cancelled during a pull). It reads in order, the next chunk
-/// fetched while this one is opened.
+/// done or cancelled, even when cancelled during a pull). It reads in order.
 struct Download {
     reader: Option<FileReader<GlooTransport>>,
     cancelled: bool,
