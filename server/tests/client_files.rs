@@ -31,7 +31,7 @@ async fn chunks<T: Transport + Clone>(
     Ok(out)
 }
 
-/// Every chunk in order through `next_chunk` (each fetched while the one before was opened).
+/// Every chunk in order through `next_chunk`.
 async fn in_order<T: Transport + Clone>(mut reader: FileReader<T>) -> Result<Vec<u8>, ClientError> {
     let mut out = Vec::new();
     while let Some(chunk) = reader.next_chunk().await {

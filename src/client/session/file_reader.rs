@@ -43,8 +43,24 @@ impl<T: Transport + Clone> FileReader<T> {
     /// Chunk `index`, decrypted: exactly the bytes sealed at that place of this file, or
     /// `Integrity`.
     pub async fn chunk(&self, index: u32) -> Result<Zeroizing<Vec<u8>>, ClientError> {
-        let served = self.fetch(index).await?;
-        self.open(index, &served).await
+        let count = self.entry.chunk_count();
+        let expected = self
+            .entry
+            .header
+            .chunk_len(self.entry.size, index)
+            .ok_or_else(|| ClientError::InvalidInput(format!("the file has {count} chunks")))?;
+        let served = match &self.share_id {
+            Some(share) => self.api.shared_chunk(share, &self.entry.id, index).await?,
+            None => self.api.chunk(&self.entry.id, index).await?,
+        };
+        let plain = self.cipher.open(index, index + 1 == count, &served).await?;
+        if plain.len() != expected {
+            return Err(ClientError::Integrity(format!(
+                "chunk {index} holds {} bytes where the sealed size says {expected}",
+                plain.len()
+            )));
+        }
+        Ok(plain)
     }
 
     /// The next chunk in order, checked as [`chunk`](Self::chunk) checks it, or `None` after
@@ -63,37 +79,5 @@ impl<T: Transport + Clone> FileReader<T> {
     /// Whether `next_chunk` has given every chunk, or failed.
     pub fn is_done(&self) -> bool {
         self.next >= self.entry.chunk_count()
-    }
-
-    /// Chunk `index` as the Vault serves it.
-    async fn fetch(&self, index: u32) -> Result<Vec<u8>, ClientError> {
-        let count = self.entry.chunk_count();
-        if index >= count {
-            return Err(ClientError::InvalidInput(format!(
-                "the file has {count} chunks"
-            )));
-        }
-        match &self.share_id {
-            Some(share) => self.api.shared_chunk(share, &self.entry.id, index).await,
-            None => self.api.chunk(&self.entry.id, index).await,
-        }
-    }
-
-    /// `served` opened as chunk `index` of this file and checked against the sealed size.
-    async fn open(&self, index: u32, served: &[u8]) -> Result<Zeroizing<Vec<u8>>, ClientError> {
-        let count = self.entry.chunk_count();
-        let expected = self
-            .entry
-            .header
-            .chunk_len(self.entry.size, index)
-            .ok_or_else(|| ClientError::InvalidInput(format!("the file has {count} chunks")))?;
-        let plain = self.cipher.open(index, index + 1 == count, served).await?;
-        if plain.len() != expected {
-            return Err(ClientError::Integrity(format!(
-                "chunk {index} holds {} bytes where the sealed size says {expected}",
-                plain.len()
-            )));
-        }
-        Ok(plain)
     }
 }
