@@ -6,11 +6,11 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use covault::crypto::encoding::{from_base64url, to_base64url};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
-use crate::db::now_ms;
+use crate::db::{Db, now_ms};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store;
 
 /// A fresh random 256-bit token, base64url.
 pub fn new_token() -> anyhow::Result<String> {
@@ -47,7 +47,7 @@ pub fn check_auth_key(auth_key: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The authenticated caller of a route.
+/// The authenticated caller of a route (extracted with the state as `Authed`).
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// The user id.
@@ -56,7 +56,28 @@ pub struct Caller {
     pub token_hash: String,
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// What an authenticated handler works with, the app state and the caller, as one extractor:
+/// one argument instead of two in every handler that needs a session.
+pub struct Authed {
+    /// The app state.
+    pub state: AppState,
+    /// Who is calling.
+    pub caller: Caller,
+}
+
+impl Authed {
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// The caller's user id.
+    pub fn user_id(&self) -> &str {
+        &self.caller.user_id
+    }
+}
+
+impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -74,22 +95,20 @@ impl FromRequestParts<AppState> for Caller {
                 "expected Authorization: Bearer <token>",
             ))?;
         let token_hash = hash_secret(SESSION_LABEL, token.trim());
-        let row = sqlx::query("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1")
-            .bind(&token_hash)
-            .fetch_optional(&state.db.pool)
+        let (user_id, expires_at) = store::users::session(&state.db, &token_hash)
             .await?
             .ok_or(ApiError::Unauthorized("invalid or expired session"))?;
-        let expires_at: i64 = row.try_get("expires_at").map_err(ApiError::from)?;
         if expires_at <= now_ms() {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                .bind(&token_hash)
-                .execute(state.db.writer())
-                .await?;
+            store::users::close_session(&state.db, &token_hash).await?;
             return Err(ApiError::Unauthorized("invalid or expired session"));
         }
-        Ok(Caller {
-            user_id: row.try_get("user_id").map_err(ApiError::from)?,
+        let caller = Caller {
+            user_id,
             token_hash,
+        };
+        Ok(Authed {
+            state: state.clone(),
+            caller,
         })
     }
 }

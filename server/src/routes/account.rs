@@ -8,7 +8,8 @@ use covault::crypto::encoding::{from_base64url, to_base64url};
 use covault::crypto::{Algorithm, KdfParams};
 use hmac::{KeyInit, Mac};
 
-use crate::auth::{AUTH_KEY_LABEL, Caller, SESSION_LABEL, check_auth_key, hash_secret, new_token};
+use super::{Created, created};
+use crate::auth::{AUTH_KEY_LABEL, Authed, SESSION_LABEL, check_auth_key, hash_secret, new_token};
 use crate::db::{now_ms, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::limits::{self, ClientAddr};
@@ -74,7 +75,7 @@ pub async fn signup(
     State(state): State<AppState>,
     addr: ClientAddr,
     ApiJson(req): ApiJson<SignupRequest>,
-) -> ApiResult<(StatusCode, Json<User>)> {
+) -> ApiResult<Created<User>> {
     validate::id("user_id", &req.user_id)?;
     let email = validate::email(&req.email)?;
     check_account_material(&req.kdf, &req.salt, &req.auth_key, &req.wrapped_kek)?;
@@ -83,8 +84,8 @@ pub async fn signup(
     let subjects = limits::signup_subject(addr);
     limits::check(&state, &subjects, now).await?;
     let auth_key_hash = hash_secret(AUTH_KEY_LABEL, &req.auth_key);
-    let created = store::users::create(&state.db, &req, &email, &auth_key_hash, now).await;
-    if let Err(e) = created {
+    let stored = store::users::create(&state.db, &req, &email, &auth_key_hash, now).await;
+    if let Err(e) = stored {
         return Err(match e {
             ApiError::Conflict(_) => {
                 limits::wrong_attempt(&state, &subjects, now).await?;
@@ -94,20 +95,17 @@ pub async fn signup(
         });
     }
     tracing::info!(user_id = %req.user_id, "user created");
-    Ok((
-        StatusCode::CREATED,
-        Json(User {
-            id: req.user_id,
-            email,
-            created_at: rfc3339(now),
-        }),
-    ))
+    created(User {
+        id: req.user_id,
+        email,
+        created_at: rfc3339(now),
+    })
 }
 
 /// The caller.
 #[utoipa::path(get, path = "/v1/users/me", responses((status = 200, body = User)), security(("bearer" = [])))]
-pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<User>> {
-    Ok(Json(store::users::get(&state.db, &caller.user_id).await?))
+pub async fn me(auth: Authed) -> ApiResult<Json<User>> {
+    Ok(Json(store::users::get(auth.db(), auth.user_id()).await?))
 }
 
 /// Logs in with the auth key. A correct key always logs in; wrong ones are limited per account
@@ -119,7 +117,7 @@ pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<(StatusCode, Json<Session>)> {
+) -> ApiResult<Created<Session>> {
     let email = validate::email(&req.email)?;
     let now = now_ms();
     let user = store::users::login(&state.db, &email).await?;
@@ -144,19 +142,16 @@ pub async fn login(
     )
     .await?;
     tracing::info!(user_id = %user.id, "session opened");
-    Ok((
-        StatusCode::CREATED,
-        Json(Session {
-            token,
-            expires_at: rfc3339(expires_at),
-            user,
-        }),
-    ))
+    created(Session {
+        token,
+        expires_at: rfc3339(expires_at),
+        user,
+    })
 }
 
 /// Ends the current session.
 #[utoipa::path(delete, path = "/v1/sessions/current", responses((status = 204)), security(("bearer" = [])))]
-pub async fn logout(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+pub async fn logout(Authed { state, caller }: Authed) -> ApiResult<StatusCode> {
     store::users::close_session(&state.db, &caller.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

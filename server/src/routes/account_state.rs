@@ -3,14 +3,12 @@
 //! version, so that two devices of one user cannot overwrite each other unseen.
 
 use axum::Json;
-use axum::extract::State;
 use covault::api::AccountState;
 use covault::crypto::Algorithm;
 
-use crate::auth::Caller;
+use crate::auth::Authed;
 use crate::db::now_ms;
 use crate::error::{ApiJson, ApiResult};
-use crate::state::AppState;
 use crate::store;
 use crate::validate;
 
@@ -18,12 +16,9 @@ use crate::validate;
 /// every new account asks once, and browsers log each 404 as an error).
 #[utoipa::path(get, path = "/v1/keystore/state",
     responses((status = 200, body = Option<AccountState>)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Option<AccountState>>> {
+pub async fn get(auth: Authed) -> ApiResult<Json<Option<AccountState>>> {
     Ok(Json(
-        store::account_state::get(&state.db, &caller.user_id).await?,
+        store::account_state::get(auth.db(), auth.user_id()).await?,
     ))
 }
 
@@ -32,19 +27,18 @@ pub async fn get(
 #[utoipa::path(put, path = "/v1/keystore/state", request_body = AccountState,
     responses((status = 200, body = AccountState), (status = 409)), security(("bearer" = [])))]
 pub async fn put(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     ApiJson(req): ApiJson<AccountState>,
 ) -> ApiResult<Json<AccountState>> {
     validate::envelope("sealed", &req.sealed, Algorithm::A256Gcm)?;
     let version = validate::version("version", req.version)?;
     let now = now_ms();
     let written =
-        store::account_state::write(&state.db, &caller.user_id, version, &req.sealed, now).await?;
+        store::account_state::write(auth.db(), auth.user_id(), version, &req.sealed, now).await?;
     if !written {
-        let stored = store::account_state::version(&state.db, &caller.user_id).await?;
+        let stored = store::account_state::version(auth.db(), auth.user_id()).await?;
         return Err(validate::stale("account record", stored.unwrap_or(0)));
     }
-    tracing::info!(user_id = %caller.user_id, version, "account record written");
+    tracing::info!(user_id = %auth.user_id(), version, "account record written");
     Ok(Json(req))
 }

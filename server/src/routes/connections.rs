@@ -3,25 +3,29 @@
 //! and the connection shows each side the other's key.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use covault::api::{AcceptInvitation, Connection, CreatedInvitation, Invitation, NewInvitation};
 
-use crate::auth::{Caller, INVITATION_LABEL, hash_secret, new_token};
+use super::{Created, created};
+use crate::auth::{Authed, Caller, INVITATION_LABEL, hash_secret, new_token};
 use crate::db::{now_ms, rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::mail::InvitationMail;
 use crate::state::AppState;
 use crate::store;
+use crate::store::connections::Side;
 use crate::validate;
 
-/// The keypair must be the caller's and carry this public key.
-async fn check_keypair(
+/// The caller's side of a new connection: the keypair must be theirs and carry this public key.
+async fn callers_side<'a>(
     state: &AppState,
-    caller: &Caller,
-    keypair_id: &str,
-    public_key: &str,
-) -> ApiResult<()> {
+    caller: &'a Caller,
+    keypair_id: &'a str,
+    public_key: &'a str,
+) -> ApiResult<Side<'a>> {
+    validate::public_key("public_key", public_key)?;
+    validate::id("keypair_id", keypair_id)?;
     let stored = store::keystore::keypair_public_key(&state.db, keypair_id, &caller.user_id)
         .await?
         .ok_or_else(|| {
@@ -33,21 +37,22 @@ async fn check_keypair(
             "public_key does not match the stored keypair",
         ));
     }
-    Ok(())
+    Ok(Side {
+        user_id: &caller.user_id,
+        keypair_id,
+        public_key,
+    })
 }
 
 /// Invites someone by email. Returns the id and the token (shown once).
 #[utoipa::path(post, path = "/v1/invitations", request_body = NewInvitation,
     responses((status = 201, body = CreatedInvitation)), security(("bearer" = [])))]
 pub async fn invite(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(req): ApiJson<NewInvitation>,
-) -> ApiResult<(StatusCode, Json<CreatedInvitation>)> {
+) -> ApiResult<Created<CreatedInvitation>> {
     let email = validate::email(&req.email)?;
-    validate::public_key("public_key", &req.public_key)?;
-    validate::id("keypair_id", &req.keypair_id)?;
-    check_keypair(&state, &caller, &req.keypair_id, &req.public_key).await?;
+    let inviter_side = callers_side(&state, &caller, &req.keypair_id, &req.public_key).await?;
     let inviter = store::users::email(&state.db, &caller.user_id).await?;
     if inviter == email {
         return Err(ApiError::bad("InvalidEmail", "you cannot invite yourself"));
@@ -59,10 +64,8 @@ pub async fn invite(
     let expires_at = now + state.config.invitation_ttl_secs * 1000;
     let new = store::invitations::NewInvitation {
         id: &id,
-        inviter_id: &caller.user_id,
+        inviter: inviter_side,
         email: &email,
-        public_key: &req.public_key,
-        keypair_id: &req.keypair_id,
         token_hash: &hash_secret(INVITATION_LABEL, &token),
         created_at: now,
         expires_at,
@@ -80,35 +83,25 @@ pub async fn invite(
         // The invitation stands (the inviter has the token); say that the email failed.
         tracing::error!(invitation_id = %id, error = %error, "sending the invitation email failed");
     }
-    Ok((
-        StatusCode::CREATED,
-        Json(CreatedInvitation {
-            id,
-            token,
-            expires_at: expires,
-        }),
-    ))
+    created(CreatedInvitation {
+        id,
+        token,
+        expires_at: expires,
+    })
 }
 
 /// The caller's open (unaccepted, unexpired) invitations.
 #[utoipa::path(get, path = "/v1/invitations", responses((status = 200, body = Vec<Invitation>)), security(("bearer" = [])))]
-pub async fn list_invitations(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<Invitation>>> {
+pub async fn list_invitations(auth: Authed) -> ApiResult<Json<Vec<Invitation>>> {
     Ok(Json(
-        store::invitations::list_open(&state.db, &caller.user_id, now_ms()).await?,
+        store::invitations::list_open(auth.db(), auth.user_id(), now_ms()).await?,
     ))
 }
 
 /// Cancels one of the caller's open invitations.
 #[utoipa::path(delete, path = "/v1/invitations/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn cancel_invitation(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    store::invitations::cancel(&state.db, &id, &caller.user_id).await?;
+pub async fn cancel_invitation(auth: Authed, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    store::invitations::cancel(auth.db(), &id, auth.user_id()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,14 +109,11 @@ pub async fn cancel_invitation(
 #[utoipa::path(post, path = "/v1/connections", request_body = AcceptInvitation,
     responses((status = 201, body = Connection), (status = 404), (status = 410)), security(("bearer" = [])))]
 pub async fn accept(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(req): ApiJson<AcceptInvitation>,
-) -> ApiResult<(StatusCode, Json<Connection>)> {
+) -> ApiResult<Created<Connection>> {
     validate::id("id", &req.id)?;
-    validate::public_key("public_key", &req.public_key)?;
-    validate::id("keypair_id", &req.keypair_id)?;
-    check_keypair(&state, &caller, &req.keypair_id, &req.public_key).await?;
+    let invitee = callers_side(&state, &caller, &req.keypair_id, &req.public_key).await?;
     let my_email = store::users::email(&state.db, &caller.user_id).await?;
     let now = now_ms();
     let mut tx = store::begin(&state.db).await?;
@@ -143,51 +133,38 @@ pub async fn accept(
     if !store::invitations::mark_accepted(&mut tx, &req.invitation_id, now).await? {
         return Err(ApiError::Gone("this invitation was already used"));
     }
-    let inviter = store::connections::Side {
+    let inviter = Side {
         user_id: &inv.inviter_id,
         keypair_id: &inv.keypair_id,
         public_key: &inv.public_key,
-    };
-    let invitee = store::connections::Side {
-        user_id: &caller.user_id,
-        keypair_id: &req.keypair_id,
-        public_key: &req.public_key,
     };
     store::connections::create(&mut tx, &req.id, &req.invitation_id, inviter, invitee, now).await?;
     tx.commit().await?;
     tracing::info!(connection_id = %req.id, "connection created");
     let connection = store::connections::get(&state.db, &req.id, &caller.user_id).await?;
-    Ok((StatusCode::CREATED, Json(connection)))
+    created(connection)
 }
 
 /// The caller's connections, oldest first.
 #[utoipa::path(get, path = "/v1/connections", responses((status = 200, body = Vec<Connection>)), security(("bearer" = [])))]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<Connection>>> {
+pub async fn list(auth: Authed) -> ApiResult<Json<Vec<Connection>>> {
     Ok(Json(
-        store::connections::list(&state.db, &caller.user_id).await?,
+        store::connections::list(auth.db(), auth.user_id()).await?,
     ))
 }
 
 /// One connection.
 #[utoipa::path(get, path = "/v1/connections/{id}", responses((status = 200, body = Connection), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Connection>> {
+pub async fn get(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<Connection>> {
     Ok(Json(
-        store::connections::get(&state.db, &id, &caller.user_id).await?,
+        store::connections::get(auth.db(), &id, auth.user_id()).await?,
     ))
 }
 
 /// Deletes a connection (either side may), and every share on it.
 #[utoipa::path(delete, path = "/v1/connections/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     store::connections::delete(&state.db, &id, &caller.user_id).await?;

@@ -4,14 +4,15 @@
 //! the quota; what a file contains and how many chunks it should have is sealed by the owner.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use covault::api::{FileChunk, FileInfo, FinishFile, NewFile};
 use covault::crypto::envelope::TAG_LEN;
 use covault::crypto::stream::MAX_CHUNK_SIZE;
 
 use super::chunk_wire::{ChunkBody, ChunkReply};
-use crate::auth::Caller;
+use super::{Created, created};
+use crate::auth::Authed;
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
@@ -22,51 +23,61 @@ use crate::validate;
 #[utoipa::path(post, path = "/v1/items/{id}/files", request_body = NewFile,
     responses((status = 201, body = FileInfo), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     Path(item_id): Path<String>,
     ApiJson(req): ApiJson<NewFile>,
-) -> ApiResult<(StatusCode, Json<FileInfo>)> {
-    if !store::exists_owned(&state.db, "items", &item_id, &caller.user_id).await? {
+) -> ApiResult<Created<FileInfo>> {
+    if !store::exists_owned(auth.db(), "items", &item_id, auth.user_id()).await? {
         return Err(ApiError::NotFound);
     }
     validate::id("id", &req.id)?;
-    let info =
-        store::files::create(&state.db, &caller.user_id, &item_id, &req.id, now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(info)))
+    let info = store::files::create(auth.db(), auth.user_id(), &item_id, &req.id, now_ms()).await?;
+    created(info)
 }
 
 /// The files of one of the caller's items, oldest first.
 #[utoipa::path(get, path = "/v1/items/{id}/files",
     responses((status = 200, body = Vec<FileInfo>), (status = 404)), security(("bearer" = [])))]
-pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(item_id): Path<String>,
-) -> ApiResult<Json<Vec<FileInfo>>> {
-    if !store::exists_owned(&state.db, "items", &item_id, &caller.user_id).await? {
+pub async fn list(auth: Authed, Path(item_id): Path<String>) -> ApiResult<Json<Vec<FileInfo>>> {
+    if !store::exists_owned(auth.db(), "items", &item_id, auth.user_id()).await? {
         return Err(ApiError::NotFound);
     }
-    let files = store::files::list_for_item(&state.db, &item_id, &caller.user_id).await?;
+    let files = store::files::list_for_item(auth.db(), &item_id, auth.user_id()).await?;
     Ok(Json(files))
 }
 
 /// One of the caller's files: how many chunks are stored (where an upload resumes).
 #[utoipa::path(get, path = "/v1/files/{id}",
     responses((status = 200, body = FileInfo), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<FileInfo>> {
+pub async fn get(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<FileInfo>> {
     Ok(Json(
-        store::files::get(&state.db, &id, &caller.user_id).await?,
+        store::files::get(auth.db(), &id, auth.user_id()).await?,
     ))
 }
 
 pub(super) fn chunk_index(text: &str) -> ApiResult<u32> {
     text.parse()
         .map_err(|_| ApiError::bad("InvalidField", "the chunk index must be a u32"))
+}
+
+/// Chunk `index` of a file that holds `stored` chunks, in the format the request asks for; 404
+/// past the end (for the owner's downloads and a share's alike).
+pub(super) async fn read_chunk(
+    state: &AppState,
+    file_id: &str,
+    index: u32,
+    stored: u32,
+    headers: &HeaderMap,
+) -> ApiResult<ChunkReply> {
+    if index >= stored {
+        return Err(ApiError::NotFound);
+    }
+    let data = state
+        .blobs
+        .get(file_id, index)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(ChunkReply::for_request(headers, data))
 }
 
 /// Stores chunk `n`: the next one (`n` = `stored_chunks`) or one already stored (a retry).
@@ -76,8 +87,7 @@ pub(super) fn chunk_index(text: &str) -> ApiResult<u32> {
     responses((status = 200, body = FileInfo), (status = 404), (status = 409), (status = 413)),
     security(("bearer" = [])))]
 pub async fn put_chunk(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path((id, n)): Path<(String, String)>,
     ChunkBody(data): ChunkBody,
 ) -> ApiResult<Json<FileInfo>> {
@@ -143,35 +153,25 @@ pub async fn put_chunk(
     responses((status = 200, content((Vec<u8> = "application/octet-stream"), (FileChunk = "application/json"))),
         (status = 404)), security(("bearer" = [])))]
 pub async fn get_chunk(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path((id, n)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<ChunkReply> {
     let info = store::files::get(&state.db, &id, &caller.user_id).await?;
     let index = chunk_index(&n)?;
-    if index >= info.stored_chunks {
-        return Err(ApiError::NotFound);
-    }
-    let data = state
-        .blobs
-        .get(&id, index)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(ChunkReply::for_request(&headers, data))
+    read_chunk(&state, &id, index, info.stored_chunks, &headers).await
 }
 
 /// Ends an upload: the file must hold exactly `chunk_count` chunks (409 otherwise).
 #[utoipa::path(post, path = "/v1/files/{id}/finish", request_body = FinishFile,
     responses((status = 200, body = FileInfo), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn finish(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<FinishFile>,
 ) -> ApiResult<Json<FileInfo>> {
-    store::files::get(&state.db, &id, &caller.user_id).await?;
-    store::files::finish(&state.db, &id, &caller.user_id, req.chunk_count, now_ms())
+    store::files::get(auth.db(), &id, auth.user_id()).await?;
+    store::files::finish(auth.db(), &id, auth.user_id(), req.chunk_count, now_ms())
         .await?
         .map(Json)
         .ok_or(ApiError::Conflict(
@@ -184,8 +184,7 @@ pub async fn finish(
 #[utoipa::path(delete, path = "/v1/files/{id}",
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     store::files::detach(&state.db, &id, &caller.user_id).await?;

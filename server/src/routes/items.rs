@@ -1,11 +1,12 @@
 //! Items: create, list, read, update, delete. Slots are stored as a JSON object of envelopes.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use covault::api::{Item, ItemInput, NewItems};
 
-use crate::auth::Caller;
+use super::{Created, created};
+use crate::auth::{Authed, Caller};
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
@@ -27,18 +28,17 @@ async fn check_dek_is_callers(state: &AppState, caller: &Caller, dek_id: &str) -
 #[utoipa::path(post, path = "/v1/items", request_body = ItemInput,
     responses((status = 201, body = Item), (status = 409)), security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(req): ApiJson<ItemInput>,
-) -> ApiResult<(StatusCode, Json<Item>)> {
+) -> ApiResult<Created<Item>> {
     validate::id("id", &req.id)?;
     validate::id("dek_id", &req.dek_id)?;
     let version = validate::version("version", req.version)?;
     validate::label_and_slots(&req.label, &req.slots)?;
     check_dek_is_callers(&state, &caller, &req.dek_id).await?;
     let item =
-        store::items::create(state.db.writer(), &caller.user_id, req, version, now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(item)))
+        store::items::create(state.db.writer(), &caller.user_id, &req, version, now_ms()).await?;
+    created(item)
 }
 
 /// Most items in one batch.
@@ -48,10 +48,9 @@ pub const MAX_BATCH: usize = 500;
 #[utoipa::path(post, path = "/v1/items/batch", request_body = NewItems,
     responses((status = 201, body = Vec<Item>), (status = 409)), security(("bearer" = [])))]
 pub async fn create_batch(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(batch): ApiJson<NewItems>,
-) -> ApiResult<(StatusCode, Json<Vec<Item>>)> {
+) -> ApiResult<Created<Vec<Item>>> {
     if batch.items.is_empty() || batch.items.len() > MAX_BATCH {
         return Err(ApiError::bad(
             "InvalidField",
@@ -75,27 +74,23 @@ pub async fn create_batch(
     let mut tx = store::begin(&state.db).await?;
     let mut items = Vec::with_capacity(checked.len());
     for (req, version) in checked {
-        items.push(store::items::create(&mut *tx, &caller.user_id, req, version, now).await?);
+        items.push(store::items::create(&mut *tx, &caller.user_id, &req, version, now).await?);
     }
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(items)))
+    created(items)
 }
 
 /// The caller's items, oldest first.
 #[utoipa::path(get, path = "/v1/items", responses((status = 200, body = Vec<Item>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Item>>> {
-    Ok(Json(store::items::list(&state.db, &caller.user_id).await?))
+pub async fn list(auth: Authed) -> ApiResult<Json<Vec<Item>>> {
+    Ok(Json(store::items::list(auth.db(), auth.user_id()).await?))
 }
 
 /// One of the caller's items.
 #[utoipa::path(get, path = "/v1/items/{id}", responses((status = 200, body = Item), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Item>> {
+pub async fn get(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<Item>> {
     Ok(Json(
-        store::items::get(&state.db, &id, &caller.user_id).await?,
+        store::items::get(auth.db(), &id, auth.user_id()).await?,
     ))
 }
 
@@ -104,8 +99,7 @@ pub async fn get(
 #[utoipa::path(put, path = "/v1/items/{id}", request_body = ItemInput,
     responses((status = 200, body = Item), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ItemInput>,
 ) -> ApiResult<Json<Item>> {
@@ -135,8 +129,7 @@ pub async fn update(
 /// copies and stay.
 #[utoipa::path(delete, path = "/v1/items/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     // The blobs first (a store outside the database is not reached by the cascade); the rows go

@@ -2,26 +2,26 @@
 //! only their own; another user's id answers 404, exactly like an id that does not exist.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use covault::api::{
     ChangePassphraseRequest, DekRecord, KeyPairRecord, NewDek, NewKeyPair, WrappedKek,
 };
 use covault::crypto::Algorithm;
 
-use crate::auth::{AUTH_KEY_LABEL, Caller, check_auth_key, hash_secret};
+use super::{Created, created};
+use crate::auth::{AUTH_KEY_LABEL, Authed, check_auth_key, hash_secret};
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::routes::account::check_account_material;
-use crate::state::AppState;
 use crate::store;
 use crate::validate;
 
 /// The caller's wrapped KEK.
 #[utoipa::path(get, path = "/v1/keystore/kek", responses((status = 200, body = WrappedKek)), security(("bearer" = [])))]
-pub async fn get_kek(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<WrappedKek>> {
+pub async fn get_kek(auth: Authed) -> ApiResult<Json<WrappedKek>> {
     Ok(Json(WrappedKek {
-        wrapped_kek: store::users::wrapped_kek(&state.db, &caller.user_id).await?,
+        wrapped_kek: store::users::wrapped_kek(auth.db(), auth.user_id()).await?,
     }))
 }
 
@@ -30,8 +30,7 @@ pub async fn get_kek(State(state): State<AppState>, caller: Caller) -> ApiResult
 #[utoipa::path(put, path = "/v1/keystore/kek", request_body = ChangePassphraseRequest,
     responses((status = 204)), security(("bearer" = [])))]
 pub async fn change_passphrase(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(req): ApiJson<ChangePassphraseRequest>,
 ) -> ApiResult<StatusCode> {
     check_account_material(&req.kdf, &req.salt, &req.auth_key, &req.wrapped_kek)?;
@@ -60,10 +59,9 @@ pub async fn change_passphrase(
 #[utoipa::path(post, path = "/v1/keystore/keypairs", request_body = NewKeyPair,
     responses((status = 201, body = KeyPairRecord), (status = 409)), security(("bearer" = [])))]
 pub async fn create_keypair(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     ApiJson(req): ApiJson<NewKeyPair>,
-) -> ApiResult<(StatusCode, Json<KeyPairRecord>)> {
+) -> ApiResult<Created<KeyPairRecord>> {
     validate::id("id", &req.id)?;
     validate::public_key("public_key", &req.public_key)?;
     validate::envelope(
@@ -71,30 +69,23 @@ pub async fn create_keypair(
         &req.wrapped_private_key,
         Algorithm::A256Gcm,
     )?;
-    let record = store::keystore::create_keypair(&state.db, &caller.user_id, req, now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(record)))
+    let record = store::keystore::create_keypair(auth.db(), auth.user_id(), req, now_ms()).await?;
+    created(record)
 }
 
 /// The caller's keypairs, oldest first.
 #[utoipa::path(get, path = "/v1/keystore/keypairs", responses((status = 200, body = Vec<KeyPairRecord>)), security(("bearer" = [])))]
-pub async fn list_keypairs(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<KeyPairRecord>>> {
+pub async fn list_keypairs(auth: Authed) -> ApiResult<Json<Vec<KeyPairRecord>>> {
     Ok(Json(
-        store::keystore::list_keypairs(&state.db, &caller.user_id).await?,
+        store::keystore::list_keypairs(auth.db(), auth.user_id()).await?,
     ))
 }
 
 /// One of the caller's keypairs.
 #[utoipa::path(get, path = "/v1/keystore/keypairs/{id}", responses((status = 200, body = KeyPairRecord), (status = 404)), security(("bearer" = [])))]
-pub async fn get_keypair(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<KeyPairRecord>> {
+pub async fn get_keypair(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<KeyPairRecord>> {
     Ok(Json(
-        store::keystore::get_keypair(&state.db, &id, &caller.user_id).await?,
+        store::keystore::get_keypair(auth.db(), &id, auth.user_id()).await?,
     ))
 }
 
@@ -102,36 +93,28 @@ pub async fn get_keypair(
 #[utoipa::path(post, path = "/v1/keystore/deks", request_body = NewDek,
     responses((status = 201, body = DekRecord), (status = 409)), security(("bearer" = [])))]
 pub async fn create_dek(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     ApiJson(req): ApiJson<NewDek>,
-) -> ApiResult<(StatusCode, Json<DekRecord>)> {
+) -> ApiResult<Created<DekRecord>> {
     validate::id("id", &req.id)?;
     validate::envelope("wrapped_key", &req.wrapped_key, Algorithm::A256Gcm)?;
     let record =
-        store::keystore::create_dek(state.db.writer(), &caller.user_id, req, now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(record)))
+        store::keystore::create_dek(auth.db().writer(), auth.user_id(), req, now_ms()).await?;
+    created(record)
 }
 
 /// The caller's DEKs, oldest first.
 #[utoipa::path(get, path = "/v1/keystore/deks", responses((status = 200, body = Vec<DekRecord>)), security(("bearer" = [])))]
-pub async fn list_deks(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<DekRecord>>> {
+pub async fn list_deks(auth: Authed) -> ApiResult<Json<Vec<DekRecord>>> {
     Ok(Json(
-        store::keystore::list_deks(&state.db, &caller.user_id).await?,
+        store::keystore::list_deks(auth.db(), auth.user_id()).await?,
     ))
 }
 
 /// One of the caller's DEKs.
 #[utoipa::path(get, path = "/v1/keystore/deks/{id}", responses((status = 200, body = DekRecord), (status = 404)), security(("bearer" = [])))]
-pub async fn get_dek(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<DekRecord>> {
+pub async fn get_dek(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<DekRecord>> {
     Ok(Json(
-        store::keystore::get_dek(&state.db, &id, &caller.user_id).await?,
+        store::keystore::get_dek(auth.db(), &id, auth.user_id()).await?,
     ))
 }

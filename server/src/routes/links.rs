@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use covault::api::{Link, NewLink, OpenLink, OpenedLink};
 use covault::crypto::Algorithm;
 
-use crate::auth::{Caller, check_auth_key, hash_secret};
+use super::{Created, created};
+use crate::auth::{Authed, check_auth_key, hash_secret};
 use crate::db::{now_ms, parse_rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::limits::{self, ClientAddr};
@@ -35,11 +36,7 @@ fn key_field(field: &'static str, value: &str) -> ApiResult<()> {
 /// Stores a new link: its ciphertext, options and the hashes the opener must match.
 #[utoipa::path(post, path = "/v1/links", request_body = NewLink,
     responses((status = 201, body = Link), (status = 409)), security(("bearer" = [])))]
-pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(req): ApiJson<NewLink>,
-) -> ApiResult<(StatusCode, Json<Link>)> {
+pub async fn create(auth: Authed, ApiJson(req): ApiJson<NewLink>) -> ApiResult<Created<Link>> {
     validate::id("id", &req.id)?;
     validate::envelope("ciphertext", &req.ciphertext, Algorithm::A256Gcm)?;
     validate::envelope("sender_record", &req.sender_record, Algorithm::A256Gcm)?;
@@ -65,39 +62,35 @@ pub async fn create(
         .as_deref()
         .map(|p| hash_secret(PASSPHRASE_LABEL, p));
     store::links::create(
-        &state.db,
+        auth.db(),
         &req,
-        &caller.user_id,
+        auth.user_id(),
         (&access, proof.as_deref()),
         expires_at,
         now,
     )
     .await?;
     tracing::info!(link_id = %req.id, "link created");
-    let link = store::links::find(&state.db, &req.id)
+    let link = store::links::find(auth.db(), &req.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(link.into_link())))
+    created(link.into_link())
 }
 
 /// The caller's links, with the views the Vault counted; expired and used-up ones are listed
 /// without their ciphertext (`available: false`).
 #[utoipa::path(get, path = "/v1/links",
     responses((status = 200, body = Vec<Link>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<Link>>> {
+pub async fn list(auth: Authed) -> ApiResult<Json<Vec<Link>>> {
     Ok(Json(
-        store::links::list(&state.db, &caller.user_id, now_ms()).await?,
+        store::links::list(auth.db(), auth.user_id(), now_ms()).await?,
     ))
 }
 
 /// Revokes a link: its row and ciphertext are deleted at once.
 #[utoipa::path(delete, path = "/v1/links/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
-pub async fn revoke(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    store::links::delete(&state.db, &id, &caller.user_id).await?;
+pub async fn revoke(auth: Authed, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    store::links::delete(auth.db(), &id, auth.user_id()).await?;
     tracing::info!(link_id = %id, "link revoked");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,9 +14,12 @@ pub mod share_create;
 pub mod share_files;
 pub mod shares;
 
+use axum::Json;
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// Every API route, each with its OpenAPI operation: the router and the document are built from
@@ -64,4 +67,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/v1/health", responses((status = 200, description = "the process is up")))]
 pub async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+/// What a handler that makes something answers: 201 and the new object.
+pub type Created<T> = (StatusCode, Json<T>);
+
+/// Answers 201 with `value`.
+pub fn created<T>(value: T) -> ApiResult<Created<T>> {
+    Ok((StatusCode::CREATED, Json(value)))
 }

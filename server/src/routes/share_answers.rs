@@ -3,15 +3,16 @@
 //! Vault can neither invent an answer nor swap one for the other.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use covault::api::{AcceptShare, RejectShare, Share};
 use covault::crypto::Algorithm;
 
-use crate::auth::Caller;
+use crate::auth::{Authed, Caller};
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use crate::store;
+use crate::store::shares::Answer;
 use crate::validate;
 
 /// The share `id` if the caller is its recipient, with a well-formed receipt.
@@ -36,8 +37,7 @@ async fn recipients_share(
 #[utoipa::path(put, path = "/v1/shares/{id}/accept", request_body = AcceptShare,
     responses((status = 200, body = Share), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn accept(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<AcceptShare>,
 ) -> ApiResult<Json<Share>> {
@@ -45,9 +45,11 @@ pub async fn accept(
     if row.rejected_at.is_some() {
         return Err(ApiError::Conflict("the share was rejected"));
     }
-    store::shares::accept(&state.db, &id, &req.receipt, now_ms()).await?;
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok(Json(row.into_share(&caller.user_id)?))
+    // Accepting twice changes nothing and answers the share again.
+    store::shares::answer(&state.db, &id, Answer::Accept, &req.receipt, now_ms()).await?;
+    Ok(Json(
+        store::shares::get(&state.db, &id, &caller.user_id).await?,
+    ))
 }
 
 /// The recipient rejects a share: its contents are no longer served to them, and the sender
@@ -55,18 +57,18 @@ pub async fn accept(
 #[utoipa::path(put, path = "/v1/shares/{id}/reject", request_body = RejectShare,
     responses((status = 200, body = Share), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn reject(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RejectShare>,
 ) -> ApiResult<Json<Share>> {
     recipients_share(&state, &caller, &id, &req.receipt).await?;
-    if !store::shares::reject(&state.db, &id, &req.receipt, now_ms()).await? {
+    if !store::shares::answer(&state.db, &id, Answer::Reject, &req.receipt, now_ms()).await? {
         return Err(ApiError::Conflict(
             "the share was already accepted or rejected",
         ));
     }
     tracing::info!(share_id = %id, "share rejected");
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok(Json(row.into_share(&caller.user_id)?))
+    Ok(Json(
+        store::shares::get(&state.db, &id, &caller.user_id).await?,
+    ))
 }

@@ -2,13 +2,11 @@
 //! of its DEK, stored in the same transaction, so a share never exists without it. An on-share
 //! is checked against its parent here, and takes the parent's commitments.
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
 use covault::api::{NewDek, NewShare, NewShares, Share, SharesCreated};
 use covault::crypto::Algorithm;
 
-use crate::auth::Caller;
+use super::{Created, created};
+use crate::auth::{Authed, Caller};
 use crate::db::{now_ms, parse_rfc3339};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
@@ -35,26 +33,23 @@ struct Checked {
 #[utoipa::path(post, path = "/v1/shares", request_body = NewShare,
     responses((status = 201, body = Share), (status = 409)), security(("bearer" = [])))]
 pub async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(req): ApiJson<NewShare>,
-) -> ApiResult<(StatusCode, Json<Share>)> {
+) -> ApiResult<Created<Share>> {
     let now = now_ms();
     let checked = check(&state, &caller, req, now).await?;
     let id = checked.req.id.clone();
     store_all(&state, &caller, vec![checked], now).await?;
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok((StatusCode::CREATED, Json(row.into_share(&caller.user_id)?)))
+    created(store::shares::get(&state.db, &id, &caller.user_id).await?)
 }
 
 /// Makes up to 500 shares in one transaction: all of them, or (on any error) none.
 #[utoipa::path(post, path = "/v1/shares/batch", request_body = NewShares,
     responses((status = 201, body = SharesCreated), (status = 409)), security(("bearer" = [])))]
 pub async fn create_batch(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     ApiJson(batch): ApiJson<NewShares>,
-) -> ApiResult<(StatusCode, Json<SharesCreated>)> {
+) -> ApiResult<Created<SharesCreated>> {
     if batch.shares.is_empty() || batch.shares.len() > MAX_BATCH {
         return Err(ApiError::bad(
             "InvalidField",
@@ -70,10 +65,9 @@ pub async fn create_batch(
     store_all(&state, &caller, checked, now).await?;
     let mut shares = Vec::with_capacity(ids.len());
     for id in ids {
-        let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-        shares.push(row.into_share(&caller.user_id)?);
+        shares.push(store::shares::get(&state.db, &id, &caller.user_id).await?);
     }
-    Ok((StatusCode::CREATED, Json(SharesCreated { shares })))
+    created(SharesCreated { shares })
 }
 
 /// Stores checked shares and their kept DEKs in one transaction.

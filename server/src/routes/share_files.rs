@@ -3,15 +3,14 @@
 //! as long as the share lives and its contents are visible to them (after acceptance, if the
 //! share needs it). The last reference to a file going deletes its chunks.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use covault::api::{FileChunk, ShareFiles};
 
 use super::chunk_wire::ChunkReply;
-use super::files::chunk_index;
-use crate::auth::Caller;
+use super::files::{chunk_index, read_chunk};
+use crate::auth::Authed;
 use crate::error::{ApiError, ApiJson, ApiResult};
-use crate::state::AppState;
 use crate::store;
 use crate::validate;
 
@@ -24,8 +23,7 @@ pub const MAX_SHARE_FILES: usize = 256;
 #[utoipa::path(put, path = "/v1/shares/{id}/files", request_body = ShareFiles,
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn put(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ShareFiles>,
 ) -> ApiResult<StatusCode> {
@@ -70,27 +68,18 @@ pub async fn put(
     responses((status = 200, content((Vec<u8> = "application/octet-stream"), (FileChunk = "application/json"))),
         (status = 404)), security(("bearer" = [])))]
 pub async fn get_chunk(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path((id, file_id, n)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<ChunkReply> {
-    let share = store::shares::find(&state.db, &id, &caller.user_id).await?;
+    let share = store::shares::get(&state.db, &id, &caller.user_id).await?;
     // The contents (and so the files) are withheld exactly as the share's slots are.
-    if share.into_share(&caller.user_id)?.slots.is_none() {
+    if share.slots.is_none() {
         return Err(ApiError::NotFound);
     }
     let index = chunk_index(&n)?;
     let stored = store::share_files::stored_chunks(&state.db, &id, &file_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if index >= stored {
-        return Err(ApiError::NotFound);
-    }
-    let data = state
-        .blobs
-        .get(&file_id, index)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(ChunkReply::for_request(&headers, data))
+    read_chunk(&state, &file_id, index, stored, &headers).await
 }

@@ -2,15 +2,14 @@
 //! Only the two parties see a share; an expired share is never served.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use covault::api::{Direction, Share, ShareCopies, SharePage, ShareUpdate};
 use serde::Deserialize;
 
-use crate::auth::Caller;
+use crate::auth::Authed;
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
-use crate::state::AppState;
 use crate::store;
 use crate::validate;
 
@@ -36,8 +35,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/v1/shares", params(ListQuery),
     responses((status = 200, body = SharePage)), security(("bearer" = [])))]
 pub async fn list(
-    State(state): State<AppState>,
-    caller: Caller,
+    auth: Authed,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<SharePage>> {
     let Query(query) = query.map_err(|e| ApiError::bad("InvalidQuery", e.body_text()))?;
@@ -59,8 +57,8 @@ pub async fn list(
         None => (i64::MAX, String::new()),
     };
     let rows = store::shares::page(
-        &state.db,
-        &caller.user_id,
+        auth.db(),
+        auth.user_id(),
         query.direction,
         (after_time, &after_id),
         limit + 1,
@@ -74,7 +72,7 @@ pub async fn list(
     };
     let mut shares = rows
         .into_iter()
-        .map(|r| r.into_share(&caller.user_id))
+        .map(|r| r.into_share(auth.user_id()))
         .collect::<Result<Vec<_>, _>>()?;
     shares.truncate(limit as usize);
     Ok(Json(SharePage {
@@ -85,13 +83,10 @@ pub async fn list(
 
 /// One share.
 #[utoipa::path(get, path = "/v1/shares/{id}", responses((status = 200, body = Share), (status = 404)), security(("bearer" = [])))]
-pub async fn get(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Share>> {
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok(Json(row.into_share(&caller.user_id)?))
+pub async fn get(auth: Authed, Path(id): Path<String>) -> ApiResult<Json<Share>> {
+    Ok(Json(
+        store::shares::get(auth.db(), &id, auth.user_id()).await?,
+    ))
 }
 
 /// The sender replaces the shared copy (re-encrypted under the same share DEK) as its next
@@ -99,8 +94,7 @@ pub async fn get(
 #[utoipa::path(put, path = "/v1/shares/{id}", request_body = ShareUpdate,
     responses((status = 200, body = Share), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<ShareUpdate>,
 ) -> ApiResult<Json<Share>> {
@@ -139,16 +133,16 @@ pub async fn update(
     if !store::shares::update(&state.db, &id, &req, verification, versions, now_ms()).await? {
         return Err(validate::stale("shared copy", version));
     }
-    let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
-    Ok(Json(row.into_share(&caller.user_id)?))
+    Ok(Json(
+        store::shares::get(&state.db, &id, &caller.user_id).await?,
+    ))
 }
 
 /// The on-shares downstream of one of the caller's own (root) shares, as the Vault knows them.
 #[utoipa::path(get, path = "/v1/shares/{id}/copies",
     responses((status = 200, body = ShareCopies), (status = 404)), security(("bearer" = [])))]
 pub async fn copies(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<Json<ShareCopies>> {
     let row = store::shares::find(&state.db, &id, &caller.user_id).await?;
@@ -167,8 +161,7 @@ pub async fn copies(
 /// Deletes a share; either side may.
 #[utoipa::path(delete, path = "/v1/shares/{id}", responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
+    Authed { state, caller }: Authed,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     store::shares::delete(&state.db, &id, &caller.user_id).await?;

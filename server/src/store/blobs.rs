@@ -64,12 +64,11 @@ impl BlobStore for DbBlobs {
     }
 
     fn delete_file<'a>(&'a self, file_id: &'a str) -> BlobFuture<'a, ()> {
-        Box::pin(async move {
-            sqlx::query("DELETE FROM file_chunks WHERE file_id = $1")
-                .bind(file_id)
-                .execute(self.db.writer())
-                .await?;
-            Ok(())
-        })
+        Box::pin(super::delete_where(
+            self.db.writer(),
+            "file_chunks",
+            "file_id",
+            file_id,
+        ))
     }
 }

@@ -40,24 +40,17 @@ pub async fn create(
     id: &str,
     now: i64,
 ) -> ApiResult<FileInfo> {
-    sqlx::query(
+    let row = sqlx::query_as::<_, FileRow>(&format!(
         "INSERT INTO files (id, user_id, item_id, stored_chunks, bytes, created_at)
-         VALUES ($1, $2, $3, 0, 0, $4)",
-    )
+         VALUES ($1, $2, $3, 0, 0, $4) RETURNING {COLUMNS}"
+    ))
     .bind(id)
     .bind(user_id)
     .bind(item_id)
     .bind(now)
-    .execute(db.writer())
+    .fetch_one(db.writer())
     .await?;
-    Ok(FileInfo {
-        id: id.to_owned(),
-        item_id: Some(item_id.to_owned()),
-        stored_chunks: 0,
-        bytes: 0,
-        finished: false,
-        created_at: rfc3339(now),
-    })
+    Ok(row.into_info())
 }
 
 /// One of the user's files, or 404.
@@ -180,11 +173,7 @@ pub async fn stale_uploads(db: &Db, user_id: Option<&str>, before: i64) -> ApiRe
 
 /// Deletes a file's metadata by id (its blobs are deleted first by the caller).
 pub async fn delete_by_id(db: &Db, id: &str) -> ApiResult<()> {
-    sqlx::query("DELETE FROM files WHERE id = $1")
-        .bind(id)
-        .execute(db.writer())
-        .await?;
-    Ok(())
+    super::delete_where(db.writer(), "files", "id", id).await
 }
 
 /// Detaches one of the user's files from its item, or 404.

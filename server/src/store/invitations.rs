@@ -4,6 +4,7 @@
 use covault::api::Invitation;
 
 use super::Conn;
+use super::connections::Side;
 use crate::db::{Db, rfc3339};
 use crate::error::ApiResult;
 
@@ -34,14 +35,10 @@ impl From<InvitationRow> for Invitation {
 pub struct NewInvitation<'a> {
     /// Its id.
     pub id: &'a str,
-    /// Who invites.
-    pub inviter_id: &'a str,
+    /// Who invites, with the keypair that becomes their side of the connection.
+    pub inviter: Side<'a>,
     /// Whom (normalised).
     pub email: &'a str,
-    /// The inviter's connection public key.
-    pub public_key: &'a str,
-    /// The inviter's keypair that holds it.
-    pub keypair_id: &'a str,
     /// The hashed token.
     pub token_hash: &'a str,
     /// Now.
@@ -57,10 +54,10 @@ pub async fn create(db: &Db, new: &NewInvitation<'_>) -> ApiResult<()> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(new.id)
-    .bind(new.inviter_id)
+    .bind(new.inviter.user_id)
     .bind(new.email)
-    .bind(new.public_key)
-    .bind(new.keypair_id)
+    .bind(new.inviter.public_key)
+    .bind(new.inviter.keypair_id)
     .bind(new.token_hash)
     .bind(new.created_at)
     .bind(new.expires_at)

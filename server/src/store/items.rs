@@ -37,12 +37,13 @@ impl ItemRow {
 pub async fn create<'e>(
     exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     user_id: &str,
-    req: ItemInput,
+    req: &ItemInput,
     version: i64,
     now: i64,
 ) -> ApiResult<Item> {
-    sqlx::query(
-        "INSERT INTO items (id, user_id, dek_id, version, label, slots, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+    sqlx::query_as::<_, ItemRow>(
+        "INSERT INTO items (id, user_id, dek_id, version, label, slots, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *",
     )
     .bind(&req.id)
     .bind(user_id)
@@ -51,17 +52,9 @@ pub async fn create<'e>(
     .bind(&req.label)
     .bind(slots_to_json(&req.slots)?)
     .bind(now)
-    .execute(exec)
-    .await?;
-    Ok(Item {
-        id: req.id,
-        dek_id: req.dek_id,
-        version: req.version,
-        label: req.label,
-        slots: req.slots,
-        created_at: rfc3339(now),
-        updated_at: rfc3339(now),
-    })
+    .fetch_one(exec)
+    .await?
+    .into_item()
 }
 
 /// The user's items, oldest first.

@@ -33,20 +33,18 @@ pub async fn create_keypair(
     req: NewKeyPair,
     now: i64,
 ) -> ApiResult<KeyPairRecord> {
-    sqlx::query("INSERT INTO keypairs (id, user_id, public_key, wrapped_private_key, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&req.id)
-        .bind(user_id)
-        .bind(&req.public_key)
-        .bind(&req.wrapped_private_key)
-        .bind(now)
-        .execute(db.writer())
-        .await?;
-    Ok(KeyPairRecord {
-        id: req.id,
-        public_key: req.public_key,
-        wrapped_private_key: req.wrapped_private_key,
-        created_at: rfc3339(now),
-    })
+    let row = sqlx::query_as::<_, KeyPairRow>(
+        "INSERT INTO keypairs (id, user_id, public_key, wrapped_private_key, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING *",
+    )
+    .bind(&req.id)
+    .bind(user_id)
+    .bind(&req.public_key)
+    .bind(&req.wrapped_private_key)
+    .bind(now)
+    .fetch_one(db.writer())
+    .await?;
+    Ok(row.into())
 }
 
 /// The user's keypairs, oldest first.
@@ -91,18 +89,16 @@ pub async fn create_dek<'e>(
     req: NewDek,
     now: i64,
 ) -> ApiResult<DekRecord> {
-    sqlx::query("INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&req.id)
-        .bind(user_id)
-        .bind(&req.wrapped_key)
-        .bind(now)
-        .execute(exec)
-        .await?;
-    Ok(DekRecord {
-        id: req.id,
-        wrapped_key: req.wrapped_key,
-        created_at: rfc3339(now),
-    })
+    let row = sqlx::query_as::<_, DekRow>(
+        "INSERT INTO deks (id, user_id, wrapped_key, created_at) VALUES ($1, $2, $3, $4) RETURNING *",
+    )
+    .bind(&req.id)
+    .bind(user_id)
+    .bind(&req.wrapped_key)
+    .bind(now)
+    .fetch_one(exec)
+    .await?;
+    Ok(row.into())
 }
 
 /// The user's DEKs, oldest first.

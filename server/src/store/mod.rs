@@ -3,7 +3,7 @@
 //! structs and converted into the `covault::api` types here, so that handlers deal only in
 //! requests, answers and the decisions between them. The shapes every owned table shares (a
 //! user's rows oldest first, one row that is absent or someone else's, a deletion scoped to its
-//! owner) are the helpers below, so that each table asks for them the same way.
+//! owner, a deletion by key) are the helpers below, so that each table asks for them the same way.
 
 pub mod account_state;
 pub mod blobs;
@@ -20,7 +20,7 @@ pub mod users;
 use std::collections::BTreeMap;
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, FromRow, Transaction};
+use sqlx::{Any, AnyConnection, Executor, FromRow, Transaction};
 
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
@@ -108,6 +108,21 @@ pub(crate) async fn delete_owned(
     if done.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
+    Ok(())
+}
+
+/// Deletes every row of `table` whose `column` is `value`, on the writer pool or inside a
+/// transaction: for keys the caller has already vouched for (`delete_owned` checks the owner).
+pub(crate) async fn delete_where<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    table: &str,
+    column: &str,
+    value: &str,
+) -> ApiResult<()> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+        .bind(value)
+        .execute(exec)
+        .await?;
     Ok(())
 }
 

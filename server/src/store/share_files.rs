@@ -8,10 +8,7 @@ use crate::store::Conn;
 
 /// Replaces the files of a share.
 pub async fn set(tx: &mut Conn, share_id: &str, file_ids: &[String]) -> ApiResult<()> {
-    sqlx::query("DELETE FROM share_files WHERE share_id = $1")
-        .bind(share_id)
-        .execute(&mut *tx)
-        .await?;
+    super::delete_where(&mut *tx, "share_files", "share_id", share_id).await?;
     for file_id in file_ids {
         sqlx::query("INSERT INTO share_files (share_id, file_id) VALUES ($1, $2)")
             .bind(share_id)

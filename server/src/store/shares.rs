@@ -129,6 +129,11 @@ pub async fn find(db: &Db, id: &str, user_id: &str) -> ApiResult<ShareRow> {
     .ok_or(ApiError::NotFound)
 }
 
+/// A live share the user takes part in as they see it, or 404.
+pub async fn get(db: &Db, id: &str, user_id: &str) -> ApiResult<Share> {
+    find(db, id, user_id).await?.into_share(user_id)
+}
+
 /// Where a new share hangs: its root share and the commitments it carries (for an on-share,
 /// both come from its parent, never from the request).
 pub struct Lineage<'a> {
@@ -205,26 +210,24 @@ pub async fn page(
     .await?)
 }
 
-/// Records the recipient's acceptance receipt, unless the share was already accepted or
-/// rejected.
-pub async fn accept(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<()> {
-    sqlx::query(
-        "UPDATE shares SET accepted_at = $1, acceptance = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL",
-    )
-    .bind(now)
-    .bind(receipt)
-    .bind(id)
-    .execute(db.writer())
-    .await?;
-    Ok(())
+/// The recipient's answer to a share.
+pub enum Answer {
+    /// Accepts it (and its terms).
+    Accept,
+    /// Rejects it.
+    Reject,
 }
 
-/// Records the recipient's rejection receipt; false if the share was already accepted or
-/// rejected.
-pub async fn reject(db: &Db, id: &str, receipt: &str, now: i64) -> ApiResult<bool> {
-    let done = sqlx::query(
-        "UPDATE shares SET rejected_at = $1, rejection = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL",
-    )
+/// Records the recipient's answer and its receipt, unless the share was already accepted or
+/// rejected; false (and nothing changed) if it was.
+pub async fn answer(db: &Db, id: &str, answer: Answer, receipt: &str, now: i64) -> ApiResult<bool> {
+    let (at, receipt_column) = match answer {
+        Answer::Accept => ("accepted_at", "acceptance"),
+        Answer::Reject => ("rejected_at", "rejection"),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE shares SET {at} = $1, {receipt_column} = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL"
+    ))
     .bind(now)
     .bind(receipt)
     .bind(id)

@@ -192,10 +192,7 @@ pub async fn open_session(
     clear_limit: &str,
 ) -> ApiResult<()> {
     let mut tx = db.writer().begin().await?;
-    sqlx::query("DELETE FROM login_limits WHERE subject = $1")
-        .bind(clear_limit)
-        .execute(&mut *tx)
-        .await?;
+    super::delete_where(&mut *tx, "login_limits", "subject", clear_limit).await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash)
         .bind(user_id)
@@ -212,11 +209,17 @@ pub async fn open_session(
     Ok(())
 }
 
+/// The user and expiry (Unix milliseconds) of the session with this token hash, if any.
+pub async fn session(db: &Db, token_hash: &str) -> ApiResult<Option<(String, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 /// Ends one session.
 pub async fn close_session(db: &Db, token_hash: &str) -> ApiResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db.writer())
-        .await?;
-    Ok(())
+    super::delete_where(db.writer(), "sessions", "token_hash", token_hash).await
 }
