@@ -65,6 +65,89 @@ pub struct Passphrase {
     pub passphrase: Option<String>,
 }
 
+/// An item of the user acting: its id (a positional argument) and the auth file.
+#[derive(Debug, Args)]
+pub struct ItemRef {
+    /// The item id.
+    pub id: String,
+    #[command(flatten)]
+    pub auth: Auth,
+}
+
+/// A share, on either side: its id (a positional argument) and the auth file of the user acting.
+#[derive(Debug, Args)]
+pub struct ShareRef {
+    /// The share id.
+    pub id: String,
+    #[command(flatten)]
+    pub auth: Auth,
+}
+
+/// Where a downloaded file is written, and the auth file of the user acting.
+#[derive(Debug, Args)]
+pub struct Download {
+    /// Where to write the file.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub auth: Auth,
+}
+
+/// `shares:create`'s flags, which override the share config's options.
+#[derive(Debug, Args)]
+pub struct ShareFlags {
+    /// When the share stops being served (RFC 3339); overrides the config.
+    #[arg(short = 'd', long, value_name = "RFC3339")]
+    pub expires_at: Option<String>,
+    /// Terms the recipient sees; overrides the config.
+    #[arg(long)]
+    pub terms: Option<String>,
+    /// The recipient must accept before reading.
+    #[arg(long)]
+    pub acceptance_required: bool,
+    /// Let the recipient share it on to their own connections (each on-shared copy can be
+    /// checked against your values).
+    #[arg(long = "onshare")]
+    pub on_sharing: bool,
+}
+
+/// How the invitee names an invitation: `ID.TOKEN` as one argument (as Meeco's
+/// `connections:accept TOKEN`), or `--invitation-id` and `--token`.
+#[derive(Debug, Args)]
+pub struct Invitation {
+    /// The invitation as connections:invite printed it: ID.TOKEN (or the token, with
+    /// --invitation-id).
+    #[arg(value_name = "INVITATION")]
+    pub combined: Option<String>,
+    /// The invitation id.
+    #[arg(long)]
+    pub invitation_id: Option<String>,
+    /// The invitation token.
+    #[arg(long)]
+    pub token: Option<String>,
+}
+
+/// `links:create`: the item, the link's limits, and the auth file of the user acting.
+#[derive(Debug, Args)]
+pub struct NewLink {
+    /// The item to snapshot.
+    pub item_id: String,
+    /// How long the link opens: a number and s, m, h, d or w.
+    #[arg(long, default_value = "7d", value_name = "DURATION")]
+    pub expires_in: String,
+    /// How many times it may be opened (default: until it expires).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_views: Option<u32>,
+    /// Also require a passphrase (from COVAULT_LINK_PASSPHRASE, else asked for).
+    #[arg(long)]
+    pub passphrase: bool,
+    /// Only this slot (repeat for more; default: all of the item's).
+    #[arg(long = "slot", value_name = "NAME")]
+    pub slots: Vec<String>,
+    #[command(flatten)]
+    pub auth: Auth,
+}
+
 /// Which shares to list.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ShareType {
@@ -119,10 +202,7 @@ pub enum Command {
         name = "users:get",
         after_help = "Example:\n  covault users:get -a .alice.yaml"
     )]
-    UsersGet {
-        #[command(flatten)]
-        auth: Auth,
-    },
+    UsersGet(Auth),
     /// Create an item from a file of kind Item.
     #[command(
         name = "items:create",
@@ -140,21 +220,13 @@ pub enum Command {
         name = "items:list",
         after_help = "Example:\n  covault items:list -a .alice.yaml"
     )]
-    ItemsList {
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ItemsList(Auth),
     /// Show one item, decrypted.
     #[command(
         name = "items:get",
         after_help = "Example:\n  covault items:get -a .alice.yaml ITEM_ID"
     )]
-    ItemsGet {
-        /// The item id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ItemsGet(ItemRef),
     /// Replace an item's label and slots from a file of kind Item.
     #[command(
         name = "items:update",
@@ -175,12 +247,10 @@ pub enum Command {
         after_help = "Example:\n  covault items:remove-slot -a .alice.yaml ITEM_ID password\n\nEvery share made from the item is then refreshed, so its recipients no longer see the slot."
     )]
     ItemsRemoveSlot {
-        /// The item id.
-        id: String,
+        #[command(flatten)]
+        item: ItemRef,
         /// The name of the slot to remove.
         slot: String,
-        #[command(flatten)]
-        auth: Auth,
     },
     /// Import items from a Bitwarden (unencrypted JSON) or 1Password (CSV) export.
     #[command(
@@ -210,23 +280,13 @@ pub enum Command {
         name = "items:holders",
         after_help = "Example:\n  covault items:holders -a .alice.yaml ITEM_ID\n\nYour own shares are checked by your client (checked: true); on-shares made from them are as the Vault reports them."
     )]
-    ItemsHolders {
-        /// The item id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ItemsHolders(ItemRef),
     /// Delete an item (shares made from it are separate copies and stay).
     #[command(
         name = "items:delete",
         after_help = "Example:\n  covault items:delete -a .alice.yaml ITEM_ID"
     )]
-    ItemsDelete {
-        /// The item id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ItemsDelete(ItemRef),
     /// Attach a file to an item: encrypted here in chunks and uploaded (resuming after a
     /// dropped connection), then named in the item's sealed file list (the item's next version).
     #[command(
@@ -249,12 +309,7 @@ pub enum Command {
         name = "items:files",
         after_help = "Example:\n  covault items:files -a .alice.yaml ITEM_ID"
     )]
-    ItemsFiles {
-        /// The item id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ItemsFiles(ItemRef),
     /// Download and decrypt an attached file, chunk by chunk, checking each.
     #[command(
         name = "items:get-file",
@@ -266,11 +321,8 @@ pub enum Command {
         id: String,
         /// The file id (from items:files or items:attach).
         file_id: String,
-        /// Where to write the file.
-        #[arg(short = 'o', long = "output", value_name = "OUT")]
-        output: PathBuf,
         #[command(flatten)]
-        auth: Auth,
+        to: Download,
     },
     /// Remove an attached file (the item's next version; the Vault deletes its chunks).
     #[command(
@@ -278,12 +330,10 @@ pub enum Command {
         after_help = "Example:\n  covault items:remove-file -a .alice.yaml ITEM_ID FILE_ID"
     )]
     ItemsRemoveFile {
-        /// The item id.
-        id: String,
+        #[command(flatten)]
+        item: ItemRef,
         /// The file id.
         file_id: String,
-        #[command(flatten)]
-        auth: Auth,
     },
     /// Let the recipient of one of your shares download the files of its copy (run after
     /// shares:create or shares:update of an item with files).
@@ -291,23 +341,13 @@ pub enum Command {
         name = "shares:share-files",
         after_help = "Example:\n  covault shares:share-files -a .alice.yaml SHARE_ID\n\nThe share's copy already carries each file's key, sealed for the recipient; this tells the\nVault which files the recipient may download. It replaces the previous set: after shares:update\nof an item whose file was removed, the Vault stops serving it (and deletes it once nothing holds it)."
     )]
-    SharesShareFiles {
-        /// The share id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    SharesShareFiles(ShareRef),
     /// List the files of a share (from its sealed copy).
     #[command(
         name = "shares:files",
         after_help = "Example:\n  covault shares:files -a .bob.yaml SHARE_ID"
     )]
-    SharesFiles {
-        /// The share id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    SharesFiles(ShareRef),
     /// Download and decrypt a file of a share, chunk by chunk, checking each.
     #[command(
         name = "shares:get-file",
@@ -319,11 +359,8 @@ pub enum Command {
         id: String,
         /// The file id (from shares:files).
         file_id: String,
-        /// Where to write the file.
-        #[arg(short = 'o', long = "output", value_name = "OUT")]
-        output: PathBuf,
         #[command(flatten)]
-        auth: Auth,
+        to: Download,
     },
     /// Write a connection config for two users, to edit and pass to connections:create.
     #[command(
@@ -369,16 +406,8 @@ pub enum Command {
     ConnectionsAccept {
         #[command(flatten)]
         auth: Auth,
-        /// The invitation as connections:invite printed it: ID.TOKEN (or the token, with
-        /// --invitation-id).
-        #[arg(value_name = "INVITATION")]
-        invitation: Option<String>,
-        /// The invitation id.
-        #[arg(long)]
-        invitation_id: Option<String>,
-        /// The invitation token.
-        #[arg(long)]
-        token: Option<String>,
+        #[command(flatten)]
+        invitation: Invitation,
         /// A name for the connection (for you only).
         #[arg(short = 'n', long)]
         name: Option<String>,
@@ -388,10 +417,7 @@ pub enum Command {
         name = "connections:list",
         after_help = "Example:\n  covault connections:list -a .alice.yaml\n\nCompare each fingerprint with your peer's over another channel: if they differ, the Vault substituted a key.\nWhen they match, mark the connection verified with connections:verify."
     )]
-    ConnectionsList {
-        #[command(flatten)]
-        auth: Auth,
-    },
+    ConnectionsList(Auth),
     /// Mark a connection verified, once you and your peer compared its fingerprint.
     #[command(
         name = "connections:verify",
@@ -434,19 +460,8 @@ pub enum Command {
         /// The share config.
         #[arg(short = 'c', long = "config", value_name = "FILE")]
         config: PathBuf,
-        /// When the share stops being served (RFC 3339); overrides the config.
-        #[arg(short = 'd', long, value_name = "RFC3339")]
-        expires_at: Option<String>,
-        /// Terms the recipient sees; overrides the config.
-        #[arg(long)]
-        terms: Option<String>,
-        /// The recipient must accept before reading.
-        #[arg(long)]
-        acceptance_required: bool,
-        /// Let the recipient share it on to their own connections (each on-shared copy can be
-        /// checked against your values).
-        #[arg(long = "onshare")]
-        on_sharing: bool,
+        #[command(flatten)]
+        flags: ShareFlags,
     },
     /// List shares: incoming (from every user) by default, or outgoing.
     #[command(
@@ -468,12 +483,7 @@ pub enum Command {
         name = "shares:get-incoming",
         after_help = "Example:\n  covault shares:get-incoming -a .bob.yaml SHARE_ID"
     )]
-    SharesGetIncoming {
-        /// The share id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    SharesGetIncoming(ShareRef),
     /// Accept a share that requires acceptance.
     #[command(
         name = "shares:accept",
@@ -507,56 +517,26 @@ pub enum Command {
         name = "shares:reject",
         after_help = "Example:\n  covault shares:reject -a .bob.yaml SHARE_ID"
     )]
-    SharesReject {
-        /// The share id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    SharesReject(ShareRef),
     /// Delete a share; either side may.
     #[command(
         name = "shares:delete",
         after_help = "Example:\n  covault shares:delete -a .alice.yaml SHARE_ID"
     )]
-    SharesDelete {
-        /// The share id.
-        id: String,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    SharesDelete(ShareRef),
     /// Make a link to an item for someone without an account; prints the URL to send.
     #[command(
         name = "links:create",
         after_help = "Examples:\n  covault links:create -a .alice.yaml ITEM_ID --expires-in 7d --max-views 1\n  COVAULT_LINK_PASSPHRASE='tell them by phone' covault links:create -a .alice.yaml ITEM_ID --passphrase --slot password\n\nThe key is only in the URL's #fragment, which is never sent to the Vault: whoever has the URL (and the\npassphrase, if set) can open the link until it expires or runs out of views. The Vault enforces both,\nand could still serve the link more often than allowed to someone who has the URL, or withhold it."
     )]
-    LinksCreate {
-        /// The item to snapshot.
-        item_id: String,
-        /// How long the link opens: a number and s, m, h, d or w.
-        #[arg(long, default_value = "7d", value_name = "DURATION")]
-        expires_in: String,
-        /// How many times it may be opened (default: until it expires).
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-        max_views: Option<u32>,
-        /// Also require a passphrase (from COVAULT_LINK_PASSPHRASE, else asked for).
-        #[arg(long)]
-        passphrase: bool,
-        /// Only this slot (repeat for more; default: all of the item's).
-        #[arg(long = "slot", value_name = "NAME")]
-        slots: Vec<String>,
-        #[command(flatten)]
-        auth: Auth,
-    },
+    LinksCreate(NewLink),
     /// List your links, with the views the Vault counted; a link whose report differs from
     /// what was sealed shows an error.
     #[command(
         name = "links:list",
         after_help = "Example:\n  covault links:list -a .alice.yaml"
     )]
-    LinksList {
-        #[command(flatten)]
-        auth: Auth,
-    },
+    LinksList(Auth),
     /// Revoke a link: the Vault deletes its ciphertext at once.
     #[command(
         name = "links:revoke",

@@ -1,6 +1,11 @@
 //! The files the CLI reads and writes: the auth file (a credential, written 0600, never
 //! holding the passphrase), the device state beside it, item files, and the connection and
 //! share configs.
+//!
+//! Casing: snake_case keys, as on the wire and in the CLI's output, are canonical in every file
+//! the CLI reads; the camelCase spelling of each key (as in Meeco's CLI files, and in the
+//! configs that `connections:create-config` and `shares:create-config` still write) is accepted
+//! too, through serde aliases.
 
 use crate::error::CliError;
 use std::collections::BTreeMap;
@@ -248,13 +253,16 @@ pub struct ConnectionMeta {
     pub to: String,
 }
 
-/// The editable part of a connection config.
+/// The editable part of a connection config. Read in snake_case or camelCase (see the module
+/// doc); written in camelCase for now, as the walkthrough test expects.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
 pub struct ConnectionSpec {
     /// How the inviter is shown.
+    #[serde(alias = "fromName")]
     pub from_name: String,
     /// How the invitee is shown.
+    #[serde(alias = "toName")]
     pub to_name: String,
 }
 
@@ -266,31 +274,107 @@ pub struct ShareMeta {
     pub from: String,
 }
 
-/// The share template.
+/// The share template. Read in snake_case or camelCase (see the module doc); written in
+/// camelCase for now, as the walkthrough test expects. Its options mirror the library's
+/// `ShareOptions`, which is camelCase only and so cannot be flattened in here.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
 pub struct ShareSpec {
     /// The connection to share on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "connectionId",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// Several connections to share on, each getting its own share.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        alias = "connectionIds",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub connection_ids: Vec<String>,
     /// The item to share (or an incoming share to share on).
+    #[serde(alias = "itemId")]
     pub item_id: String,
     /// Share only these slots; absent: every slot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slots: Option<Vec<String>>,
     /// The recipient may share it on.
-    #[serde(default)]
+    #[serde(default, alias = "onSharing")]
     pub on_sharing: bool,
     /// RFC 3339, optional.
-    #[serde(default)]
+    #[serde(default, alias = "expiresAt")]
     pub expires_at: Option<String>,
     /// Optional terms.
     #[serde(default)]
     pub terms: Option<String>,
     /// Whether the recipient must accept first.
-    #[serde(default)]
+    #[serde(default, alias = "acceptanceRequired")]
     pub acceptance_required: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse<M: DeserializeOwned + Default, S: DeserializeOwned>(yaml: &str) -> Document<M, S> {
+        serde_yaml_ng::from_str(yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+    }
+
+    #[test]
+    fn a_share_config_reads_in_snake_case_and_in_camel_case() {
+        let snake = "kind: ShareConfig\nmetadata:\n  from: .alice.yaml\nspec:\n  connection_ids: [c1, c2]\n  item_id: i1\n  slots: [pin]\n  on_sharing: true\n  expires_at: 2099-01-01T00:00:00Z\n  terms: Keep it\n  acceptance_required: true\n";
+        let camel = snake
+            .replace("connection_ids", "connectionIds")
+            .replace("item_id", "itemId")
+            .replace("on_sharing", "onSharing")
+            .replace("expires_at", "expiresAt")
+            .replace("acceptance_required", "acceptanceRequired");
+        for yaml in [snake, camel.as_str()] {
+            let doc = parse::<ShareMeta, ShareSpec>(yaml);
+            let spec = doc.spec;
+            assert_eq!(spec.connection_ids, ["c1", "c2"]);
+            assert_eq!(spec.item_id, "i1");
+            assert_eq!(spec.slots.as_deref(), Some(&["pin".to_owned()][..]));
+            assert!(spec.on_sharing && spec.acceptance_required);
+            assert_eq!(spec.expires_at.as_deref(), Some("2099-01-01T00:00:00Z"));
+            assert_eq!(spec.terms.as_deref(), Some("Keep it"));
+        }
+        for key in ["connection_id", "connectionId"] {
+            let yaml = format!("kind: ShareConfig\nspec:\n  {key}: c1\n  item_id: i1\n");
+            let doc = parse::<ShareMeta, ShareSpec>(&yaml);
+            assert_eq!(doc.spec.connection_id.as_deref(), Some("c1"));
+        }
+    }
+
+    #[test]
+    fn a_connection_config_reads_in_snake_case_and_in_camel_case() {
+        for yaml in [
+            "kind: ConnectionConfig\nspec:\n  from_name: Alice\n  to_name: Bob\n",
+            "kind: ConnectionConfig\nspec:\n  fromName: Alice\n  toName: Bob\n",
+        ] {
+            let doc = parse::<ConnectionMeta, ConnectionSpec>(yaml);
+            assert_eq!(
+                (doc.spec.from_name.as_str(), doc.spec.to_name.as_str()),
+                ("Alice", "Bob")
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_given_in_both_spellings_or_misspelt_is_refused() {
+        let twice = "kind: ShareConfig\nspec:\n  item_id: i1\n  itemId: i2\n";
+        let error = serde_yaml_ng::from_str::<Document<ShareMeta, ShareSpec>>(twice).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate field `item_id`"),
+            "{error}"
+        );
+        let kebab = "kind: ShareConfig\nspec:\n  item-id: i1\n";
+        let error = serde_yaml_ng::from_str::<Document<ShareMeta, ShareSpec>>(kebab).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `item-id`"),
+            "{error}"
+        );
+    }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use covault::client::{ClientError, FileReader, FileSource, ReqwestTransport};
 
 use super::Ctx;
+use crate::cli::Download;
 use crate::error::CliError;
 
 /// A local file, read in slices.
@@ -101,36 +102,34 @@ pub async fn attach(
     ctx.print("File", attached)
 }
 
-/// Lists an item's files.
-pub async fn list(ctx: &Ctx, id: &str, auth: &Path) -> Result<(), CliError> {
-    let session = ctx.session(auth).await?;
-    ctx.print("Files", session.list_files(id).await?)
+/// Whose files: an item's (its owner's), or a share's copy's (its recipient's).
+#[derive(Clone, Copy)]
+pub enum Of<'a> {
+    /// An item, by id.
+    Item(&'a str),
+    /// A share, by id.
+    Share(&'a str),
 }
 
-/// Downloads a file into `OUT.part`, checking every chunk, and renames it to `OUT` at the end.
-pub async fn get(
-    ctx: &Ctx,
-    id: &str,
-    file_id: &str,
-    output: &Path,
-    auth: &Path,
-) -> Result<(), CliError> {
+/// Lists the files of an item or of a share's copy.
+pub async fn list(ctx: &Ctx, of: Of<'_>, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
-    let reader = session.open_file(id, file_id).await?;
-    download(ctx, reader, output).await
+    let files = match of {
+        Of::Item(id) => session.list_files(id).await?,
+        Of::Share(id) => session.list_shared_files(id).await?,
+    };
+    ctx.print("Files", files)
 }
 
-/// Downloads a file of a share, as `get` does.
-pub async fn get_shared(
-    ctx: &Ctx,
-    share_id: &str,
-    file_id: &str,
-    output: &Path,
-    auth: &Path,
-) -> Result<(), CliError> {
-    let session = ctx.session(auth).await?;
-    let reader = session.open_shared_file(share_id, file_id).await?;
-    download(ctx, reader, output).await
+/// Downloads a file of an item or of a share into `OUT.part`, checking every chunk, and
+/// renames it to `OUT` at the end.
+pub async fn get(ctx: &Ctx, of: Of<'_>, file_id: &str, to: &Download) -> Result<(), CliError> {
+    let session = ctx.session(&to.auth.auth).await?;
+    let reader = match of {
+        Of::Item(id) => session.open_file(id, file_id).await?,
+        Of::Share(id) => session.open_shared_file(id, file_id).await?,
+    };
+    download(ctx, reader, &to.output).await
 }
 
 async fn download(
@@ -167,12 +166,6 @@ async fn download(
 pub async fn share_files(ctx: &Ctx, share_id: &str, auth: &Path) -> Result<(), CliError> {
     let session = ctx.session(auth).await?;
     ctx.print("Files", session.share_files(share_id).await?)
-}
-
-/// Lists a share's files.
-pub async fn list_shared(ctx: &Ctx, share_id: &str, auth: &Path) -> Result<(), CliError> {
-    let session = ctx.session(auth).await?;
-    ctx.print("Files", session.list_shared_files(share_id).await?)
 }
 
 /// Removes a file from an item.

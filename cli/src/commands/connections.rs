@@ -8,6 +8,7 @@ use covault::client::ConnectionInfo;
 use serde::Serialize;
 
 use super::Ctx;
+use crate::cli::Invitation;
 use crate::files::{self, ConnectionMeta, ConnectionSpec, Document};
 
 fn name_from(email: &str) -> String {
@@ -177,20 +178,10 @@ pub async fn invite(ctx: &Ctx, auth: &Path, email: &str) -> Result<(), CliError>
     )
 }
 
-/// How the invitee names the invitation: `ID.TOKEN` as one argument (as Meeco's
-/// `connections:accept TOKEN`), or `--invitation-id` and `--token`.
-pub struct InvitationArgs {
-    /// The positional `ID.TOKEN`.
-    pub combined: Option<String>,
-    /// `--invitation-id`.
-    pub id: Option<String>,
-    /// `--token`.
-    pub token: Option<String>,
-}
-
-impl InvitationArgs {
+impl Invitation {
+    /// The invitation id and token, however they were given.
     fn resolve(self) -> Result<(String, String), CliError> {
-        match (self.combined, self.id, self.token) {
+        match (self.combined, self.invitation_id, self.token) {
             (Some(both), None, None) => match both.split_once('.') {
                 Some((id, token)) if !id.is_empty() && !token.is_empty() => {
                     Ok((id.to_owned(), token.to_owned()))
@@ -211,7 +202,7 @@ impl InvitationArgs {
 pub async fn accept(
     ctx: &Ctx,
     auth: &Path,
-    invitation: InvitationArgs,
+    invitation: Invitation,
     name: Option<&str>,
 ) -> Result<(), CliError> {
     let (id, token) = invitation.resolve()?;

@@ -195,12 +195,7 @@ async fn refresh_shares(session: &super::Client, id: &str) -> Result<(), CliErro
     if !report.refreshed.is_empty() || !report.failed.is_empty() {
         eprintln!("refreshed {} share(s) of item {id}", report.refreshed.len());
     }
-    for failed in &report.failed {
-        eprintln!(
-            "warning: share {} was not refreshed ({}): {}",
-            failed.id, failed.error.code, failed.error.message
-        );
-    }
+    super::warn_unrefreshed(&report);
     if report.failed.is_empty() {
         Ok(())
     } else {

@@ -8,6 +8,7 @@ use covault::client::ReqwestTransport;
 use covault::client::links::{LinkOptions, open_link, rfc3339_in, split_link_url};
 
 use super::Ctx;
+use crate::cli::NewLink;
 use crate::error::CliError;
 use crate::vault_url::VaultUrl;
 
@@ -48,37 +49,29 @@ pub fn parse_duration(text: &str) -> Result<i64, CliError> {
 }
 
 /// Makes a link to an item and prints its URL.
-pub async fn create(
-    ctx: &Ctx,
-    auth: &Path,
-    item_id: &str,
-    expires_in: &str,
-    max_views: Option<u32>,
-    passphrase: bool,
-    slots: Vec<String>,
-) -> Result<(), CliError> {
-    let expires_at = rfc3339_in(parse_duration(expires_in)?);
-    let passphrase = if passphrase {
+pub async fn create(ctx: &Ctx, link: NewLink) -> Result<(), CliError> {
+    let expires_at = rfc3339_in(parse_duration(&link.expires_in)?);
+    let passphrase = if link.passphrase {
         Some(link_passphrase(
             "Passphrase for the link (tell it to the recipient another way): ",
         )?)
     } else {
         None
     };
-    let session = ctx.session(auth).await?;
-    let link = session
+    let session = ctx.session(&link.auth.auth).await?;
+    let created = session
         .create_link(
-            item_id,
+            &link.item_id,
             &LinkOptions {
                 expires_at,
-                max_views,
+                max_views: link.max_views,
                 passphrase,
-                slots: (!slots.is_empty()).then_some(slots),
+                slots: (!link.slots.is_empty()).then_some(link.slots),
                 passphrase_kdf: None,
             },
         )
         .await?;
-    ctx.print("Link", link)
+    ctx.print("Link", created)
 }
 
 /// Lists the user's links with the views the Vault counted, each checked against what was

@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use covault::client::{
-    Api, ClientError, DeviceState, Progress, ReqwestTransport, SavedSession, Session,
+    Api, ClientError, DeviceState, Progress, ReqwestTransport, SavedSession, Session, ShareRefresh,
 };
 use covault::crypto::aead::SymmetricKey;
 use covault::crypto::{Envelope, Kek};
@@ -62,6 +62,7 @@ pub async fn run(cli: Cli, vault_from_flag: bool) -> Result<(), CliError> {
 }
 
 async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    use attachments::Of;
     match command {
         Command::UsersCreate {
             email,
@@ -75,51 +76,49 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             passphrase,
             output,
         } => users::login(ctx, auth, email, secret_key, passphrase.passphrase, output).await,
-        Command::UsersGet { auth } => users::get(ctx, &auth.auth).await,
+        Command::UsersGet(auth) => users::get(ctx, &auth.auth).await,
         Command::ItemsCreate { item, auth } => items::create(ctx, &item, &auth.auth).await,
-        Command::ItemsList { auth } => items::list(ctx, &auth.auth).await,
-        Command::ItemsGet { id, auth } => items::get(ctx, &id, &auth.auth).await,
+        Command::ItemsList(auth) => items::list(ctx, &auth.auth).await,
+        Command::ItemsGet(item) => items::get(ctx, &item.id, &item.auth.auth).await,
         Command::ItemsUpdate { id, item, auth } => items::update(ctx, &id, &item, &auth.auth).await,
-        Command::ItemsRemoveSlot { id, slot, auth } => {
-            items::remove_slot(ctx, &id, &slot, &auth.auth).await
+        Command::ItemsRemoveSlot { item, slot } => {
+            items::remove_slot(ctx, &item.id, &slot, &item.auth.auth).await
         }
         Command::ItemsCreateConfig { template } => items::create_config(ctx, &template),
         Command::ItemsImport { file, format, auth } => {
             items::import(ctx, &file, format.as_deref(), &auth.auth).await
         }
-        Command::ItemsHolders { id, auth } => items::holders(ctx, &id, &auth.auth).await,
-        Command::ItemsDelete { id, auth } => items::delete(ctx, &id, &auth.auth).await,
+        Command::ItemsHolders(item) => items::holders(ctx, &item.id, &item.auth.auth).await,
+        Command::ItemsDelete(item) => items::delete(ctx, &item.id, &item.auth.auth).await,
         Command::ItemsAttach {
             id,
             file,
             media_type,
             auth,
         } => attachments::attach(ctx, &id, &file, &media_type, &auth.auth).await,
-        Command::ItemsFiles { id, auth } => attachments::list(ctx, &id, &auth.auth).await,
-        Command::ItemsGetFile {
-            id,
-            file_id,
-            output,
-            auth,
-        } => attachments::get(ctx, &id, &file_id, &output, &auth.auth).await,
-        Command::ItemsRemoveFile { id, file_id, auth } => {
-            attachments::remove(ctx, &id, &file_id, &auth.auth).await
+        Command::ItemsFiles(item) => {
+            attachments::list(ctx, Of::Item(&item.id), &item.auth.auth).await
         }
-        Command::SharesShareFiles { id, auth } => {
-            attachments::share_files(ctx, &id, &auth.auth).await
+        Command::ItemsGetFile { id, file_id, to } => {
+            attachments::get(ctx, Of::Item(&id), &file_id, &to).await
         }
-        Command::SharesFiles { id, auth } => attachments::list_shared(ctx, &id, &auth.auth).await,
-        Command::SharesGetFile {
-            id,
-            file_id,
-            output,
-            auth,
-        } => attachments::get_shared(ctx, &id, &file_id, &output, &auth.auth).await,
+        Command::ItemsRemoveFile { item, file_id } => {
+            attachments::remove(ctx, &item.id, &file_id, &item.auth.auth).await
+        }
+        Command::SharesShareFiles(share) => {
+            attachments::share_files(ctx, &share.id, &share.auth.auth).await
+        }
+        Command::SharesFiles(share) => {
+            attachments::list(ctx, Of::Share(&share.id), &share.auth.auth).await
+        }
+        Command::SharesGetFile { id, file_id, to } => {
+            attachments::get(ctx, Of::Share(&id), &file_id, &to).await
+        }
         Command::ConnectionsCreateConfig { from, to } => {
             connections::create_config(ctx, &from, &to)
         }
         Command::ConnectionsCreate { config } => connections::create(ctx, &config).await,
-        Command::ConnectionsList { auth } => connections::list(ctx, &auth.auth).await,
+        Command::ConnectionsList(auth) => connections::list(ctx, &auth.auth).await,
         Command::ConnectionsVerify {
             id,
             fingerprint,
@@ -131,70 +130,31 @@ async fn dispatch(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::ConnectionsAccept {
             auth,
             invitation,
-            invitation_id,
-            token,
             name,
-        } => {
-            let invitation = connections::InvitationArgs {
-                combined: invitation,
-                id: invitation_id,
-                token,
-            };
-            connections::accept(ctx, &auth.auth, invitation, name.as_deref()).await
-        }
+        } => connections::accept(ctx, &auth.auth, invitation, name.as_deref()).await,
         Command::SharesCreateConfig {
             from,
             connection_id,
             item_id,
             slots,
         } => shares::create_config(ctx, &from, connection_id, &item_id, slots),
-        Command::SharesCreate {
-            config,
-            expires_at,
-            terms,
-            acceptance_required,
-            on_sharing,
-        } => {
-            let flags = shares::CreateFlags {
-                expires_at,
-                terms,
-                acceptance_required,
-                on_sharing,
-            };
-            shares::create(ctx, &config, flags).await
-        }
+        Command::SharesCreate { config, flags } => shares::create(ctx, &config, flags).await,
         Command::SharesList {
             auth,
             share_type,
             all: _,
         } => shares::list(ctx, &auth.auth, share_type).await,
-        Command::SharesGetIncoming { id, auth } => shares::get_incoming(ctx, &id, &auth.auth).await,
+        Command::SharesGetIncoming(share) => {
+            shares::get_incoming(ctx, &share.id, &share.auth.auth).await
+        }
         Command::SharesAccept { id, yes, auth } => shares::accept(ctx, &id, yes, &auth.auth).await,
         Command::SharesUpdate { id, item_id, auth } => {
             shares::update(ctx, &id, item_id.as_deref(), &auth.auth).await
         }
-        Command::SharesReject { id, auth } => shares::reject(ctx, &id, &auth.auth).await,
-        Command::SharesDelete { id, auth } => shares::delete(ctx, &id, &auth.auth).await,
-        Command::LinksCreate {
-            item_id,
-            expires_in,
-            max_views,
-            passphrase,
-            slots,
-            auth,
-        } => {
-            links::create(
-                ctx,
-                &auth.auth,
-                &item_id,
-                &expires_in,
-                max_views,
-                passphrase,
-                slots,
-            )
-            .await
-        }
-        Command::LinksList { auth } => links::list(ctx, &auth.auth).await,
+        Command::SharesReject(share) => shares::reject(ctx, &share.id, &share.auth.auth).await,
+        Command::SharesDelete(share) => shares::delete(ctx, &share.id, &share.auth.auth).await,
+        Command::LinksCreate(link) => links::create(ctx, link).await,
+        Command::LinksList(auth) => links::list(ctx, &auth.auth).await,
         Command::LinksRevoke { id, auth } => links::revoke(ctx, &auth.auth, &id).await,
         Command::LinksOpen { url, passphrase } => links::open(ctx, &url, passphrase).await,
     }
@@ -400,6 +360,16 @@ pub fn passphrase(given: Option<String>, prompt: &str) -> Result<String, CliErro
                 Ok(p)
             }
         }
+    }
+}
+
+/// Warns on stderr of each share a refresh left on the item's previous version, and why.
+pub fn warn_unrefreshed(report: &ShareRefresh) {
+    for failed in &report.failed {
+        eprintln!(
+            "warning: share {} was not refreshed ({}): {}",
+            failed.id, failed.error.code, failed.error.message
+        );
     }
 }
 

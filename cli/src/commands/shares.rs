@@ -9,7 +9,7 @@ use covault::client::{ClientError, PlainItem, ShareOptions, ShareView as Checked
 use serde::Serialize;
 
 use super::Ctx;
-use crate::cli::ShareType;
+use crate::cli::{ShareFlags, ShareType};
 use crate::files::{self, Document, ShareMeta, ShareSpec};
 
 /// A share without its ciphertext fields, as this client checked it.
@@ -122,21 +122,9 @@ pub fn create_config(
     Ok(())
 }
 
-/// `shares:create`'s flags, which override the config's options.
-pub struct CreateFlags {
-    /// `-d`.
-    pub expires_at: Option<String>,
-    /// `--terms`.
-    pub terms: Option<String>,
-    /// `--acceptance-required`.
-    pub acceptance_required: bool,
-    /// `--onshare`.
-    pub on_sharing: bool,
-}
-
 /// Creates the share(s) a config describes: one per connection. When the config's item is a
 /// share shared with us, it is shared on instead (if its sender permitted that).
-pub async fn create(ctx: &Ctx, config: &Path, flags: CreateFlags) -> Result<(), CliError> {
+pub async fn create(ctx: &Ctx, config: &Path, flags: ShareFlags) -> Result<(), CliError> {
     let doc = files::read::<ShareMeta, ShareSpec>(config, "ShareConfig")?;
     let session = ctx
         .session(&files::resolve(config, &doc.metadata.from))
@@ -346,12 +334,7 @@ pub async fn update(
         match session.get_item(id).await {
             Ok(_) => {
                 let report = session.refresh_item_shares(id).await?;
-                for failed in &report.failed {
-                    eprintln!(
-                        "warning: share {} was not refreshed ({}): {}",
-                        failed.id, failed.error.code, failed.error.message
-                    );
-                }
+                super::warn_unrefreshed(&report);
                 let failures = report.failed.len();
                 ctx.print("SharesRefreshed", report)?;
                 return if failures == 0 {
