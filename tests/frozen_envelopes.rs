@@ -88,10 +88,7 @@ fn frozen_v1_envelopes_still_open() {
 #[test]
 #[ignore = "writes the committed fixture; run only when freezing a new version"]
 fn write_frozen_fixture() {
-    assert!(
-        !fixture().exists(),
-        "frozen-v1.json exists and must never be regenerated"
-    );
+    frozen::never_regenerated(&fixture());
     let params = KdfParams {
         memory_kib: 19 * 1024,
         iterations: 2,

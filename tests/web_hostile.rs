@@ -312,3 +312,42 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
         Some(true)
     );
 }
+
+/// The deepest flows, a share read through a Vault that swaps shares among them, leave most of
+/// wasm's shadow stack free in this (debug) build. An overflow there is not caught: it traps as
+/// "out of bounds memory access", which is what one intermittent engine fault looked like
+/// (README, "Browser tests"). Measured on every engine, so a deeper stack shows here first.
+#[wasm_bindgen_test]
+#[cfg_attr(
+    not(covault_vault_tests),
+    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
+)]
+async fn the_deepest_flows_leave_most_of_the_stack_free() {
+    stack::paint();
+    let (alice, bob) = (account("alice").await, account("bob").await);
+    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    let mut used = vec![("sign up and connect", stack::deepest())];
+    stack::paint();
+    let it = item(&alice.client, "Bank", &[("pin", "1")]).await;
+    let shared = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
+    used.push(("create and share", stack::deepest()));
+    stack::paint();
+    done(bob.client.read_share(shared.clone())).await;
+    done(bob.client.list_shares(None)).await;
+    used.push(("read and list", stack::deepest()));
+    stack::paint();
+    let swapped = via("swap-shares", &bob).await.expect("login");
+    assert_eq!(fails(swapped.read_share(shared)).await, "Integrity");
+    used.push(("log in and read a swapped share", stack::deepest()));
+    web_sys_log(&format!(
+        "shadow stack used (bytes of {}): {used:?}",
+        stack::STACK_TOP
+    ));
+    for (flow, bytes) in used {
+        assert!(bytes > 0, "{flow}: the stack was not measured");
+        assert!(
+            bytes < stack::STACK_TOP / 2,
+            "{flow} used {bytes} bytes of the stack"
+        );
+    }
+}

@@ -3,9 +3,8 @@
 //! share configs.
 //!
 //! Casing: snake_case keys, as on the wire and in the CLI's output, are canonical in every file
-//! the CLI reads; the camelCase spelling of each key (as in Meeco's CLI files, and in the
-//! configs that `connections:create-config` and `shares:create-config` still write) is accepted
-//! too, through serde aliases.
+//! the CLI reads and writes; the camelCase spelling of each key (as in Meeco's CLI files, and in
+//! the configs covault 0.2 wrote) is accepted too, through serde aliases.
 
 use crate::error::CliError;
 use std::collections::BTreeMap;
@@ -254,9 +253,9 @@ pub struct ConnectionMeta {
 }
 
 /// The editable part of a connection config. Read in snake_case or camelCase (see the module
-/// doc); written in camelCase for now, as the walkthrough test expects.
+/// doc); written in snake_case.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct ConnectionSpec {
     /// How the inviter is shown.
     #[serde(alias = "fromName")]
@@ -275,10 +274,10 @@ pub struct ShareMeta {
 }
 
 /// The share template. Read in snake_case or camelCase (see the module doc); written in
-/// camelCase for now, as the walkthrough test expects. Its options mirror the library's
+/// snake_case. Its options mirror the library's
 /// `ShareOptions`, which is camelCase only and so cannot be flattened in here.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(rename_all(serialize = "camelCase"), deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct ShareSpec {
     /// The connection to share on.
     #[serde(

@@ -19,6 +19,8 @@ pub mod secret_key;
 pub mod share;
 pub mod share_meta;
 pub mod stream;
+#[cfg(test)]
+mod test_slots;
 
 pub use context::Context;
 pub use dek::Dek;

@@ -261,24 +261,16 @@ fn open_legacy(
 mod tests {
     use super::*;
 
-    fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+    use crate::crypto::test_slots::slots;
+
+    /// Item "i", labelled "L", at `version`.
+    fn item(dek: &Dek, version: u64, pairs: &[(&str, &str)]) -> SealedRecord {
+        seal(dek, RecordKind::Item, "i", version, "L", &slots(pairs)).expect("seal")
     }
 
     fn fixture() -> (Dek, SealedRecord) {
         let dek = Dek::from_bytes("d", [7; 32]);
-        let sealed = seal(
-            &dek,
-            RecordKind::Item,
-            "i",
-            3,
-            "L",
-            &slots(&[("a", "1"), ("b", "2")]),
-        )
-        .expect("seal");
+        let sealed = item(&dek, 3, &[("a", "1"), ("b", "2")]);
         (dek, sealed)
     }
 
@@ -341,15 +333,7 @@ mod tests {
     #[test]
     fn another_version_id_or_kind_is_integrity() {
         let (dek, sealed) = fixture();
-        let older = seal(
-            &dek,
-            RecordKind::Item,
-            "i",
-            2,
-            "L",
-            &slots(&[("a", "0"), ("b", "2")]),
-        )
-        .expect("seal");
+        let older = item(&dek, 2, &[("a", "0"), ("b", "2")]);
         let mut mixed = sealed.clone();
         mixed.slots.insert("a".into(), older.slots["a"].clone());
         assert_eq!(

@@ -175,12 +175,7 @@ impl ShareMeta {
 mod tests {
     use super::*;
 
-    fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::crypto::test_slots::slots;
 
     #[test]
     fn metadata_opens_only_for_its_share() {

@@ -1,6 +1,8 @@
 //! Helpers for the browser tests against a real Vault (`web_vault.rs`, `web_hostile.rs`).
 #![allow(dead_code)]
 
+pub mod stack;
+
 use covault::wasm::Covault;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
