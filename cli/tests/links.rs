@@ -5,36 +5,27 @@
 
 mod common;
 
-use common::{fails, ok_yaml as ok, vault};
+use common::{Shell, vault};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn links_walkthrough() {
-    let (url, dir) = vault(&[]).await;
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml",
-    );
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
+    // Someone with no account and no Vault configured.
+    let no_url = Shell::new(&dir, "");
+    cli.yaml("covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml");
     std::fs::write(
         dir.join("item.yaml"),
         "kind: Item\nspec:\n  label: Office wifi\n  slots:\n    network: guest\n    password: hunter2\n",
     )
     .unwrap();
-    let item = ok(
-        &dir,
-        &url,
-        "covault items:create -i item.yaml -a .alice.yaml",
-    );
+    let item = cli.yaml("covault items:create -i item.yaml -a .alice.yaml");
     let item = item["spec"]["id"].as_str().unwrap().to_owned();
 
     // One view, the password only.
-    let link = ok(
-        &dir,
-        &url,
-        &format!(
-            "covault links:create -a .alice.yaml {item} --expires-in 1d --max-views 1 --slot password"
-        ),
-    );
+    let link = cli.yaml(&format!(
+        "covault links:create -a .alice.yaml {item} --expires-in 1d --max-views 1 --slot password"
+    ));
     assert_eq!(link["kind"], "Link");
     let link_url = link["spec"]["url"].as_str().unwrap().to_owned();
     assert!(
@@ -44,49 +35,34 @@ async fn links_walkthrough() {
     assert_eq!(link["spec"]["maxViews"], 1);
 
     // Opened by someone with no account and no Vault configured: the URL says which Vault.
-    let opened = ok(&dir, "", &format!("covault links:open '{link_url}'"));
+    let opened = no_url.yaml(&format!("covault links:open '{link_url}'"));
     assert_eq!(opened["kind"], "OpenedLink");
     assert_eq!(opened["spec"]["slots"]["password"], "hunter2");
     assert!(opened["spec"]["slots"].get("network").is_none());
     assert_eq!(opened["spec"]["senderEmail"], "alice@example.com");
     assert_eq!(opened["spec"]["views"], 1);
-    fails(
-        &dir,
-        "",
-        &format!("covault links:open '{link_url}'"),
-        "not found",
-    );
+    no_url.fails(&format!("covault links:open '{link_url}'"), "not found");
 
     // A passphrase link.
-    let locked = ok(
-        &dir,
-        &url,
-        &format!(
-            "COVAULT_LINK_PASSPHRASE='by phone' covault links:create -a .alice.yaml {item} --passphrase"
-        ),
-    );
+    let locked = cli.yaml(&format!(
+        "COVAULT_LINK_PASSPHRASE='by phone' covault links:create -a .alice.yaml {item} --passphrase"
+    ));
     let locked_url = locked["spec"]["url"].as_str().unwrap().to_owned();
-    fails(
-        &dir,
-        "",
+    no_url.fails(
         &format!("covault links:open '{locked_url}'"),
         "COVAULT_LINK_PASSPHRASE",
     );
-    fails(
-        &dir,
-        "",
+    no_url.fails(
         &format!("COVAULT_LINK_PASSPHRASE='guess' covault links:open '{locked_url}'"),
         "wrong link passphrase",
     );
-    let opened = ok(
-        &dir,
-        "",
-        &format!("COVAULT_LINK_PASSPHRASE='by phone' covault links:open '{locked_url}'"),
-    );
+    let opened = no_url.yaml(&format!(
+        "COVAULT_LINK_PASSPHRASE='by phone' covault links:open '{locked_url}'"
+    ));
     assert_eq!(opened["spec"]["slots"]["network"], "guest");
 
     // The list: views as counted, the used-up link without its ciphertext, no mismatch.
-    let list = ok(&dir, &url, "covault links:list -a .alice.yaml");
+    let list = cli.yaml("covault links:list -a .alice.yaml");
     assert_eq!(list["kind"], "Links");
     let links = list["spec"].as_array().unwrap();
     assert_eq!(links.len(), 2);
@@ -105,36 +81,21 @@ async fn links_walkthrough() {
 
     // Revoked: gone.
     let id = locked["spec"]["id"].as_str().unwrap();
-    ok(
-        &dir,
-        &url,
-        &format!("covault links:revoke -a .alice.yaml {id}"),
-    );
-    fails(
-        &dir,
-        "",
+    cli.yaml(&format!("covault links:revoke -a .alice.yaml {id}"));
+    no_url.fails(
         &format!("COVAULT_LINK_PASSPHRASE='by phone' covault links:open '{locked_url}'"),
         "not found",
     );
 
     // Mistakes are one line each.
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault links:create -a .alice.yaml {item} --expires-in soon"),
         "--expires-in",
     );
-    fails(
-        &dir,
-        "",
+    no_url.fails(
         "covault links:open 'http://127.0.0.1:1/link.html#cl1.x'",
         "not a covault link",
     );
     let cut = &link_url[..link_url.len() - 5];
-    fails(
-        &dir,
-        "",
-        &format!("covault links:open '{cut}'"),
-        "not a covault link",
-    );
+    no_url.fails(&format!("covault links:open '{cut}'"), "not a covault link");
 }

@@ -9,20 +9,20 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::{fails, ok, sh, vault, yaml};
+use common::{Shell, fails, vault, yaml};
 use covault::client::{Api, DeviceState, ReqwestTransport, SavedSession};
 use covault::crypto::aead::SymmetricKey;
 use covault::crypto::{Envelope, Kek};
 use serde_json::Value;
 
 /// Writes `item.yaml` with this `spec` body and creates the item as Alice; returns its id.
-fn alices_item(dir: &Path, vault: &str, spec: &str) -> String {
-    std::fs::write(dir.join("item.yaml"), format!("kind: Item\nspec:\n{spec}")).unwrap();
-    let item = yaml(&ok(
-        dir,
-        vault,
-        "covault items:create -i item.yaml -a .alice.yaml",
-    ));
+fn alices_item(cli: Shell, spec: &str) -> String {
+    std::fs::write(
+        cli.dir.join("item.yaml"),
+        format!("kind: Item\nspec:\n{spec}"),
+    )
+    .unwrap();
+    let item = cli.yaml("covault items:create -i item.yaml -a .alice.yaml");
     item["spec"]["id"].as_str().unwrap().to_owned()
 }
 
@@ -60,19 +60,12 @@ async fn device_state(auth: &Path) -> DeviceState {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_walkthrough_as_written() {
-    let (url, dir) = vault(&[]).await;
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
 
     // Alice, then Bob.
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml",
-    );
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml",
-    );
+    cli.ok("covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml");
+    cli.ok("covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml");
     for file in [".alice.yaml", ".bob.yaml"] {
         let meta = std::fs::metadata(dir.join(file)).unwrap();
         assert_eq!(
@@ -98,16 +91,14 @@ async fn the_walkthrough_as_written() {
         let state = dir.join(format!("{file}.state"));
         assert_eq!(mode(&state), 0o600, "{file}.state is private");
     }
-    let user = yaml(&ok(&dir, &url, "covault users:get -a .alice.yaml"));
+    let user = cli.yaml("covault users:get -a .alice.yaml");
     assert_eq!(
         (user["kind"].as_str(), user["spec"]["email"].as_str()),
         (Some("User"), Some("alice@example.com"))
     );
 
     // The connection config, edited, and the connection.
-    ok(
-        &dir,
-        &url,
+    cli.ok(
         "covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml",
     );
     let config = std::fs::read_to_string(dir.join(".connection_config.yaml")).unwrap();
@@ -120,11 +111,7 @@ async fn the_walkthrough_as_written() {
         config.replace("toName: Bob", "toName: Robert"),
     )
     .unwrap();
-    let conn = yaml(&ok(
-        &dir,
-        &url,
-        "covault connections:create -c .connection_config.yaml",
-    ));
+    let conn = cli.yaml("covault connections:create -c .connection_config.yaml");
     assert_eq!(conn["kind"], "Connection");
     assert_eq!(conn["spec"]["toName"], "Robert");
     assert_eq!(conn["spec"]["fingerprintsMatch"], true);
@@ -138,7 +125,7 @@ async fn the_walkthrough_as_written() {
                 .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())),
         "a safety number of 12 groups of 5 digits: {fingerprint}"
     );
-    let listed = yaml(&ok(&dir, &url, "covault connections:list -a .bob.yaml"));
+    let listed = cli.yaml("covault connections:list -a .bob.yaml");
     assert_eq!(listed["spec"][0]["id"], conn_id.as_str());
     assert_eq!(
         listed["spec"][0]["fingerprint"], conn["spec"]["fingerprint"],
@@ -151,69 +138,48 @@ async fn the_walkthrough_as_written() {
     let mut wrong = fingerprint.clone().into_bytes();
     wrong[0] = if wrong[0] == b'9' { b'0' } else { wrong[0] + 1 };
     let wrong = String::from_utf8(wrong).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault connections:verify -a .alice.yaml {conn_id} --fingerprint '{wrong}'"),
         "key mismatch",
     );
     assert_eq!(
-        yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"))["spec"][0]["verified"],
+        cli.yaml("covault connections:list -a .alice.yaml")["spec"][0]["verified"],
         false
     );
-    let verified = yaml(&ok(
-        &dir,
-        &url,
-        &format!(
-            "covault connections:verify -a .alice.yaml {conn_id} --fingerprint '{fingerprint}'"
-        ),
+    let verified = cli.yaml(&format!(
+        "covault connections:verify -a .alice.yaml {conn_id} --fingerprint '{fingerprint}'"
     ));
     assert_eq!(verified["kind"], "Connection");
     assert_eq!(verified["spec"]["id"], conn_id.as_str());
     assert_eq!(verified["spec"]["verified"], true);
-    let listed = yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"));
+    let listed = cli.yaml("covault connections:list -a .alice.yaml");
     assert_eq!(listed["spec"][0]["verified"], true);
     assert_eq!(listed["spec"][0]["fingerprint"], fingerprint.as_str());
     assert_eq!(
-        yaml(&ok(&dir, &url, "covault connections:list -a .bob.yaml"))["spec"][0]["verified"],
+        cli.yaml("covault connections:list -a .bob.yaml")["spec"][0]["verified"],
         false,
         "each side verifies for itself"
     );
 
     // An item.
     std::fs::write(dir.join("item.yaml"), "kind: Item\nspec:\n  label: My bank\n  slots:\n    - name: username\n      value: alice\n    - name: password\n      value: hunter2\n").unwrap();
-    let item = yaml(&ok(
-        &dir,
-        &url,
-        "covault items:create -i item.yaml -a .alice.yaml",
-    ));
+    let item = cli.yaml("covault items:create -i item.yaml -a .alice.yaml");
     assert_eq!(item["spec"]["slots"]["password"], "hunter2");
     assert_eq!(item["spec"]["version"], 1);
     let item_id = item["spec"]["id"].as_str().unwrap().to_owned();
-    let items = yaml(&ok(&dir, &url, "covault items:list -a .alice.yaml"));
+    let items = cli.yaml("covault items:list -a .alice.yaml");
     assert_eq!(items["spec"][0]["label"], "My bank");
     assert_eq!(
-        yaml(&ok(
-            &dir,
-            &url,
-            &format!("covault items:get -a .alice.yaml {item_id}")
-        ))["spec"]["slots"]["username"],
+        cli.yaml(&format!("covault items:get -a .alice.yaml {item_id}"))["spec"]["slots"]["username"],
         "alice"
     );
 
     // The share config and the share.
-    ok(
-        &dir,
-        &url,
-        &format!(
+    cli.ok(&format!(
             "covault shares:create-config --from .alice.yaml --connection-id {conn_id} --item-id {item_id} > .share_config.yaml"
         ),
     );
-    let share = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml --terms 'Do not forward'",
-    ));
+    let share = cli.yaml("covault shares:create -c .share_config.yaml --terms 'Do not forward'");
     assert_eq!(share["kind"], "Share");
     assert_eq!(share["spec"]["to"], "bob@example.com");
     assert_eq!(share["spec"]["terms"], "Do not forward");
@@ -222,7 +188,7 @@ async fn the_walkthrough_as_written() {
     let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
 
     // Bob's incoming list, Alice's outgoing list, Bob reads the item.
-    let incoming = yaml(&ok(&dir, &url, "covault shares:list -a .bob.yaml"));
+    let incoming = cli.yaml("covault shares:list -a .bob.yaml");
     assert_eq!(incoming["spec"][0]["id"], share_id.as_str());
     assert_eq!(incoming["spec"][0]["from"], "alice@example.com");
     assert_eq!(incoming["spec"][0]["terms"], "Do not forward");
@@ -231,27 +197,19 @@ async fn the_walkthrough_as_written() {
         incoming["spec"][0].get("error").is_none(),
         "the share passed its checks"
     );
-    let outgoing = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:list -t outgoing -a .alice.yaml",
-    ));
+    let outgoing = cli.yaml("covault shares:list -t outgoing -a .alice.yaml");
     assert_eq!(outgoing["spec"][0]["id"], share_id.as_str());
-    let read = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
+    let read = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {share_id}"
     ));
     assert_eq!(read["kind"], "IncomingShare");
     assert_eq!(read["spec"]["item"]["slots"]["password"], "hunter2");
     assert_eq!(read["spec"]["item"]["label"], "My bank");
     assert_eq!(read["spec"]["share"]["id"], share_id.as_str());
     assert_eq!(read["spec"]["share"]["version"], 1);
-    let json: Value = serde_json::from_str(&ok(
-        &dir,
-        &url,
-        &format!("covault --json shares:get-incoming -a .bob.yaml {share_id}"),
-    ))
+    let json: Value = serde_json::from_str(&cli.ok(&format!(
+        "covault --json shares:get-incoming -a .bob.yaml {share_id}"
+    )))
     .unwrap();
     assert_eq!(json["spec"]["item"]["slots"]["username"], "alice");
     std::fs::write(
@@ -264,29 +222,16 @@ async fn the_walkthrough_as_written() {
         .await
         .check_item(&item_id, 1)
         .expect("version 1 is the newest Alice's device has seen");
-    let out = sh(
-        &dir,
-        &url,
-        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let changed = yaml(&String::from_utf8(out.stdout).unwrap());
+    let (stdout, said) = cli.ok_said(&format!(
+        "covault items:update -a .alice.yaml {item_id} -i item2.yaml"
+    ));
+    let changed = yaml(&stdout);
     assert_eq!(changed["spec"]["slots"]["password"], "correct horse");
     assert_eq!(changed["spec"]["version"], 2);
     // The item's share was refreshed in the same command, and it says so.
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("refreshed 1 share(s)"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let refreshed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
+    assert!(said.contains("refreshed 1 share(s)"), "{}", said);
+    let refreshed = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {share_id}"
     ));
     assert_eq!(
         refreshed["spec"]["item"]["slots"]["password"],
@@ -306,17 +251,13 @@ async fn the_walkthrough_as_written() {
             .is_err(),
         "the device state remembers version 2"
     );
-    let updated = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:update -a .alice.yaml {share_id} --item-id {item_id}"),
+    let updated = cli.yaml(&format!(
+        "covault shares:update -a .alice.yaml {share_id} --item-id {item_id}"
     ));
     assert_eq!(updated["spec"]["id"], share_id.as_str());
     assert_eq!(updated["spec"]["version"], 3);
-    let reread = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
+    let reread = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {share_id}"
     ));
     assert_eq!(
         reread["spec"]["item"]["slots"]["password"], "correct horse",
@@ -325,43 +266,31 @@ async fn the_walkthrough_as_written() {
 
     // Delete from Bob's side: neither can read it.
     assert_eq!(
-        yaml(&ok(
-            &dir,
-            &url,
-            &format!("covault shares:delete -a .bob.yaml {share_id}")
-        ))["kind"],
+        cli.yaml(&format!("covault shares:delete -a .bob.yaml {share_id}"))["kind"],
         "ShareDeleted"
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault shares:get-incoming -a .bob.yaml {share_id}"),
         "not found",
     );
 
     // A share that needs acceptance, deleted from Alice's side.
-    let gated = yaml(&ok(
-        &dir,
-        &url,
+    let gated = cli.yaml(
         "covault shares:create -c .share_config.yaml --acceptance-required --expires-at 2099-01-01T00:00:00Z",
-    ));
+    );
     let gated_id = gated["spec"]["id"].as_str().unwrap().to_owned();
     assert_eq!(gated["spec"]["acceptance_required"], true);
     assert_eq!(gated["spec"]["accepted"], false);
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault shares:get-incoming -a .bob.yaml {gated_id}"),
         "must be accepted first",
     );
     // Not on a terminal, accepting needs -y: the terms cannot be shown and agreed to.
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault shares:accept -a .bob.yaml {gated_id}"),
         "pass -y to accept",
     );
-    let still = yaml(&ok(&dir, &url, "covault shares:list -a .bob.yaml"));
+    let still = cli.yaml("covault shares:list -a .bob.yaml");
     assert!(
         still["spec"]
             .as_array()
@@ -370,17 +299,9 @@ async fn the_walkthrough_as_written() {
             .any(|s| s["id"] == gated_id.as_str() && s["accepted"] == false),
         "a refused accept sends nothing"
     );
-    let accepted = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:accept -y -a .bob.yaml {gated_id}"),
-    ));
+    let accepted = cli.yaml(&format!("covault shares:accept -y -a .bob.yaml {gated_id}"));
     assert_eq!(accepted["spec"]["accepted"], true);
-    let outgoing = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:list -t outgoing -a .alice.yaml",
-    ));
+    let outgoing = cli.yaml("covault shares:list -t outgoing -a .alice.yaml");
     assert_eq!(outgoing["spec"][0]["id"], gated_id.as_str());
     assert_eq!(
         outgoing["spec"][0]["accepted"], true,
@@ -389,11 +310,7 @@ async fn the_walkthrough_as_written() {
 
     // An acceptance without a genuine receipt (here sent straight to the API) fails its checks:
     // that share is listed with its error, the others as before.
-    let forged = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml --acceptance-required",
-    ));
+    let forged = cli.yaml("covault shares:create -c .share_config.yaml --acceptance-required");
     let forged_id = forged["spec"]["id"].as_str().unwrap().to_owned();
     let bob = saved(&dir.join(".bob.yaml"));
     let receipt = kek(&dir.join(".bob.yaml"))
@@ -410,14 +327,12 @@ async fn the_walkthrough_as_written() {
         "covault shares:list -t outgoing -a .alice.yaml",
         "covault shares:list -a .bob.yaml",
     ] {
-        let out = sh(&dir, &url, line);
-        assert!(out.status.success(), "{line}");
+        let (stdout, said) = cli.ok_said(line);
         assert!(
-            String::from_utf8_lossy(&out.stderr)
-                .contains("warning: 1 of 2 shares failed their checks"),
+            said.contains("warning: 1 of 2 shares failed their checks"),
             "{line}"
         );
-        let listed = yaml(&String::from_utf8(out.stdout).unwrap());
+        let listed = yaml(&stdout);
         let entry = |id: &str| {
             listed["spec"]
                 .as_array()
@@ -440,52 +355,30 @@ async fn the_walkthrough_as_written() {
         assert_eq!(good["accepted"], true, "{line}");
         assert!(good.get("error").is_none(), "{line}");
     }
-    ok(
-        &dir,
-        &url,
-        &format!("covault shares:delete -a .alice.yaml {forged_id}"),
-    );
-    ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {gated_id}"),
-    );
-    ok(
-        &dir,
-        &url,
-        &format!("covault shares:delete -a .alice.yaml {gated_id}"),
-    );
-    fails(
-        &dir,
-        &url,
+    cli.ok(&format!("covault shares:delete -a .alice.yaml {forged_id}"));
+    cli.ok(&format!(
+        "covault shares:get-incoming -a .bob.yaml {gated_id}"
+    ));
+    cli.ok(&format!("covault shares:delete -a .alice.yaml {gated_id}"));
+    cli.fails(
         &format!("covault shares:get-incoming -a .bob.yaml {gated_id}"),
         "not found",
     );
     assert_eq!(
-        yaml(&ok(&dir, &url, "covault shares:list -a .bob.yaml"))["spec"],
+        cli.yaml("covault shares:list -a .bob.yaml")["spec"],
         Value::Array(vec![])
     );
 
     // Across machines: invite by email, accept with the id and token.
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml",
-    );
-    let inv = yaml(&ok(
-        &dir,
-        &url,
-        "covault connections:invite -a .carol.yaml --email bob@example.com",
-    ));
+    cli.ok("covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml");
+    let inv = cli.yaml("covault connections:invite -a .carol.yaml --email bob@example.com");
     assert_eq!(inv["kind"], "Invitation");
     let (id, token) = (
         inv["spec"]["id"].as_str().unwrap(),
         inv["spec"]["token"].as_str().unwrap(),
     );
-    let accepted = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
+    let accepted = cli.yaml(&format!(
+        "covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"
     ));
     assert_eq!(accepted["spec"]["peer"], "carol@example.com");
     assert_eq!(accepted["spec"]["verified"], false);
@@ -493,40 +386,24 @@ async fn the_walkthrough_as_written() {
         accepted["spec"]["fingerprint"].as_str().unwrap().len(),
         12 * 5 + 11
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault connections:accept -a .bob.yaml --invitation-id {id} --token {token}"),
         "gone",
     );
 
     // Deleting the item leaves a live shared copy (a separate copy) alone.
-    let live = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml",
-    ));
+    let live = cli.yaml("covault shares:create -c .share_config.yaml");
     let live_id = live["spec"]["id"].as_str().unwrap().to_owned();
-    let before = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {live_id}"),
+    let before = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {live_id}"
     ));
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:delete -a .alice.yaml {item_id}"),
-    );
-    fails(
-        &dir,
-        &url,
+    cli.ok(&format!("covault items:delete -a .alice.yaml {item_id}"));
+    cli.fails(
         &format!("covault items:get -a .alice.yaml {item_id}"),
         "not found",
     );
-    let after = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {live_id}"),
+    let after = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {live_id}"
     ));
     assert_eq!(after["spec"]["item"], before["spec"]["item"]);
     assert_eq!(after["spec"]["item"]["label"], "My bank");
@@ -536,11 +413,7 @@ async fn the_walkthrough_as_written() {
     let auth = dir.join(".bob.yaml");
     let old = saved(&auth);
     let files_before = std::fs::read_dir(&dir).unwrap().count();
-    ok(
-        &dir,
-        &url,
-        "covault users:login -a .bob.yaml -p 'bob passphrase'",
-    );
+    cli.ok("covault users:login -a .bob.yaml -p 'bob passphrase'");
     let new = saved(&auth);
     assert_ne!(new.session_token, old.session_token, "a new session");
     assert_eq!(
@@ -565,12 +438,8 @@ async fn the_walkthrough_as_written() {
         files_before,
         "written in place: no temporary or second file left behind"
     );
-    ok(&dir, &url, "covault users:get -a .bob.yaml");
-    ok(
-        &dir,
-        &url,
-        "covault users:login -a .alice.yaml -p 'alice passphrase'",
-    );
+    cli.ok("covault users:get -a .bob.yaml");
+    cli.ok("covault users:login -a .alice.yaml -p 'alice passphrase'");
     assert!(
         device_state(&dir.join(".alice.yaml"))
             .await
@@ -582,12 +451,10 @@ async fn the_walkthrough_as_written() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
-    let (url, dir) = vault(&[]).await;
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e alice@example.com -p 'alice passphrase' -o .alice.yaml",
-    );
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
+    let no_url = Shell::new(&dir, "");
+    cli.ok("covault users:create -e alice@example.com -p 'alice passphrase' -o .alice.yaml");
     assert_eq!(
         std::fs::metadata(dir.join(".alice.yaml"))
             .unwrap()
@@ -597,16 +464,12 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         0o600
     );
 
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:get -a .nobody.yaml",
         "cannot read .nobody.yaml",
     );
     std::fs::write(dir.join("bad.yaml"), "kind: Item\nspec: [1, 2").unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:create -i bad.yaml -a .alice.yaml",
         "bad.yaml is not a valid Item file",
     );
@@ -615,35 +478,22 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         "kind: Thing\nspec:\n  label: x\n  slots: {}\n",
     )
     .unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:create -i wrongkind.yaml -a .alice.yaml",
         "expected kind \"Item\"",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:login -a .alice.yaml -p 'not it'",
         "wrong email, passphrase or secret key",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:get -a .alice.yaml 6b0b3b4e-0000-4000-8000-000000000000",
         "not found",
     );
-    fails(
-        &dir,
-        &url,
-        "covault users:create -e alice@example.com -p x",
-        "conflict",
-    );
+    cli.fails("covault users:create -e alice@example.com -p x", "conflict");
     // The auth file's Vault is the only one its token goes to: another named on the command
     // line, in the environment or in ./.covault.env is an error naming both.
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault --vault http://127.0.0.1:9 users:get -a .alice.yaml",
         &format!("belongs to the Vault at {url}, but --vault names http://127.0.0.1:9"),
     );
@@ -658,9 +508,7 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         "COVAULT_VAULT_URL=http://127.0.0.1:9\n",
     )
     .unwrap();
-    fails(
-        &dir,
-        "",
+    no_url.fails(
         "covault users:get -a .alice.yaml",
         &format!("belongs to the Vault at {url}, but ./.covault.env names http://127.0.0.1:9"),
     );
@@ -669,36 +517,25 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
         format!("COVAULT_VAULT_URL={url}/\n"),
     )
     .unwrap();
-    ok(&dir, "", "covault users:get -a .alice.yaml");
+    no_url.ok("covault users:get -a .alice.yaml");
     std::fs::remove_file(dir.join(".covault.env")).unwrap();
     // An auth file whose Vault is down.
     let away = std::fs::read_to_string(dir.join(".alice.yaml"))
         .unwrap()
         .replace(&url, "http://127.0.0.1:9");
     std::fs::write(dir.join(".away.yaml"), away).unwrap();
-    fails(
-        &dir,
-        "",
-        "covault users:get -a .away.yaml",
-        "cannot reach the Vault",
-    );
-    fails(
-        &dir,
-        &url,
+    no_url.fails("covault users:get -a .away.yaml", "cannot reach the Vault");
+    cli.fails(
         "covault users:create -e new@example.com -p x < /dev/null --vault http://127.0.0.1:9",
         "cannot reach the Vault",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:create -e new@example.com < /dev/null",
         "no passphrase given",
     );
     // A failed users:login leaves the auth file as it was.
     let before = std::fs::read_to_string(dir.join(".alice.yaml")).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:login -a .alice.yaml -p 'still not it'",
         "wrong email",
     );
@@ -713,105 +550,74 @@ async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
     assert_eq!(mode(&state), 0o600);
     let good = std::fs::read_to_string(&state).unwrap();
     std::fs::write(&state, "not a device state\n").unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:list -a .alice.yaml",
         ".alice.yaml.state is not a device state of alice@example.com",
     );
     std::fs::write(&state, &good[..good.len() / 2]).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:list -a .alice.yaml",
         ".alice.yaml.state is not a device state",
     );
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e dave@example.com -p 'dave passphrase' -o .dave.yaml",
-    );
+    cli.ok("covault users:create -e dave@example.com -p 'dave passphrase' -o .dave.yaml");
     std::fs::copy(dir.join(".dave.yaml.state"), &state).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:list -a .alice.yaml",
         ".alice.yaml.state is not a device state",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:login -a .alice.yaml -p 'alice passphrase'",
         ".alice.yaml.state is not a device state",
     );
     std::fs::write(&state, &good).unwrap();
-    ok(&dir, &url, "covault items:list -a .alice.yaml");
+    cli.ok("covault items:list -a .alice.yaml");
 
     // A Vault that serves older data than the device has seen: here, a device state that has
     // seen a newer item version and account record than the Vault shows.
-    let item_id = alices_item(&dir, &url, "  label: x\n  slots: {}\n");
+    let item_id = alices_item(cli, "  label: x\n  slots: {}\n");
     let alice = saved(&dir.join(".alice.yaml"));
     let kek = kek(&dir.join(".alice.yaml")).await;
     let mut ahead = DeviceState::new(&alice.user_id);
     ahead.saw_item(&item_id, 5);
     std::fs::write(&state, ahead.seal(&kek).unwrap()).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault items:get -a .alice.yaml {item_id}"),
         "rollback: the Vault shows version 1 of item",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault items:get -a .alice.yaml {item_id}"),
         "the Vault served older data than this device has seen; it may be compromised",
     );
     ahead.saw_account(99);
     std::fs::write(&state, ahead.seal(&kek).unwrap()).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault users:get -a .alice.yaml",
         "rollback: the Vault shows version",
     );
     std::fs::write(&state, &good).unwrap();
 
     // An update over a version that is no longer the latest is refused, saying what to do.
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:get -a .alice.yaml {item_id} > read.yaml"),
-    );
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:update -a .alice.yaml {item_id} -i read.yaml"),
-    );
-    fails(
-        &dir,
-        &url,
+    cli.ok(&format!(
+        "covault items:get -a .alice.yaml {item_id} > read.yaml"
+    ));
+    cli.ok(&format!(
+        "covault items:update -a .alice.yaml {item_id} -i read.yaml"
+    ));
+    cli.fails(
         &format!("covault items:update -a .alice.yaml {item_id} -i read.yaml"),
         "was changed since version 1 was read; read it again",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:update -a .alice.yaml 6b0b3b4e-0000-4000-8000-000000000000 -i read.yaml",
         &format!("read.yaml is item {item_id}, not 6b0b3b4e"),
     );
 
     // An expired session says how to fix it.
-    let (short_url, short_dir) = vault(&["--session-ttl-secs", "1"]).await;
-    ok(
-        &short_dir,
-        &short_url,
-        "covault users:create -e carol@example.com -p 'carol pass' > .carol.yaml",
-    );
+    let (short_url, short_dir, _short_vault) = vault(&["--session-ttl-secs", "1"]);
+    let short = Shell::new(&short_dir, &short_url);
+    short.ok("covault users:create -e carol@example.com -p 'carol pass' > .carol.yaml");
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    fails(
-        &short_dir,
-        &short_url,
+    short.fails(
         "covault users:get -a .carol.yaml",
         "covault users:login -a .carol.yaml",
     );
@@ -867,141 +673,83 @@ fn every_command_has_help_with_an_example() {
 /// `shares:create -d` and `shares:accept -y`.
 #[tokio::test(flavor = "multi_thread")]
 async fn meeco_command_lines_run_unchanged() {
-    let (url, dir) = vault(&[]).await;
-    let out = sh(
-        &dir,
-        &url,
-        "covault users:create -p 'alice passphrase' > .alice.yaml",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stderr);
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
+    let (_, said) = cli.ok_said("covault users:create -p 'alice passphrase' > .alice.yaml");
     assert!(
         said.contains("No email given (-e)") && said.contains("@covault.invalid"),
         "says once what it did: {said}"
     );
-    ok(
-        &dir,
-        &url,
-        "covault users:create -p 'bob passphrase' > .bob.yaml",
-    );
-    ok(
-        &dir,
-        &url,
+    cli.ok("covault users:create -p 'bob passphrase' > .bob.yaml");
+    cli.ok(
         "covault connections:create-config -f .alice.yaml -t .bob.yaml > .connection_config.yaml",
     );
-    let conn = yaml(&ok(
-        &dir,
-        &url,
-        "covault connections:create -c .connection_config.yaml",
-    ));
+    let conn = cli.yaml("covault connections:create -c .connection_config.yaml");
     let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
-    let item_id = alices_item(
-        &dir,
-        &url,
-        "  label: Wifi\n  slots:\n    password: hunter2\n",
-    );
+    let item_id = alices_item(cli, "  label: Wifi\n  slots:\n    password: hunter2\n");
     std::fs::write(
         dir.join("item2.yaml"),
         "kind: Item\nspec:\n  label: Wifi\n  slots:\n    password: hunter2\n    pin: '1234'\n",
     )
     .unwrap();
-    ok(
-        &dir,
-        &url,
-        &format!(
-            "covault shares:create-config -i {item_id} -f .alice.yaml -c {conn_id} > .share_config.yaml"
-        ),
-    );
-    let share = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml --terms 'Keep it safe' -d 2099-01-01T00:00:00Z --acceptance-required",
+    cli.ok(&format!(
+        "covault shares:create-config -i {item_id} -f .alice.yaml -c {conn_id} > .share_config.yaml"
     ));
+    let share = cli.yaml(
+        "covault shares:create -c .share_config.yaml --terms 'Keep it safe' -d 2099-01-01T00:00:00Z --acceptance-required",
+    );
     let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
     assert_eq!(share["spec"]["expires_at"], "2099-01-01T00:00:00Z");
     // Bob's auth file as .user.yaml: -a can be left out.
     std::fs::copy(dir.join(".bob.yaml"), dir.join(".user.yaml")).unwrap();
     std::fs::copy(dir.join(".bob.yaml.state"), dir.join(".user.yaml.state")).unwrap();
-    let listed = yaml(&ok(&dir, &url, "covault shares:list -t incoming"));
+    let listed = cli.yaml("covault shares:list -t incoming");
     assert_eq!(listed["spec"][0]["id"], share_id.as_str());
     assert_eq!(listed["spec"][0]["terms"], "Keep it safe");
-    let accepted = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:accept {share_id} -y"),
-    ));
+    let accepted = cli.yaml(&format!("covault shares:accept {share_id} -y"));
     assert_eq!(accepted["spec"]["accepted"], true);
-    let read = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming {share_id}"),
-    ));
+    let read = cli.yaml(&format!("covault shares:get-incoming {share_id}"));
     assert_eq!(read["spec"]["item"]["slots"]["password"], "hunter2");
     // items:remove-slot: the slot leaves the item (its next version); a missing one is an
     // input error and writes nothing.
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
-    );
-    let removed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:remove-slot -a .alice.yaml {item_id} pin"),
+    cli.ok(&format!(
+        "covault items:update -a .alice.yaml {item_id} -i item2.yaml"
+    ));
+    let removed = cli.yaml(&format!(
+        "covault items:remove-slot -a .alice.yaml {item_id} pin"
     ));
     assert_eq!(removed["spec"]["version"], 3);
     assert!(removed["spec"]["slots"].get("pin").is_none());
     assert_eq!(removed["spec"]["slots"]["password"], "hunter2");
-    let out = sh(
-        &dir,
-        &url,
-        &format!("covault items:remove-slot -a .alice.yaml {item_id} pin"),
-    );
+    let out = cli.sh(&format!(
+        "covault items:remove-slot -a .alice.yaml {item_id} pin"
+    ));
     assert_eq!(out.status.code(), Some(2), "an input error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no slot named \"pin\""));
-    let again = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:get -a .alice.yaml {item_id}"),
-    ));
+    let again = cli.yaml(&format!("covault items:get -a .alice.yaml {item_id}"));
     assert_eq!(again["spec"]["version"], 3, "nothing written");
 
     // Invited by email, Carol accepts with the one string the invitation printed, naming the
     // connection (-n); the name is sealed in her account record and listed.
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml",
-    );
-    let invitation = yaml(&ok(
-        &dir,
-        &url,
-        "covault connections:invite -a .alice.yaml --email carol@example.com",
-    ));
+    cli.ok("covault users:create -e carol@example.com -p 'carol passphrase' > .carol.yaml");
+    let invitation =
+        cli.yaml("covault connections:invite -a .alice.yaml --email carol@example.com");
     let token = invitation["spec"]["invitation"]
         .as_str()
         .unwrap()
         .to_owned();
-    let accepted = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault connections:accept {token} -n Alice -a .carol.yaml"),
+    let accepted = cli.yaml(&format!(
+        "covault connections:accept {token} -n Alice -a .carol.yaml"
     ));
     assert_eq!(accepted["spec"]["name"], "Alice");
-    let listed = yaml(&ok(&dir, &url, "covault connections:list -a .carol.yaml"));
+    let listed = cli.yaml("covault connections:list -a .carol.yaml");
     assert_eq!(listed["spec"][0]["name"], "Alice");
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault connections:accept not-an-invitation -a .carol.yaml",
         "is not an invitation",
     );
     // The connection config's names are kept too: Alice's connection to Bob is named after him.
-    let alices = yaml(&ok(&dir, &url, "covault connections:list -a .alice.yaml"));
+    let alices = cli.yaml("covault connections:list -a .alice.yaml");
     let to_bob = alices["spec"]
         .as_array()
         .unwrap()
@@ -1016,15 +764,13 @@ async fn meeco_command_lines_run_unchanged() {
 
     // items:create-config TEMPLATE: typed slots to fill in; a value that does not fit its type
     // is refused, naming the file; the types are kept with the item.
-    let template = ok(&dir, &url, "covault items:create-config passport");
+    let template = cli.ok("covault items:create-config passport");
     let filled = template
         .replacen("value: ''", "value: X1234567", 1)
         .replacen("value: ''", "value: Utopia", 1)
         .replacen("value: ''", "value: 31/12/1999", 1);
     std::fs::write(dir.join("passport.yaml"), &filled).unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:create -a .alice.yaml -i passport.yaml",
         "passport.yaml: slot \"date_of_birth\" is a date",
     );
@@ -1033,31 +779,21 @@ async fn meeco_command_lines_run_unchanged() {
         filled.replace("31/12/1999", "1999-12-31"),
     )
     .unwrap();
-    let passport = yaml(&ok(
-        &dir,
-        &url,
-        "covault items:create -a .alice.yaml -i passport.yaml",
-    ));
+    let passport = cli.yaml("covault items:create -a .alice.yaml -i passport.yaml");
     assert_eq!(passport["spec"]["types"]["expires_on"], "date");
     assert_eq!(passport["spec"]["slots"]["date_of_birth"], "1999-12-31");
 
     // Without .user.yaml, leaving out -a names the file it looked for.
     std::fs::remove_file(dir.join(".user.yaml")).unwrap();
-    fails(&dir, &url, "covault shares:list", "cannot read .user.yaml");
+    cli.fails("covault shares:list", "cannot read .user.yaml");
 }
 
 /// Connects `from` to `to` (auth files) the Meeco way; returns the connection id.
-fn meeco_connect(dir: &Path, url: &str, from: &str, to: &str) -> String {
-    ok(
-        dir,
-        url,
-        &format!("covault connections:create-config -f {from} -t {to} > .connection_config.yaml"),
-    );
-    let conn = yaml(&ok(
-        dir,
-        url,
-        "covault connections:create -c .connection_config.yaml",
+fn meeco_connect(cli: Shell, from: &str, to: &str) -> String {
+    cli.ok(&format!(
+        "covault connections:create-config -f {from} -t {to} > .connection_config.yaml"
     ));
+    let conn = cli.yaml("covault connections:create -c .connection_config.yaml");
     conn["spec"]["id"].as_str().unwrap().to_owned()
 }
 
@@ -1066,43 +802,32 @@ fn meeco_connect(dir: &Path, url: &str, from: &str, to: &str) -> String {
 /// through a third user with the values checked against the owner's, and who holds copies.
 #[tokio::test(flavor = "multi_thread")]
 async fn meeco_sharing_features_from_the_command_line() {
-    let (url, dir) = vault(&[]).await;
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
     for name in ["alice", "bob", "carol"] {
-        ok(
-            &dir,
-            &url,
-            &format!("covault users:create -p '{name} passphrase' > .{name}.yaml"),
-        );
+        cli.ok(&format!(
+            "covault users:create -p '{name} passphrase' > .{name}.yaml"
+        ));
     }
-    let ab = meeco_connect(&dir, &url, ".alice.yaml", ".bob.yaml");
-    let ac = meeco_connect(&dir, &url, ".alice.yaml", ".carol.yaml");
-    let bc = meeco_connect(&dir, &url, ".bob.yaml", ".carol.yaml");
+    let ab = meeco_connect(cli, ".alice.yaml", ".bob.yaml");
+    let ac = meeco_connect(cli, ".alice.yaml", ".carol.yaml");
+    let bc = meeco_connect(cli, ".bob.yaml", ".carol.yaml");
     let item_id = alices_item(
-        &dir,
-        &url,
+        cli,
         "  label: Bank\n  slots:\n    iban: DE89 3704\n    pin: '1234'\n",
     );
 
     // -s: one slot; -c twice: two shares in one command.
-    ok(
-        &dir,
-        &url,
-        &format!(
+    cli.ok(&format!(
             "covault shares:create-config -f .alice.yaml -c {ab} -c {ac} -i {item_id} -s iban > .share_config.yaml"
         ),
     );
-    let made = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml",
-    ));
+    let made = cli.yaml("covault shares:create -c .share_config.yaml");
     assert_eq!(made["kind"], "Shares");
     let to_bob = made["spec"][0]["id"].as_str().unwrap().to_owned();
     let to_carol = made["spec"][1]["id"].as_str().unwrap().to_owned();
-    let read = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .bob.yaml {to_bob}"),
+    let read = cli.yaml(&format!(
+        "covault shares:get-incoming -a .bob.yaml {to_bob}"
     ));
     assert_eq!(read["spec"]["item"]["slots"]["iban"], "DE89 3704");
     assert!(
@@ -1116,42 +841,23 @@ async fn meeco_sharing_features_from_the_command_line() {
         "kind: Item\nspec:\n  label: Bank\n  slots:\n    iban: GB29 NWBK\n    pin: '9999'\n",
     )
     .unwrap();
-    let out = sh(
-        &dir,
-        &url,
-        &format!("covault items:update -a .alice.yaml {item_id} -i item2.yaml"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("refreshed 2 share(s)"));
-    let read = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .carol.yaml {to_carol}"),
+    let (_, said) = cli.ok_said(&format!(
+        "covault items:update -a .alice.yaml {item_id} -i item2.yaml"
+    ));
+    assert!(said.contains("refreshed 2 share(s)"));
+    let read = cli.yaml(&format!(
+        "covault shares:get-incoming -a .carol.yaml {to_carol}"
     ));
     assert_eq!(read["spec"]["item"]["slots"]["iban"], "GB29 NWBK");
 
     // Carol rejects hers; Alice sees it rejected (proven by Carol's receipt).
-    let rejected = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:reject -a .carol.yaml {to_carol}"),
-    ));
+    let rejected = cli.yaml(&format!("covault shares:reject -a .carol.yaml {to_carol}"));
     assert_eq!(rejected["spec"]["rejected"], true);
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault shares:get-incoming -a .carol.yaml {to_carol}"),
         "rejected",
     );
-    let outgoing = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:list -t outgoing --all -a .alice.yaml",
-    ));
+    let outgoing = cli.yaml("covault shares:list -t outgoing --all -a .alice.yaml");
     let listed = outgoing["spec"].as_array().unwrap();
     let carols = listed
         .iter()
@@ -1160,64 +866,35 @@ async fn meeco_sharing_features_from_the_command_line() {
     assert_eq!(carols["rejected"], true);
 
     // --onshare: Bob may pass Alice's item on; Carol's copy is checked against Alice's values.
-    ok(
-        &dir,
-        &url,
-        &format!(
-            "covault shares:create-config -f .alice.yaml -c {ab} -i {item_id} > .onshare_config.yaml"
-        ),
-    );
-    let permitted = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .onshare_config.yaml --onshare",
+    cli.ok(&format!(
+        "covault shares:create-config -f .alice.yaml -c {ab} -i {item_id} > .onshare_config.yaml"
     ));
+    let permitted = cli.yaml("covault shares:create -c .onshare_config.yaml --onshare");
     let permitted_id = permitted["spec"]["id"].as_str().unwrap().to_owned();
     assert_eq!(permitted["spec"]["on_sharing"], true);
-    ok(
-        &dir,
-        &url,
-        &format!(
-            "covault shares:create-config -f .bob.yaml -c {bc} -i {permitted_id} > .bob_config.yaml"
-        ),
-    );
-    let out = sh(&dir, &url, "covault shares:create -c .bob_config.yaml");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("sharing the incoming share on"));
-    let onward = yaml(&String::from_utf8(out.stdout).unwrap());
+    cli.ok(&format!(
+        "covault shares:create-config -f .bob.yaml -c {bc} -i {permitted_id} > .bob_config.yaml"
+    ));
+    let (stdout, said) = cli.ok_said("covault shares:create -c .bob_config.yaml");
+    assert!(said.contains("sharing the incoming share on"));
+    let onward = yaml(&stdout);
     let onward_id = onward["spec"]["id"].as_str().unwrap().to_owned();
-    let at_carol = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-incoming -a .carol.yaml {onward_id}"),
+    let at_carol = cli.yaml(&format!(
+        "covault shares:get-incoming -a .carol.yaml {onward_id}"
     ));
     assert_eq!(at_carol["spec"]["share"]["origin_verified"], true);
     assert_eq!(at_carol["spec"]["item"]["slots"]["pin"], "9999");
     // What Alice did not permit, Bob cannot pass on.
-    ok(
-        &dir,
-        &url,
-        &format!(
-            "covault shares:create-config -f .bob.yaml -c {bc} -i {to_bob} > .bob_config2.yaml"
-        ),
-    );
-    fails(
-        &dir,
-        &url,
+    cli.ok(&format!(
+        "covault shares:create-config -f .bob.yaml -c {bc} -i {to_bob} > .bob_config2.yaml"
+    ));
+    cli.fails(
         "covault shares:create -c .bob_config2.yaml",
         "did not pass --onshare",
     );
 
     // Alice sees who holds copies, Carol's on-share included.
-    let holders = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:holders -a .alice.yaml {item_id}"),
-    ));
+    let holders = cli.yaml(&format!("covault items:holders -a .alice.yaml {item_id}"));
     let holders = holders["spec"].as_array().unwrap();
     assert!(
         holders
@@ -1231,11 +908,7 @@ async fn meeco_sharing_features_from_the_command_line() {
     );
 
     // shares:update ITEM_ID refreshes every (unrejected) share of the item.
-    let refreshed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:update -a .alice.yaml {item_id}"),
-    ));
+    let refreshed = cli.yaml(&format!("covault shares:update -a .alice.yaml {item_id}"));
     assert_eq!(refreshed["kind"], "SharesRefreshed");
     assert_eq!(refreshed["spec"]["refreshed"].as_array().unwrap().len(), 2);
 }
@@ -1244,12 +917,9 @@ async fn meeco_sharing_features_from_the_command_line() {
 /// nothing is imported; good files land whole.
 #[tokio::test(flavor = "multi_thread")]
 async fn items_import_from_other_managers() {
-    let (url, dir) = vault(&[]).await;
-    ok(
-        &dir,
-        &url,
-        "covault users:create -p 'alice passphrase' > .alice.yaml",
-    );
+    let (url, dir, _vault) = vault(&[]);
+    let cli = Shell::new(&dir, &url);
+    cli.ok("covault users:create -p 'alice passphrase' > .alice.yaml");
     std::fs::write(
         dir.join("bitwarden.json"),
         r#"{"encrypted": false, "items": [
@@ -1258,35 +928,22 @@ async fn items_import_from_other_managers() {
           {"type": 2, "name": "Door", "notes": "code 4711"}]}"#,
     )
     .unwrap();
-    let out = sh(
-        &dir,
-        &url,
-        "covault items:import -a .alice.yaml bitwarden.json",
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("imported 2 items"));
+    let (_, said) = cli.ok_said("covault items:import -a .alice.yaml bitwarden.json");
+    assert!(said.contains("imported 2 items"));
     std::fs::write(
         dir.join("1password.csv"),
         "Title,Username,Password\nMail,alice,s3cret\n,bob,x\nWifi\n",
     )
     .unwrap();
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:import -a .alice.yaml 1password.csv",
         "line 3 has no title",
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         "covault items:import -a .alice.yaml notes.txt",
         "say which export this is",
     );
-    let listed = yaml(&ok(&dir, &url, "covault items:list -a .alice.yaml"));
+    let listed = cli.yaml("covault items:list -a .alice.yaml");
     let labels: Vec<&str> = listed["spec"]
         .as_array()
         .unwrap()
@@ -1312,26 +969,18 @@ async fn items_import_from_other_managers() {
 /// download (checked chunk by chunk, then renamed into place), remove; and the quota's error.
 #[tokio::test(flavor = "multi_thread")]
 async fn files_walkthrough() {
-    let (url, dir) = vault(&["--file-quota-bytes", "4000000"]).await;
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml",
-    );
+    let (url, dir, _vault) = vault(&["--file-quota-bytes", "4000000"]);
+    let cli = Shell::new(&dir, &url);
+    cli.ok("covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml");
     let item_id = alices_item(
-        &dir,
-        &url,
+        cli,
         "  label: Passport\n  slots:\n    - name: number\n      value: X123\n",
     );
     let data: Vec<u8> = (0..2_500_000u32).map(|i| (i * 13 % 251) as u8).collect();
     std::fs::write(dir.join("passport.pdf"), &data).unwrap();
 
-    let attached = yaml(&ok(
-        &dir,
-        &url,
-        &format!(
-            "covault items:attach -a .alice.yaml {item_id} passport.pdf --type application/pdf"
-        ),
+    let attached = cli.yaml(&format!(
+        "covault items:attach -a .alice.yaml {item_id} passport.pdf --type application/pdf"
     ));
     assert_eq!(attached["kind"], "File");
     assert_eq!(attached["spec"]["name"], "passport.pdf");
@@ -1339,128 +988,73 @@ async fn files_walkthrough() {
     assert_eq!(attached["spec"]["chunkCount"], 3);
     let file_id = attached["spec"]["id"].as_str().unwrap().to_owned();
 
-    let listed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:files -a .alice.yaml {item_id}"),
-    ));
+    let listed = cli.yaml(&format!("covault items:files -a .alice.yaml {item_id}"));
     assert_eq!(listed["kind"], "Files");
     assert_eq!(listed["spec"][0]["id"], file_id.as_str());
     assert_eq!(listed["spec"][0]["mediaType"], "application/pdf");
 
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:get-file -a .alice.yaml {item_id} {file_id} -o copy.pdf"),
-    );
+    cli.ok(&format!(
+        "covault items:get-file -a .alice.yaml {item_id} {file_id} -o copy.pdf"
+    ));
     assert_eq!(std::fs::read(dir.join("copy.pdf")).unwrap(), data);
     assert!(!dir.join("copy.pdf.part").exists());
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:download -a .alice.yaml {item_id} {file_id} -o again.pdf"),
-    );
+    cli.ok(&format!(
+        "covault items:download -a .alice.yaml {item_id} {file_id} -o again.pdf"
+    ));
     assert_eq!(std::fs::read(dir.join("again.pdf")).unwrap(), data);
 
     // The file travels with a share of the item: Bob lists and downloads it.
-    ok(
-        &dir,
-        &url,
-        "covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml",
-    );
-    ok(
-        &dir,
-        &url,
+    cli.ok("covault users:create -e bob@example.com -p 'bob passphrase' > .bob.yaml");
+    cli.ok(
         "covault connections:create-config --from .alice.yaml --to .bob.yaml > .connection_config.yaml",
     );
-    let conn = yaml(&ok(
-        &dir,
-        &url,
-        "covault connections:create -c .connection_config.yaml",
-    ));
+    let conn = cli.yaml("covault connections:create -c .connection_config.yaml");
     let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
-    ok(
-        &dir,
-        &url,
-        &format!(
+    cli.ok(&format!(
             "covault shares:create-config --from .alice.yaml --connection-id {conn_id} --item-id {item_id} > .share_config.yaml"
         ),
     );
-    let share = yaml(&ok(
-        &dir,
-        &url,
-        "covault shares:create -c .share_config.yaml",
-    ));
+    let share = cli.yaml("covault shares:create -c .share_config.yaml");
     let share_id = share["spec"]["id"].as_str().unwrap().to_owned();
-    let named = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:share-files -a .alice.yaml {share_id}"),
+    let named = cli.yaml(&format!(
+        "covault shares:share-files -a .alice.yaml {share_id}"
     ));
     assert_eq!(named["spec"][0]["id"], file_id.as_str());
-    let theirs = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault shares:files -a .bob.yaml {share_id}"),
-    ));
+    let theirs = cli.yaml(&format!("covault shares:files -a .bob.yaml {share_id}"));
     assert_eq!(theirs["spec"][0]["name"], "passport.pdf");
-    ok(
-        &dir,
-        &url,
-        &format!("covault shares:get-file -a .bob.yaml {share_id} {file_id} -o bobs.pdf"),
-    );
+    cli.ok(&format!(
+        "covault shares:get-file -a .bob.yaml {share_id} {file_id} -o bobs.pdf"
+    ));
     assert_eq!(std::fs::read(dir.join("bobs.pdf")).unwrap(), data);
-    ok(
-        &dir,
-        &url,
-        &format!("covault shares:delete -a .alice.yaml {share_id}"),
-    );
+    cli.ok(&format!("covault shares:delete -a .alice.yaml {share_id}"));
 
     // A second copy would pass the quota: a one-line error naming it.
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault items:attach -a .alice.yaml {item_id} passport.pdf"),
         "QuotaExceeded",
     );
-    let listed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:files -a .alice.yaml {item_id}"),
-    ));
+    let listed = cli.yaml(&format!("covault items:files -a .alice.yaml {item_id}"));
     assert_eq!(
         listed["spec"].as_array().map(Vec::len),
         Some(1),
         "the failed upload is not listed"
     );
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault items:attach -a .alice.yaml {item_id} missing.pdf"),
         "missing.pdf",
     );
 
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:remove-file -a .alice.yaml {item_id} {file_id}"),
-    );
-    let listed = yaml(&ok(
-        &dir,
-        &url,
-        &format!("covault items:files -a .alice.yaml {item_id}"),
+    cli.ok(&format!(
+        "covault items:remove-file -a .alice.yaml {item_id} {file_id}"
     ));
+    let listed = cli.yaml(&format!("covault items:files -a .alice.yaml {item_id}"));
     assert_eq!(listed["spec"].as_array().map(Vec::len), Some(0));
-    fails(
-        &dir,
-        &url,
+    cli.fails(
         &format!("covault items:get-file -a .alice.yaml {item_id} {file_id} -o gone.pdf"),
         "not found",
     );
     // The quota is free again.
-    ok(
-        &dir,
-        &url,
-        &format!("covault items:attach -a .alice.yaml {item_id} passport.pdf"),
-    );
+    cli.ok(&format!(
+        "covault items:attach -a .alice.yaml {item_id} passport.pdf"
+    ));
 }

@@ -13,6 +13,7 @@ mod common;
 use common::arg;
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::{Context, Dek, Envelope, KdfParams, Kek, SecretKey, derive_keys, new_id};
+use covault_testkit::vault::{Log, Vault};
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
@@ -28,6 +29,13 @@ async fn post(http: &reqwest::Client, url: String, token: Option<&str>, body: &V
         req = req.bearer_auth(t);
     }
     matches!(req.send().await, Ok(r) if r.status().is_success())
+}
+
+/// The JSON answer to a request that must succeed.
+async fn json_of(req: reqwest::RequestBuilder, what: &str) -> Value {
+    let resp = req.send().await.and_then(|r| r.error_for_status());
+    let resp = resp.unwrap_or_else(|e| panic!("{what}: {e}"));
+    resp.json().await.unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 fn item(dek: &Dek, id: &str, value: &str) -> Value {
@@ -66,7 +74,9 @@ async fn main() {
 
     // One user with one DEK, made through the API like any client would.
     let http = reqwest::Client::new();
-    let (mut child, mut base) = common::start(&server, &database, &["--log", "error"]);
+    let start = || Vault::start(&server, &database, &["--log", "error"], Log::Inherit);
+    let mut vault = start();
+    let base = vault.base.clone();
     let user = new_id().expect("id");
     let email = format!("{user}@crash.test");
     let salt = covault::crypto::generate_salt().expect("rng");
@@ -85,16 +95,12 @@ async fn main() {
         post(&http, format!("{base}/v1/users"), None, &signup).await,
         "sign-up"
     );
-    let session: Value = http
-        .post(format!("{base}/v1/sessions"))
-        .json(&json!({"email": email, "auth_key": keys.auth_key_text()}))
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("login")
-        .json()
-        .await
-        .expect("session");
+    let login = json!({"email": email, "auth_key": keys.auth_key_text()});
+    let session = json_of(
+        http.post(format!("{base}/v1/sessions")).json(&login),
+        "login",
+    )
+    .await;
     let token = session["token"].as_str().expect("token").to_owned();
     let dek = Arc::new(Dek::generate().expect("rng"));
     let wrapped =
@@ -118,7 +124,7 @@ async fn main() {
         for w in 0..writers {
             let (http, base, token, dek, acked) = (
                 http.clone(),
-                base.clone(),
+                vault.base.clone(),
                 token.clone(),
                 dek.clone(),
                 acked.clone(),
@@ -155,29 +161,21 @@ async fn main() {
         getrandom::fill(&mut byte).expect("rng");
         let pause = 100 + u64::from(byte[0]) * 2; // 100 to 610 ms into the storm
         tokio::time::sleep(Duration::from_millis(pause)).await;
-        child.kill().expect("SIGKILL");
-        child.wait().expect("wait");
+        vault.kill();
         for task in tasks {
             let (t, c) = task.await.expect("writer");
             attempted += t;
             cut += c;
         }
         // Restart on the same database (the new process answers on a new port).
-        (child, base) = common::start(&server, &database, &["--log", "error"]);
+        vault = start();
     }
-    let base_now = base.clone();
+    let base_now = vault.base.clone();
 
     // Everything acknowledged must be there, whole.
-    let items: Vec<Value> = http
-        .get(format!("{base_now}/v1/items"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("list")
-        .json()
-        .await
-        .expect("items");
+    let list = http.get(format!("{base_now}/v1/items")).bearer_auth(&token);
+    let items = json_of(list, "list").await;
+    let items = items.as_array().expect("items");
     let acked = acked.lock().await;
     let (mut lost, mut torn) = (0usize, 0usize);
     for a in acked.iter() {
@@ -214,8 +212,7 @@ async fn main() {
         items.len(),
         torn + unacked_torn
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    vault.kill();
     if !pg_admin.is_empty() {
         common::drop_postgres(&pg_admin, &name).await;
     }

@@ -19,6 +19,7 @@ use common::arg;
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::share::{self, Sender};
 use covault::crypto::{Context, Dek, KdfParams, Kek, KeyPair, SecretKey, derive_keys, new_id};
+use covault_testkit::vault::{Log, Vault};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
@@ -252,11 +253,13 @@ async fn main() {
     } else {
         database
     };
-    let (mut child, base) = common::start(
+    let mut vault = Vault::start(
         &server_bin,
         &database,
         &["--login-max-failures", "1000000000", "--log", "warn"],
+        Log::Inherit,
     );
+    let base = vault.base.clone();
     let backend = if database.starts_with("postgres") {
         "PostgreSQL"
     } else {
@@ -307,7 +310,7 @@ async fn main() {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let reporter = (report_every > 0).then(|| {
-        let (stats, pid) = (stats.clone(), child.id());
+        let (stats, pid) = (stats.clone(), vault.pid());
         tokio::spawn(async move {
             println!(
                 "\nsoak — {backend}, {clients} clients, the mixed workload, every {report_every} s"
@@ -392,8 +395,7 @@ async fn main() {
     for t in tasks {
         t.await.expect("client task");
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    vault.kill();
     eprintln!("{backend}: raw single-row committed inserts for {noop_seconds} s …");
     let raw_rps = raw_commit_rate(&database, clients, noop_seconds).await;
     let _ = std::fs::remove_dir_all(&dir);

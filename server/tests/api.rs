@@ -456,11 +456,7 @@ async fn login_limits_never_lock_out_a_correct_key(backend: common::Backend) {
         StatusCode::UNAUTHORIZED,
         "forgotten after the window"
     );
-    if let Some(path) = backend.sqlite_path() {
-        use sqlx::Connection;
-        let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-            .await
-            .expect("open");
+    if let Some(mut db) = backend.sqlite_connection().await {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_limits")
             .fetch_one(&mut db)
             .await

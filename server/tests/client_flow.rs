@@ -5,7 +5,7 @@
 mod common;
 
 use common::Server;
-use common::session::{Account, connect, signup, slots};
+use common::session::{Account, connect, new_item, share, signup};
 use covault::api::Direction;
 use covault::client::{ClientError, PlainItem, ReqwestTransport, Session, ShareOptions, ShareView};
 use covault::crypto::{CryptoError, KdfParams};
@@ -29,13 +29,12 @@ async fn the_guide_with_the_client() {
     let bob = signup(&server.base, "bob").await.session;
     let carol = signup(&server.base, "carol").await.session;
 
-    let item = alice
-        .create_item(
-            "Bank",
-            &slots(&[("username", "alice"), ("password", "hunter2")]),
-        )
-        .await
-        .expect("item");
+    let item = new_item(
+        &alice,
+        "Bank",
+        &[("username", "alice"), ("password", "hunter2")],
+    )
+    .await;
     assert_eq!(alice.list_items().await.expect("list"), vec![item.clone()]);
 
     let conn = connect(&alice, &bob).await;
@@ -53,10 +52,7 @@ async fn the_guide_with_the_client() {
     assert!(verified.verified);
     assert!(alice.connection(&conn).await.expect("conn").verified);
 
-    let share = alice
-        .share_item(&item.id, &conn, &ShareOptions::default())
-        .await
-        .expect("share");
+    let share = share(&alice, &item.id, &conn).await;
     let read = copy(bob.read_share(&share.id).await.expect("read"));
     assert_eq!(
         read.slots, item.slots,
@@ -70,14 +66,8 @@ async fn the_guide_with_the_client() {
 
     // Carol's share shows up in Bob's incoming list too; Alice's outgoing list has hers.
     let conn2 = connect(&carol, &bob).await;
-    let citem = carol
-        .create_item("Carol's", &slots(&[("pin", "1234")]))
-        .await
-        .expect("item");
-    carol
-        .share_item(&citem.id, &conn2, &ShareOptions::default())
-        .await
-        .expect("share");
+    let citem = new_item(&carol, "Carol's", &[("pin", "1234")]).await;
+    common::session::share(&carol, &citem.id, &conn2).await;
     let incoming = bob.list_shares(Direction::Incoming).await.expect("list");
     assert_eq!(incoming.len(), 2);
     assert_eq!(

@@ -5,7 +5,7 @@
 mod common;
 
 use common::Server;
-use common::session::{Account, Client, attach, code, signup, slots};
+use common::session::{Account, Client, attach, code, new_item, signup};
 use covault::client::{AttachedFile, ClientError};
 use covault::crypto::stream::{DEFAULT_CHUNK_SIZE, FILES_SLOT};
 use serde_json::Value;
@@ -26,11 +26,7 @@ async fn world() -> World {
     let mut items = Vec::new();
     let mut files = Vec::new();
     for (name, fill) in [("a.bin", 1u8), ("b.bin", 2u8)] {
-        let item = alice
-            .session
-            .create_item(name, &slots(&[("note", name)]))
-            .await
-            .expect("item");
+        let item = new_item(&alice.session, name, &[("note", name)]).await;
         let data = vec![fill; DEFAULT_CHUNK_SIZE as usize + 100];
         let file = attach(&alice.session, &item.id, name, "", data)
             .await

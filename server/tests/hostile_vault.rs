@@ -5,20 +5,13 @@
 
 mod common;
 
-use common::session::{Account, Client, code, connect, signup, slots};
+use common::session::{Account, Client, code, connect, new_item, share, signup};
 use common::world::World;
 use covault::api::Direction;
-use covault::client::{ClientError, PlainItem, ShareOptions};
+use covault::client::{ClientError, ShareOptions};
 use serde_json::Value;
 
 /// `client` creates an item with these slots.
-async fn new_item(client: &Client, label: &str, pairs: &[(&str, &str)]) -> PlainItem {
-    client
-        .create_item(label, &slots(pairs))
-        .await
-        .expect("item")
-}
-
 /// Terms the recipient must accept.
 fn gated() -> ShareOptions {
     ShareOptions {
@@ -65,10 +58,7 @@ async fn dek_list_reordered_does_not_choose_the_default_dek() {
     let w = world().await;
     let a = &w.alice.session;
     let item = new_item(a, "Bank", &[("pin", "1")]).await;
-    let share = a
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let share = share(a, &item.id, &w.ab).await;
     // The attack: the kept share DEK (which Bob holds too) is listed first, where a client
     // that takes the first DEK as its default would pick it.
     let listed = w.raw("reorder-deks", a, "/v1/keystore/deks").await;
@@ -106,10 +96,7 @@ async fn connection_redirected_to_another_peer_is_refused() {
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // Sharing goes by the pin, so the share still reaches Bob and only Bob.
     let item = new_item(a, "Bank", &[("pin", "1")]).await;
-    let share = tampered
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share by the pin");
+    let share = share(&tampered, &item.id, &w.ab).await;
     assert_eq!(share.recipient_id, w.bob.session.user().id);
     let read = w
         .bob
@@ -161,10 +148,7 @@ async fn peer_key_swapped_after_verification_is_a_key_mismatch() {
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // A share made meanwhile is sealed to the pinned (real) key: Bob reads it.
     let item = new_item(a, "Bank", &[("pin", "1")]).await;
-    let share = tampered
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let share = share(&tampered, &item.id, &w.ab).await;
     assert!(b.read_share(&share.id).await.expect("read").item.is_some());
 }
 
@@ -286,10 +270,7 @@ async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
     let item = new_item(a, "Bank", &[("password", "old")]).await;
-    let share = a
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let share = share(a, &item.id, &w.ab).await;
     w.control("rollback", "__record").await;
     let first = w.via("rollback", &w.bob).await.expect("login");
     first.read_share(&share.id).await.expect("v1 recorded");
@@ -331,20 +312,11 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
     // Carol's share is the oldest, so the proxy swaps Alice's two (the newest) in the list.
     let cb = connect(c, b).await;
     let ci = new_item(c, "Carol", &[("k", "c")]).await;
-    let from_carol = c
-        .share_item(&ci.id, &cb, &ShareOptions::default())
-        .await
-        .expect("share");
+    let from_carol = share(c, &ci.id, &cb).await;
     let x = new_item(a, "X", &[("k", "x")]).await;
     let y = new_item(a, "Y", &[("k", "y")]).await;
-    let sx = a
-        .share_item(&x.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
-    let sy = a
-        .share_item(&y.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let sx = share(a, &x.id, &w.ab).await;
+    let sy = share(a, &y.id, &w.ab).await;
     let raw = w
         .raw("swap-shares", b, &format!("/v1/shares/{}", sx.id))
         .await;
@@ -546,17 +518,13 @@ async fn logged_in_as_another_user_id_is_integrity() {
 async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item(
-            "Bank",
-            &slots(&[("a-password", "hunter2"), ("b-username", "alice")]),
-        )
-        .await
-        .expect("item");
-    let share = a
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let item = new_item(
+        a,
+        "Bank",
+        &[("a-password", "hunter2"), ("b-username", "alice")],
+    )
+    .await;
+    let share = share(a, &item.id, &w.ab).await;
     let honest = w.via("pass", &w.bob).await.expect("login");
     assert_eq!(
         honest
@@ -597,20 +565,11 @@ async fn read_all_incoming_caches_keys_per_peer_skips_unaccepted_and_checks_ever
     let g = new_item(a, "G", &[("k", "gated")]).await;
     let gated_share = a.share_item(&g.id, &w.ab, &gated()).await.expect("share");
     let a1 = new_item(a, "A1", &[("k", "from alice")]).await;
-    let sa1 = a
-        .share_item(&a1.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let sa1 = share(a, &a1.id, &w.ab).await;
     let c1 = new_item(c, "C1", &[("k", "from carol 1")]).await;
-    let sc1 = c
-        .share_item(&c1.id, &cb, &ShareOptions::default())
-        .await
-        .expect("share");
+    let sc1 = share(c, &c1.id, &cb).await;
     let c2 = new_item(c, "C2", &[("k", "from carol 2")]).await;
-    let sc2 = c
-        .share_item(&c2.id, &cb, &ShareOptions::default())
-        .await
-        .expect("share");
+    let sc2 = share(c, &c2.id, &cb).await;
 
     let all = b.read_all_incoming().await.expect("read all");
     let ids: Vec<&str> = all.iter().map(|v| v.share.id.as_str()).collect();

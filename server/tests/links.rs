@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use common::Server;
 use common::client::send;
-use common::session::{self, Account, Client};
+use common::session::{self, Account, Client, code};
 use covault::client::links::{LinkOptions, open_link, split_link_url};
 use covault::client::{
     ClientError, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
@@ -17,13 +17,6 @@ use covault::client::{
 use covault::crypto::{Envelope, KdfParams};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-fn code<T>(result: Result<T, ClientError>) -> &'static str {
-    match result {
-        Ok(_) => "Ok",
-        Err(e) => e.code(),
-    }
-}
 
 fn in_ms(ms: i64) -> String {
     let now = std::time::SystemTime::now()
@@ -55,18 +48,16 @@ async fn open(
 
 async fn alice_with_item(base: &str) -> (Account, String) {
     let alice = session::signup(base, "alice").await;
-    let item = alice
-        .session
-        .create_item(
-            "Office wifi",
-            &session::slots(&[
-                ("network", "guest"),
-                ("password", "hunter2"),
-                ("pin", "4711"),
-            ]),
-        )
-        .await
-        .expect("item");
+    let item = session::new_item(
+        &alice.session,
+        "Office wifi",
+        &[
+            ("network", "guest"),
+            ("password", "hunter2"),
+            ("pin", "4711"),
+        ],
+    )
+    .await;
     (alice, item.id)
 }
 

@@ -128,23 +128,12 @@ async fn two_processes_share_one_postgresql() {
     // Sign up through A; the session works on B; an item written through B is read through A.
     let alice = User::signup(&a.base, "alice").await;
     let item = alice.item("written via B", &[("k", "v")]);
-    let (status, _) = send(
-        &b.base,
-        Method::POST,
-        "/v1/items",
-        Some(&alice.token),
-        Some(&to_json(&item)),
-    )
-    .await;
+    let item_path = format!("/v1/items/{}", item.id);
+    let (status, _) = alice
+        .call_on(&b.base, Method::POST, "/v1/items", Some(&to_json(&item)))
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, got) = send(
-        &a.base,
-        Method::GET,
-        &format!("/v1/items/{}", item.id),
-        Some(&alice.token),
-        None,
-    )
-    .await;
+    let (status, got) = alice.call_on(&a.base, Method::GET, &item_path, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(got["slots"]["k"], item.slots["k"]);
 
@@ -174,6 +163,7 @@ async fn sigterm_shuts_down_cleanly_and_state_survives_a_restart() {
     let mut server = Server::start(&backend, &[]);
     let alice = User::signup(&server.base, "alice").await;
     let item = alice.item("kept", &[("k", "v")]);
+    let item_path = format!("/v1/items/{}", item.id);
     alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
     assert!(server.terminate(), "exit status after SIGTERM");
     assert!(
@@ -184,14 +174,9 @@ async fn sigterm_shuts_down_cleanly_and_state_survives_a_restart() {
 
     // Restarted on the same file: the session and the item are still there.
     let again = Server::start(&backend, &[]);
-    let (status, got) = send(
-        &again.base,
-        Method::GET,
-        &format!("/v1/items/{}", item.id),
-        Some(&alice.token),
-        None,
-    )
-    .await;
+    let (status, got) = alice
+        .call_on(&again.base, Method::GET, &item_path, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{got}");
     assert_eq!(got["slots"]["k"], item.slots["k"]);
 }
@@ -200,11 +185,8 @@ async fn sigterm_shuts_down_cleanly_and_state_survives_a_restart() {
 async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
     let backend = common::sqlite();
     let _server = Server::start(&backend, &[]);
-    let path = backend.sqlite_path().expect("sqlite").clone();
-    use sqlx::{Connection, Row};
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .expect("open");
+    use sqlx::Row;
+    let mut conn = backend.sqlite_connection().await.expect("sqlite");
     let mode: String = sqlx::query("PRAGMA journal_mode")
         .fetch_one(&mut conn)
         .await
@@ -222,7 +204,7 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys() {
     // synchronous and foreign_keys are per connection: read them on the server's own pool,
     // opened the way the server opens it, on every connection it holds at once (a fresh
     // connection of ours would show SQLite's defaults, NORMAL and off).
-    let db = covault_server::db::Db::connect(&format!("sqlite://{}", path.display()), 4)
+    let db = covault_server::db::Db::connect(&backend.url(), 4)
         .await
         .expect("the server's pool");
     let mut held = Vec::new();

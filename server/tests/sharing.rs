@@ -7,7 +7,7 @@
 mod common;
 
 use common::Backend;
-use common::session::{Account, Client, slots};
+use common::session::{Account, Client, new_item, share, slots};
 use common::world::{World, world};
 use covault::api::{Direction, ShareUpdate};
 use covault::client::{ClientError, ShareOptions};
@@ -42,13 +42,12 @@ fn on_sharing() -> ShareOptions {
 async fn sharing_walk(backend: Backend) {
     let w = world(&backend).await;
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
-    let item = a
-        .create_item(
-            "Bank",
-            &slots(&[("iban", "DE89 3704"), ("pin", "1234"), ("note", "x")]),
-        )
-        .await
-        .expect("item");
+    let item = new_item(
+        a,
+        "Bank",
+        &[("iban", "DE89 3704"), ("pin", "1234"), ("note", "x")],
+    )
+    .await;
 
     // One slot only, to Bob and Carol in one call; a connection that is not ours is reported.
     let options = ShareOptions {
@@ -198,14 +197,8 @@ async fn sharing_walk_on_postgresql() {
 async fn the_vault_refuses_an_on_share_the_owner_did_not_permit() {
     let w = world(&common::sqlite()).await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item("Bank", &slots(&[("pin", "1")]))
-        .await
-        .expect("item");
-    let plain = a
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let item = new_item(a, "Bank", &[("pin", "1")]).await;
+    let plain = share(a, &item.id, &w.ab).await;
     // A client that skipped its own check would send this; the Vault answers 400.
     let raw = reqwest::Client::new()
         .post(format!("{}/v1/shares", w.server.base))
@@ -233,10 +226,7 @@ async fn the_vault_refuses_an_on_share_the_owner_did_not_permit() {
 async fn a_middle_party_that_alters_a_value_is_caught() {
     let w = world(&common::sqlite()).await;
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
-    let item = a
-        .create_item("Bank", &slots(&[("iban", "DE89 3704")]))
-        .await
-        .expect("item");
+    let item = new_item(a, "Bank", &[("iban", "DE89 3704")]).await;
     let permitted = a
         .share_item(&item.id, &w.ab, &on_sharing())
         .await
@@ -317,14 +307,8 @@ fn env(text: &str) -> Envelope {
 async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
     let w = world(&common::sqlite()).await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = a
-        .create_item("Bank", &slots(&[("iban", "DE89 3704")]))
-        .await
-        .expect("item");
-    let plain = a
-        .share_item(&item.id, &w.ab, &ShareOptions::default())
-        .await
-        .expect("share");
+    let item = new_item(a, "Bank", &[("iban", "DE89 3704")]).await;
+    let plain = share(a, &item.id, &w.ab).await;
     let permitted = a
         .share_item(&item.id, &w.ab, &on_sharing())
         .await

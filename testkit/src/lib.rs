@@ -1,3 +1,6 @@
+//! Test-only tools for covault. [`vault`] starts a real `covault-server` and waits for it (the
+//! server's tests and examples, and by path the CLI's tests).
+//!
 //! A tampering Vault for tests: a reverse proxy in front of a real `covault-server` that
 //! alters what the Vault returns, the way a compromised server could. The first path segment
 //! picks the attack, so one proxy serves every test. Only successful JSON answers are altered.
@@ -39,6 +42,7 @@
 
 mod file_modes;
 mod modes;
+pub mod vault;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

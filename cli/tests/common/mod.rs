@@ -5,32 +5,37 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use clap::Parser;
 use serde_json::Value;
 
+/// How the server's tests and examples start a Vault, shared by path: this package cannot
+/// depend on `covault-testkit` (it would have to be in cli/Cargo.toml).
+#[path = "../../../testkit/src/vault.rs"]
+mod vault;
+
+pub use vault::Vault;
+
 /// A fresh covault-server on SQLite in a new temporary folder (also the tests' working
-/// folder), with `extra` flags; its URL and the folder.
-pub async fn vault(extra: &[&str]) -> (String, PathBuf) {
+/// folder), with `extra` flags: its URL, the folder, and the Vault (stopped when dropped, so
+/// keep it to the end of the test).
+///
+/// The binary is the `covault-server` built beside `covault`: `cargo build -p covault-server`
+/// first (`cargo test --workspace` does), or these tests would run an older or no server.
+pub fn vault(extra: &[&str]) -> (String, PathBuf, Vault) {
     let dir = std::env::temp_dir().join(format!(
         "covault-cli-{}",
         &covault::crypto::new_id().unwrap()[..8]
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}", dir.join("vault.db").display());
-    let mut args = vec![
-        "covault-server",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &db,
-        "--log",
-        "warn",
-    ];
-    args.extend_from_slice(extra);
-    let addr = covault_server::spawn(covault_server::Config::parse_from(args))
-        .await
-        .expect("server");
-    (format!("http://{addr}"), dir)
+    let server = vault::server_beside(env!("CARGO_BIN_EXE_covault"));
+    assert!(
+        server.exists(),
+        "{} is missing: run `cargo build -p covault-server` first",
+        server.display()
+    );
+    let args = [&["--log", "warn"], extra].concat();
+    let vault = Vault::start(&server, &db, &args, vault::Log::Capture);
+    (vault.base.clone(), dir, vault)
 }
 
 /// Runs a shell line in `dir` with `covault` on the PATH, as a person would type it, with
@@ -89,6 +94,49 @@ pub fn fails(dir: &Path, vault: &str, line: &str, expect: &str) {
         "`{line}`: {:?} does not mention {expect:?}",
         lines[0]
     );
+}
+
+/// Where a person types `covault` command lines: a folder, and the Vault URL in
+/// `COVAULT_VAULT_URL` (`""` for none). The methods are [`sh`], [`ok`], [`ok_yaml`] and
+/// [`fails`] there, so that a test reads as the lines it types and what it expects of them.
+#[derive(Clone, Copy)]
+pub struct Shell<'a> {
+    pub dir: &'a Path,
+    pub vault: &'a str,
+}
+
+impl<'a> Shell<'a> {
+    pub fn new(dir: &'a Path, vault: &'a str) -> Self {
+        Shell { dir, vault }
+    }
+
+    /// Runs a line; its output, whatever the exit status.
+    pub fn sh(self, line: &str) -> Output {
+        sh(self.dir, self.vault, line)
+    }
+
+    /// Runs a line that must succeed; returns stdout.
+    pub fn ok(self, line: &str) -> String {
+        ok(self.dir, self.vault, line)
+    }
+
+    /// Runs a line that must succeed; returns stdout and stderr (where notes and warnings go).
+    pub fn ok_said(self, line: &str) -> (String, String) {
+        let out = self.sh(line);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "`{line}` failed: {said}");
+        (String::from_utf8(out.stdout).expect("utf-8"), said)
+    }
+
+    /// Runs a line that must succeed; returns its YAML output.
+    pub fn yaml(self, line: &str) -> Value {
+        ok_yaml(self.dir, self.vault, line)
+    }
+
+    /// Runs a line that must fail with a one-line error containing `expect`.
+    pub fn fails(self, line: &str, expect: &str) {
+        fails(self.dir, self.vault, line, expect)
+    }
 }
 
 /// A command's YAML output.

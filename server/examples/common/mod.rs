@@ -1,29 +1,6 @@
-//! What the load, soak and crash scripts share: their flags, a scratch PostgreSQL database, and
-//! starting `covault-server` and reading its URL.
-
-use std::process::{Child, Command, Stdio};
-
-/// Starts `server` on an ephemeral port with `database` and `extra` flags; returns the process
-/// and its base URL (from the `covault-server listening on …` line).
-pub fn start(server: &str, database: &str, extra: &[&str]) -> (Child, String) {
-    let mut child = Command::new(server)
-        .args(["--listen", "127.0.0.1:0", "--database-url", database])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {server}: {e}"));
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().expect("stdout")),
-        &mut line,
-    )
-    .expect("listening line");
-    let base = line
-        .trim()
-        .trim_start_matches("covault-server listening on ")
-        .to_owned();
-    (child, base)
-}
+//! What the load, soak and crash scripts share: their flags and a scratch PostgreSQL database
+//! (the server's tests make theirs with the same two functions).
+//! (They start `covault-server` with `covault_testkit::vault`, as the tests do.)
 
 /// The value after `name` on the command line, or `default`.
 pub fn arg(name: &str, default: &str) -> String {
@@ -39,7 +16,7 @@ pub async fn create_postgres(admin: &str, name: &str) -> String {
     use sqlx::Connection;
     let mut conn = sqlx::PgConnection::connect(admin)
         .await
-        .expect("connect --postgres-admin-url");
+        .expect("connect to the PostgreSQL admin URL");
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
         .await

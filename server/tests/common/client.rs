@@ -160,7 +160,18 @@ impl User {
         path: &str,
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
-        send(&self.base, method, path, Some(&self.token), body).await
+        self.call_on(&self.base, method, path, body).await
+    }
+
+    /// An authenticated request to the Vault at `base` (another process on the same database).
+    pub async fn call_on(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        send(base, method, path, Some(&self.token), body).await
     }
 
     /// An authenticated request that must succeed.
@@ -181,18 +192,7 @@ impl User {
                 .encrypt(label.as_bytes(), &Context::item_label(&id))
                 .expect("enc")
                 .to_string(),
-            slots: slots
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        (*k).to_owned(),
-                        self.dek
-                            .encrypt(v.as_bytes(), &Context::slot(&id, k))
-                            .expect("enc")
-                            .to_string(),
-                    )
-                })
-                .collect::<BTreeMap<_, _>>(),
+            slots: seal_slots(&self.dek, slots, |k| Context::slot(&id, k)),
             dek_id: self.dek.id().to_owned(),
             id,
         }
@@ -211,6 +211,21 @@ impl User {
         self.ok(Method::POST, "/v1/keystore/keypairs", &body).await;
         kp
     }
+}
+
+/// Plaintext slots sealed under `dek`, each bound to its context (an item's or a share's).
+fn seal_slots(
+    dek: &Dek,
+    slots: &[(&str, &str)],
+    context: impl Fn(&str) -> Context,
+) -> BTreeMap<String, String> {
+    slots
+        .iter()
+        .map(|(k, v)| {
+            let sealed = dek.encrypt(v.as_bytes(), &context(k)).expect("enc");
+            ((*k).to_owned(), sealed.to_string())
+        })
+        .collect()
 }
 
 /// Connects two users: `a` invites `b`, `b` accepts. Returns the connection id and both keypairs.
@@ -263,17 +278,7 @@ pub fn share_request(
             .encrypt(b"shared label", &Context::share_label(&id))
             .expect("enc")
             .to_string(),
-        slots: slots
-            .iter()
-            .map(|(k, v)| {
-                (
-                    (*k).to_owned(),
-                    dek.encrypt(v.as_bytes(), &Context::share_slot(&id, k))
-                        .expect("enc")
-                        .to_string(),
-                )
-            })
-            .collect(),
+        slots: seal_slots(&dek, slots, |k| Context::share_slot(&id, k)),
         sealed_dek: share::seal_dek(&dek, peer, Sender::Auth(sender_kp), &id, connection_id)
             .expect("seal")
             .to_string(),

@@ -7,10 +7,14 @@ pub mod client;
 pub mod session;
 pub mod world;
 
-use std::io::{BufRead, BufReader, Read};
+/// The examples' scratch PostgreSQL databases, made and dropped the same way here.
+#[path = "../../examples/common/mod.rs"]
+mod scratch;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use covault_testkit::vault::{Log, Vault};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone)]
@@ -42,14 +46,7 @@ impl Drop for DropDatabase {
             else {
                 return;
             };
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
-                }
-            });
+            rt.block_on(scratch::drop_postgres(&admin_url, &name));
         })
         .join();
     }
@@ -61,6 +58,14 @@ impl Backend {
             Backend::Sqlite(path) => format!("sqlite://{}", path.display()),
             Backend::Postgres { url, .. } => url.clone(),
         }
+    }
+
+    /// A connection straight to the SQLite file (to look at what the Vault stored), if any.
+    pub async fn sqlite_connection(&self) -> Option<sqlx::SqliteConnection> {
+        use sqlx::Connection;
+        let path = self.sqlite_path()?;
+        let url = format!("sqlite://{}", path.display());
+        Some(sqlx::SqliteConnection::connect(&url).await.expect("open"))
     }
 
     /// The SQLite file (for scanning), if any.
@@ -98,20 +103,9 @@ pub async fn postgres(test: &str) -> Option<Backend> {
         );
         return None;
     };
-    use sqlx::Connection;
     let name = unique("covault_test_");
-    let mut conn = sqlx::PgConnection::connect(&admin_url)
-        .await
-        .expect("connect to COVAULT_TEST_POSTGRES_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create database");
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("URL with a database name");
     Some(Backend::Postgres {
-        url: format!("{base}/{name}"),
+        url: scratch::create_postgres(&admin_url, &name).await,
         _guard: Arc::new(DropDatabase {
             admin_url: admin_url.clone(),
             name,
@@ -140,86 +134,39 @@ macro_rules! on_both_backends {
     };
 }
 
-/// A running `covault-server` process; killed on drop.
+/// A running `covault-server` process (killed on drop) and the database it runs on.
 pub struct Server {
-    child: Child,
+    vault: Vault,
     pub base: String,
     pub backend: Backend,
-    log: Arc<Mutex<String>>,
 }
 
 impl Server {
-    /// Starts the binary on an ephemeral port with extra flags, and waits until it listens.
+    /// Starts the binary on an ephemeral port with extra flags (logging at debug, captured so
+    /// that tests can check that no secret reaches the log), and waits until it listens.
     pub fn start(backend: &Backend, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_covault-server"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--database-url",
-                &backend.url(),
-                "--log",
-                "debug",
-            ])
-            .args(extra)
-            .env_remove("COVAULT_SMTP_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start covault-server");
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().expect("stderr");
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .expect("log")
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("read the listening line");
-        let Some(base) = line.trim().strip_prefix("covault-server listening on ") else {
-            let _ = child.wait();
-            panic!(
-                "server did not start: {line:?}\n{}",
-                log.lock().expect("log")
-            );
-        };
-        let base = base.to_owned();
-        std::thread::spawn(move || for _ in stdout.lines() {});
+        let args = [&["--log", "debug"], extra].concat();
+        let vault = Vault::start(
+            env!("CARGO_BIN_EXE_covault-server"),
+            &backend.url(),
+            &args,
+            Log::Capture,
+        );
         Server {
-            child,
-            base,
+            base: vault.base.clone(),
+            vault,
             backend: backend.clone(),
-            log,
         }
     }
 
     /// Everything the server logged so far.
     pub fn log(&self) -> String {
-        self.log.lock().expect("log").clone()
+        self.vault.log()
     }
 
     /// Sends SIGTERM and waits for exit; returns whether it exited successfully.
     pub fn terminate(&mut self) -> bool {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        self.child.wait().map(|s| s.success()).unwrap_or(false)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.vault.terminate()
     }
 }
 

@@ -52,6 +52,27 @@ pub fn slots(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// An item `client` creates with these plaintext slots (which must be accepted).
+pub async fn new_item<T: covault::client::Transport + Clone>(
+    client: &Session<T>,
+    label: &str,
+    pairs: &[(&str, &str)],
+) -> covault::client::PlainItem {
+    client
+        .create_item(label, &slots(pairs))
+        .await
+        .expect("item")
+}
+
+/// `client` shares `item_id` over the connection `conn` with the default options (which must
+/// be accepted).
+pub async fn share(client: &Client, item_id: &str, conn: &str) -> covault::api::Share {
+    client
+        .share_item(item_id, conn, &covault::client::ShareOptions::default())
+        .await
+        .expect("share")
+}
+
 /// `a` invites `b`, `b` accepts, and `a` looks at (so pins) the connection too.
 pub async fn connect(a: &Client, b: &Client) -> String {
     let inv = a.invite(&b.user().email).await.expect("invite");
