@@ -32,14 +32,14 @@ async fn links_walkthrough() {
         link_url.starts_with(&format!("{url}/link.html#cl1.")),
         "{link_url}"
     );
-    assert_eq!(link["spec"]["maxViews"], 1);
+    assert_eq!(link["spec"]["max_views"], 1);
 
     // Opened by someone with no account and no Vault configured: the URL says which Vault.
     let opened = no_url.yaml(&format!("covault links:open '{link_url}'"));
     assert_eq!(opened["kind"], "OpenedLink");
     assert_eq!(opened["spec"]["slots"]["password"], "hunter2");
     assert!(opened["spec"]["slots"].get("network").is_none());
-    assert_eq!(opened["spec"]["senderEmail"], "alice@example.com");
+    assert_eq!(opened["spec"]["sender_email"], "alice@example.com");
     assert_eq!(opened["spec"]["views"], 1);
     no_url.fails(&format!("covault links:open '{link_url}'"), "not found");
 

@@ -103,18 +103,18 @@ async fn the_walkthrough_as_written() {
     );
     let config = std::fs::read_to_string(dir.join(".connection_config.yaml")).unwrap();
     assert!(
-        config.contains("fromName: Alice") && config.contains("toName: Bob"),
+        config.contains("from_name: Alice") && config.contains("to_name: Bob"),
         "{config}"
     );
     std::fs::write(
         dir.join(".connection_config.yaml"),
-        config.replace("toName: Bob", "toName: Robert"),
+        config.replace("to_name: Bob", "to_name: Robert"),
     )
     .unwrap();
     let conn = cli.yaml("covault connections:create -c .connection_config.yaml");
     assert_eq!(conn["kind"], "Connection");
-    assert_eq!(conn["spec"]["toName"], "Robert");
-    assert_eq!(conn["spec"]["fingerprintsMatch"], true);
+    assert_eq!(conn["spec"]["to_name"], "Robert");
+    assert_eq!(conn["spec"]["fingerprints_match"], true);
     assert_eq!(conn["spec"]["verified"], false);
     let conn_id = conn["spec"]["id"].as_str().unwrap().to_owned();
     let fingerprint = conn["spec"]["fingerprint"].as_str().unwrap().to_owned();
@@ -985,13 +985,13 @@ async fn files_walkthrough() {
     assert_eq!(attached["kind"], "File");
     assert_eq!(attached["spec"]["name"], "passport.pdf");
     assert_eq!(attached["spec"]["size"], 2_500_000);
-    assert_eq!(attached["spec"]["chunkCount"], 3);
+    assert_eq!(attached["spec"]["chunk_count"], 3);
     let file_id = attached["spec"]["id"].as_str().unwrap().to_owned();
 
     let listed = cli.yaml(&format!("covault items:files -a .alice.yaml {item_id}"));
     assert_eq!(listed["kind"], "Files");
     assert_eq!(listed["spec"][0]["id"], file_id.as_str());
-    assert_eq!(listed["spec"][0]["mediaType"], "application/pdf");
+    assert_eq!(listed["spec"][0]["media_type"], "application/pdf");
 
     cli.ok(&format!(
         "covault items:get-file -a .alice.yaml {item_id} {file_id} -o copy.pdf"

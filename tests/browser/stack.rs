@@ -31,6 +31,9 @@ pub fn paint() {
 /// The most stack (bytes below `STACK_TOP`) used since [`paint`].
 pub fn deepest() -> u32 {
     let painted = memory().subarray(FLOOR, STACK_TOP).to_vec();
-    let touched = painted.iter().position(|b| *b != PAINT).unwrap_or(painted.len());
+    let touched = painted
+        .iter()
+        .position(|b| *b != PAINT)
+        .unwrap_or(painted.len());
     STACK_TOP - FLOOR - touched as u32
 }

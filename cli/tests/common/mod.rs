@@ -1,4 +1,4 @@
-//! What the CLI's tests share: a fresh Vault in this process, and running `covault` command
+//! What the CLI's tests share: a fresh Vault (a `covault-server` process), and running `covault` command
 //! lines in a shell as a person would type them.
 #![allow(dead_code)]
 
@@ -7,12 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-/// How the server's tests and examples start a Vault, shared by path: this package cannot
-/// depend on `covault-testkit` (it would have to be in cli/Cargo.toml).
-#[path = "../../../testkit/src/vault.rs"]
-mod vault;
-
-pub use vault::Vault;
+use covault_testkit::vault;
+pub use covault_testkit::vault::Vault;
 
 /// A fresh covault-server on SQLite in a new temporary folder (also the tests' working
 /// folder), with `extra` flags: its URL, the folder, and the Vault (stopped when dropped, so
