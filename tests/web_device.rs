@@ -124,7 +124,7 @@ async fn login(email: &str, passphrase: &str, secret: JsValue) -> Result<Covault
 }
 
 /// Logs in with the secret key and `rememberDevice`, which must succeed.
-async fn login_remembering(email: &str, secret: &str) {
+async fn login_remembering(email: &str, secret: &str) -> Covault {
     done(Covault::login(
         vault().into(),
         email.into(),
@@ -132,7 +132,7 @@ async fn login_remembering(email: &str, secret: &str) {
         secret.into(),
         remember(),
     ))
-    .await;
+    .await
 }
 
 async fn remembered_login(email: &str) -> Result<Covault, JsValue> {
@@ -183,10 +183,7 @@ fn raw_bits(printable: &str) -> Vec<u8> {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets() {
     let (_, email, secret) = signup("device").await;
     assert!(!is_remembered(vault(), &email).await);
@@ -197,14 +194,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
     );
 
     // The first login on this device gives the secret key and asks to remember it.
-    let first = done(Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        secret.clone().into(),
-        remember(),
-    ))
-    .await;
+    let first = login_remembering(&email, &secret).await;
     assert_eq!(text(&first.user().unwrap(), "email"), email);
     assert!(is_remembered(vault(), &email).await);
     assert!(
@@ -250,10 +240,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
     let (_, email, secret) = signup("sealed").await;
     login_remembering(&email, &secret).await;
@@ -289,10 +276,7 @@ async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_tampered_record_is_refused_and_the_secret_key_puts_it_right() {
     let (_, email, secret) = signup("tampered").await;
     login_remembering(&email, &secret).await;
@@ -317,23 +301,13 @@ async fn a_tampered_record_is_refused_and_the_secret_key_puts_it_right() {
     );
 
     // Nothing is lost: the secret key logs in and, remembered again, replaces the record.
-    done(Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        secret.into(),
-        remember(),
-    ))
-    .await;
+    login_remembering(&email, &secret).await;
     done(remembered_login(&email)).await;
     assert!(forget(&email).await);
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn two_accounts_on_one_device_do_not_collide_and_a_moved_record_does_not_open() {
     // Bob's secret key remembered from sign-up.
     let (_, alice, alice_secret) = signup("alice-device").await;
@@ -353,14 +327,7 @@ async fn two_accounts_on_one_device_do_not_collide_and_a_moved_record_does_not_o
     let bob_id = text(&bob_user.user().unwrap(), "id");
     assert!(is_remembered(vault(), &bob).await, "remembered at sign-up");
     assert!(!is_remembered(vault(), &alice).await);
-    done(Covault::login(
-        vault().into(),
-        alice.clone(),
-        PASSPHRASE.into(),
-        alice_secret.into(),
-        remember(),
-    ))
-    .await;
+    login_remembering(&alice, &alice_secret).await;
 
     // Each logs in as themselves with the passphrase alone (they share it, on purpose).
     let a = done(remembered_login(&alice)).await;

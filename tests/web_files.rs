@@ -7,7 +7,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use covault::wasm::Covault;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::prelude::*;
@@ -66,10 +65,7 @@ async fn read_stream(stream: &JsValue) -> Result<Vec<u8>, JsValue> {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_file_attached_in_slices_streams_back_exactly() {
     let (alice, email, secret) = signup("alice-files").await;
     let item = must(
@@ -120,12 +116,11 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     assert_eq!(must("reading the stream", read_stream(&stream)).await, data);
 
     // Through a Vault that serves chunk 1 for chunk 0: the stream errors with Integrity.
-    let tampered = Covault::login(
+    let tampered = login(
         proxy("reorder-chunks"),
         email.clone(),
-        PASSPHRASE.into(),
-        secret.clone().into(),
-        JsValue::UNDEFINED,
+        PASSPHRASE,
+        secret.clone(),
     )
     .await
     .expect("login");
@@ -133,15 +128,9 @@ async fn a_file_attached_in_slices_streams_back_exactly() {
     let error = read_stream(&stream).await.expect_err("a tampered chunk");
     assert_eq!(error_code(&error), "Integrity");
     // A Vault that drops the sealed file list: the item itself no longer opens.
-    let dropped = Covault::login(
-        proxy("drop-file-list"),
-        email,
-        PASSPHRASE.into(),
-        secret.into(),
-        JsValue::UNDEFINED,
-    )
-    .await
-    .expect("login");
+    let dropped = login(proxy("drop-file-list"), email, PASSPHRASE, secret)
+        .await
+        .expect("login");
     assert_eq!(
         fails(dropped.list_files(item_id.clone())).await,
         "Integrity"

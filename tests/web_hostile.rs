@@ -33,12 +33,11 @@ async fn account(name: &str) -> Account {
 
 /// `who` logging in on a fresh device through the proxy's `mode`.
 async fn via(mode: &str, who: &Account) -> Result<Covault, JsValue> {
-    Covault::login(
+    login(
         proxy(mode),
         who.email.clone(),
-        PASSPHRASE.into(),
-        who.secret.clone().into(),
-        JsValue::UNDEFINED,
+        PASSPHRASE,
+        who.secret.clone(),
     )
     .await
 }
@@ -90,10 +89,7 @@ async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn reordered_dek_list_and_another_users_kek() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
@@ -124,10 +120,7 @@ async fn reordered_dek_list_and_another_users_kek() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn redirected_connection_and_swapped_peer_key() {
     let (alice, bob, carol) = (
         account("alice").await,
@@ -175,10 +168,7 @@ async fn redirected_connection_and_swapped_peer_key() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn swapped_dropped_and_moved_item_contents() {
     let alice = account("alice").await;
     let x = item(&alice.client, "X", &[("password", "x"), ("user", "a")]).await;
@@ -207,10 +197,7 @@ async fn swapped_dropped_and_moved_item_contents() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn item_and_shared_copy_rolled_back() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
@@ -246,10 +233,7 @@ async fn item_and_shared_copy_rolled_back() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
@@ -318,10 +302,7 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
 /// "out of bounds memory access", which is what one intermittent engine fault looked like
 /// (README, "Browser tests"). Measured on every engine, so a deeper stack shows here first.
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn the_deepest_flows_leave_most_of_the_stack_free() {
     stack::paint();
     let (alice, bob) = (account("alice").await, account("bob").await);

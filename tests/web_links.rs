@@ -5,7 +5,6 @@
 //! scripts/test.sh's database scan (tests/node/scan-db.mjs).
 #![cfg(target_arch = "wasm32")]
 
-use covault::wasm::Covault;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -34,10 +33,7 @@ fn link_options(max_views: Option<u32>, passphrase: Option<&str>) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_link_opens_without_an_account_until_its_views_run_out() {
     let (alice, email, _) = signup("alice").await;
     let item = done(alice.create_item(
@@ -121,10 +117,7 @@ fn via(mode: &str, url: &str) -> String {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_hostile_vault_is_caught_on_links_in_the_browser() {
     let (alice, email, secret) = signup("alice").await;
     let item = done(alice.create_item(
@@ -158,15 +151,9 @@ async fn a_hostile_vault_is_caught_on_links_in_the_browser() {
 
     // The sender's list with every expiry extended: what a careless client would show, and
     // each link flagged.
-    let tampered = Covault::login(
-        proxy("extend-expiry"),
-        email,
-        PASSPHRASE.into(),
-        secret.into(),
-        JsValue::UNDEFINED,
-    )
-    .await
-    .expect("login");
+    let tampered = login(proxy("extend-expiry"), email, PASSPHRASE, secret)
+        .await
+        .expect("login");
     let listed = Array::from(&done(tampered.list_links()).await);
     assert_eq!(listed.length(), 2);
     for view in listed.iter() {

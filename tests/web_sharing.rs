@@ -23,10 +23,7 @@ fn options(pairs: &[(&str, JsValue)]) -> JsValue {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn meeco_sharing_in_the_browser() {
     let (alice, alice_email, _) = signup("alice").await;
     let (bob, bob_email, _) = signup("bob").await;
@@ -118,10 +115,7 @@ async fn meeco_sharing_in_the_browser() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn batches_and_an_import_in_the_browser() {
     let (alice, _, _) = signup("alice").await;
     let (bob, bob_email, _) = signup("bob").await;

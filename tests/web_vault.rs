@@ -5,7 +5,6 @@
 //! `covault-scan-needle:`.
 #![cfg(target_arch = "wasm32")]
 
-use covault::wasm::Covault;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -17,10 +16,7 @@ mod browser;
 use browser::*;
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
     let (alice, _, _) = signup("alice").await;
     let (bob, bob_email, _) = signup("bob").await;
@@ -142,54 +138,24 @@ async fn alice_and_bob_run_the_guide_and_bob_reads_exactly_alices_plaintext() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn login_logout_and_passphrase_change() {
     let (alice, email, secret) = signup("alice").await;
     done(alice.create_item("x".into(), slots(&[("k", PLAINTEXT)]), JsValue::UNDEFINED)).await;
-    let wrong = Covault::login(
-        vault().into(),
-        email.clone(),
-        "wrong".into(),
-        secret.clone().into(),
-        JsValue::UNDEFINED,
-    )
-    .await;
+    let wrong = login(vault(), email.clone(), "wrong", secret.clone()).await;
     assert_eq!(error_code(&wrong.err().expect("refused")), "Unauthorized");
-    let bad_key = Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        "CV1-0000".into(),
-        JsValue::UNDEFINED,
-    )
-    .await;
+    let bad_key = login(vault(), email.clone(), PASSPHRASE, "CV1-0000").await;
     assert_eq!(
         error_code(&bad_key.err().expect("refused")),
         "SecretKeyFormat"
     );
 
     done(alice.change_passphrase(PASSPHRASE.into(), format!("{PASSPHRASE} v2"), floor())).await;
-    let old = Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        secret.clone().into(),
-        JsValue::UNDEFINED,
-    )
-    .await;
+    let old = login(vault(), email.clone(), PASSPHRASE, secret.clone()).await;
     assert_eq!(error_code(&old.err().expect("refused")), "Unauthorized");
-    let again = Covault::login(
-        vault().into(),
-        email,
-        format!("{PASSPHRASE} v2"),
-        secret.into(),
-        JsValue::UNDEFINED,
-    )
-    .await
-    .expect("login");
+    let again = login(vault(), email, format!("{PASSPHRASE} v2"), secret)
+        .await
+        .expect("login");
     let items = js_sys::Array::from(&done(again.list_items()).await);
     assert_eq!(
         text(&items.get(0), "slots.k"),
@@ -201,32 +167,15 @@ async fn login_logout_and_passphrase_change() {
 }
 
 #[wasm_bindgen_test]
-#[cfg_attr(
-    not(covault_vault_tests),
-    ignore = "needs a Vault: scripts/test.sh starts one and runs these"
-)]
+#[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_vault_that_cannot_be_reached_is_a_network_error() {
-    let result = Covault::login(
-        "http://127.0.0.1:9".into(),
-        "a@b.c".into(),
-        "x".into(),
-        "CV1-0000".into(),
-        JsValue::UNDEFINED,
-    )
-    .await;
+    let result = login("http://127.0.0.1:9", "a@b.c", "x", "CV1-0000").await;
     // The secret key is checked before any network traffic…
     assert_eq!(
         error_code(&result.err().expect("refused")),
         "SecretKeyFormat"
     );
     let secret = covault::wasm::SecretKey::generate().unwrap().to_printable();
-    let result = Covault::login(
-        "http://127.0.0.1:9".into(),
-        "a@b.c".into(),
-        "x".into(),
-        secret.into(),
-        JsValue::UNDEFINED,
-    )
-    .await;
+    let result = login("http://127.0.0.1:9", "a@b.c", "x", secret).await;
     assert_eq!(error_code(&result.err().expect("refused")), "Network");
 }

@@ -71,6 +71,24 @@ extern "C" {
     fn web_sys_console_log(s: &str);
 }
 
+/// Logs in at `url` (the Vault, or a proxy mode) with no options: the tests' fresh device.
+pub async fn login(
+    url: impl Into<String>,
+    email: impl Into<String>,
+    passphrase: impl Into<String>,
+    secret: impl Into<String>,
+) -> Result<Covault, JsValue> {
+    let secret = JsValue::from(secret.into());
+    Covault::login(
+        url.into(),
+        email.into(),
+        passphrase.into(),
+        secret,
+        JsValue::UNDEFINED,
+    )
+    .await
+}
+
 /// Awaits a `Covault` call that must succeed.
 pub async fn done<T>(call: impl std::future::IntoFuture<Output = Result<T, JsValue>>) -> T {
     call.await
