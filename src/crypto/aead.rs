@@ -82,19 +82,26 @@ impl SymmetricKey {
 
     /// Encrypts `plaintext` bound to `context`.
     pub fn seal(&self, plaintext: &[u8], context: &Context) -> Result<Envelope> {
+        let mut buffer = Vec::with_capacity(plaintext.len() + TAG_LEN);
+        buffer.extend_from_slice(plaintext);
+        let (nonce, ciphertext) = self.seal_in_place(buffer, context)?;
+        Envelope::new(Algorithm::A256Gcm, nonce.to_vec(), ciphertext)
+    }
+
+    /// Encrypts `buffer` in place under a fresh nonce and appends the tag: the nonce, and the
+    /// ciphertext with its tag, in the same buffer.
+    fn seal_in_place(&self, mut buffer: Vec<u8>, context: &Context) -> Result<([u8; 12], Vec<u8>)> {
         let nonce = random_nonce()?;
-        let mut ciphertext = Vec::with_capacity(plaintext.len() + TAG_LEN);
-        ciphertext.extend_from_slice(plaintext);
         let tag = self
             .cipher
             .encrypt_inout_detached(
                 &Nonce::from(nonce),
                 context.as_bytes(),
-                ciphertext.as_mut_slice().into(),
+                buffer.as_mut_slice().into(),
             )
             .map_err(|_| CryptoError::Integrity)?;
-        ciphertext.extend_from_slice(&tag);
-        Envelope::new(Algorithm::A256Gcm, nonce.to_vec(), ciphertext)
+        buffer.extend_from_slice(&tag);
+        Ok((nonce, buffer))
     }
 
     /// Decrypts an envelope made by [`SymmetricKey::seal`] under the same context.
@@ -122,18 +129,8 @@ impl SymmetricKey {
     /// [`SymmetricKey::seal`] straight to the envelope's text: the plaintext buffer is
     /// encrypted in place (so no copy of the plaintext is left behind in it) and encoded into
     /// one string of the exact length. The same text `seal(..).to_string()` gives.
-    pub fn seal_to_text(&self, mut plaintext: Vec<u8>, context: &Context) -> Result<String> {
-        let nonce = random_nonce()?;
-        let tag = self
-            .cipher
-            .encrypt_inout_detached(
-                &Nonce::from(nonce),
-                context.as_bytes(),
-                plaintext.as_mut_slice().into(),
-            )
-            .map_err(|_| CryptoError::Integrity)?;
-        let mut ciphertext = plaintext;
-        ciphertext.extend_from_slice(&tag);
+    pub fn seal_to_text(&self, plaintext: Vec<u8>, context: &Context) -> Result<String> {
+        let (nonce, ciphertext) = self.seal_in_place(plaintext, context)?;
         let algorithm = Algorithm::A256Gcm;
         let mut out =
             String::with_capacity(envelope::text_len(algorithm, nonce.len(), ciphertext.len()));

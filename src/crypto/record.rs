@@ -336,22 +336,18 @@ mod tests {
         let older = item(&dek, 2, &[("a", "0"), ("b", "2")]);
         let mut mixed = sealed.clone();
         mixed.slots.insert("a".into(), older.slots["a"].clone());
-        assert_eq!(
-            open(&dek, RecordKind::Item, "i", 3, &mixed),
-            Err(CryptoError::Integrity)
-        );
-        assert_eq!(
-            open(&dek, RecordKind::Item, "i", 2, &sealed),
-            Err(CryptoError::Integrity)
-        );
-        assert_eq!(
-            open(&dek, RecordKind::Item, "j", 3, &sealed),
-            Err(CryptoError::Integrity)
-        );
-        assert_eq!(
-            open(&dek, RecordKind::SharedCopy, "i", 3, &sealed),
-            Err(CryptoError::Integrity)
-        );
+        for (kind, id, version, record) in [
+            (RecordKind::Item, "i", 3, &mixed),
+            (RecordKind::Item, "i", 2, &sealed),
+            (RecordKind::Item, "j", 3, &sealed),
+            (RecordKind::SharedCopy, "i", 3, &sealed),
+        ] {
+            assert_eq!(
+                open(&dek, kind, id, version, record),
+                Err(CryptoError::Integrity),
+                "{kind:?} {id} v{version}"
+            );
+        }
     }
 
     #[test]

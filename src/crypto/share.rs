@@ -273,12 +273,12 @@ pub fn check_acceptance_receipt(
     binding: &ShareBinding<'_>,
     receipt: &Envelope,
 ) -> Result<()> {
-    let opened = dek.decrypt(receipt, &binding.context(LABEL_SHARE_ACCEPTED))?;
-    if opened.as_slice() == RECEIPT {
-        Ok(())
-    } else {
-        Err(CryptoError::Integrity)
-    }
+    check_receipt(
+        dek,
+        &binding.context(LABEL_SHARE_ACCEPTED),
+        receipt,
+        RECEIPT,
+    )
 }
 
 /// The receipt a recipient makes when rejecting: like [`acceptance_receipt`], only a holder of
@@ -293,8 +293,18 @@ pub fn check_rejection_receipt(
     binding: &ShareBinding<'_>,
     receipt: &Envelope,
 ) -> Result<()> {
-    let opened = dek.decrypt(receipt, &binding.context(LABEL_SHARE_REJECTED))?;
-    if opened.as_slice() == REJECTION {
+    check_receipt(
+        dek,
+        &binding.context(LABEL_SHARE_REJECTED),
+        receipt,
+        REJECTION,
+    )
+}
+
+/// A receipt opens under its label's context and says its word, or it is not that receipt.
+fn check_receipt(dek: &Dek, context: &Context, receipt: &Envelope, word: &[u8]) -> Result<()> {
+    let opened = dek.decrypt(receipt, context)?;
+    if opened.as_slice() == word {
         Ok(())
     } else {
         Err(CryptoError::Integrity)
