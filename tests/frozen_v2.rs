@@ -101,14 +101,8 @@ fn frozen_v2_records_still_open() {
     let bob_pk = bob.public_key();
     assert_eq!(
         fingerprint(
-            Party {
-                user_id: bound.sender_id,
-                public_key: &alice_pk
-            },
-            Party {
-                user_id: bound.recipient_id,
-                public_key: &bob_pk
-            },
+            Party::new(bound.sender_id, &alice_pk),
+            Party::new(bound.recipient_id, &bob_pk),
         ),
         text(&v, "fingerprint")
     );
@@ -204,8 +198,8 @@ fn write_frozen_v2() {
         },
         "accountRecord": kek.seal_record(LABEL_ACCOUNT, &account.encode()).unwrap().to_string(),
         "fingerprint": fingerprint(
-            Party { user_id: &user, public_key: &alice.public_key() },
-            Party { user_id: &bob_id, public_key: &bob.public_key() },
+            Party::new(&user, &alice.public_key()),
+            Party::new(&bob_id, &bob.public_key()),
         ),
     });
     std::fs::write(

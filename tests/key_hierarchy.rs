@@ -242,26 +242,18 @@ fn share_dek_opens_only_for_the_peer_from_the_peer_on_this_share_and_connection(
         )
         .unwrap_err()
     };
-    assert_eq!(
-        open(&mallory, &bob, "share-1", "conn-1"),
-        CryptoError::Integrity,
-        "wrong sender key"
-    );
-    assert_eq!(
-        open(&alice, &mallory, "share-1", "conn-1"),
-        CryptoError::Integrity,
-        "wrong recipient"
-    );
-    assert_eq!(
-        open(&alice, &bob, "share-2", "conn-1"),
-        CryptoError::Integrity,
-        "another share"
-    );
-    assert_eq!(
-        open(&alice, &bob, "share-1", "conn-2"),
-        CryptoError::Integrity,
-        "another connection"
-    );
+    for (sender, recipient, share_id, conn, what) in [
+        (&mallory, &bob, "share-1", "conn-1", "wrong sender key"),
+        (&alice, &mallory, "share-1", "conn-1", "wrong recipient"),
+        (&alice, &bob, "share-2", "conn-1", "another share"),
+        (&alice, &bob, "share-1", "conn-2", "another connection"),
+    ] {
+        assert_eq!(
+            open(sender, recipient, share_id, conn),
+            CryptoError::Integrity,
+            "{what}"
+        );
+    }
     let tampered = flip_last_byte(&sealed);
     assert_eq!(
         share::open_dek(
@@ -332,19 +324,10 @@ fn fingerprints_match_on_both_sides_and_change_with_a_substituted_key() {
     let alice = KeyPair::generate().expect("rng").public_key();
     let bob = KeyPair::generate().expect("rng").public_key();
     let vault = KeyPair::generate().expect("rng").public_key();
-    let a = Party {
-        user_id: "alice",
-        public_key: &alice,
-    };
-    let b = Party {
-        user_id: "bob",
-        public_key: &bob,
-    };
+    let a = Party::new("alice", &alice);
+    let b = Party::new("bob", &bob);
     assert_eq!(fingerprint(a, b), fingerprint(b, a));
-    let forged = Party {
-        user_id: "bob",
-        public_key: &vault,
-    };
+    let forged = Party::new("bob", &vault);
     assert_ne!(fingerprint(a, b), fingerprint(a, forged));
 }
 

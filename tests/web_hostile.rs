@@ -74,13 +74,6 @@ fn options(terms: Option<&str>, acceptance: bool, expires: Option<&str>) -> JsVa
     o.into()
 }
 
-async fn item(a: &Covault, label: &str, pairs: &[(&str, &str)]) -> String {
-    text(
-        &done(a.create_item(label.into(), slots(pairs), JsValue::UNDEFINED)).await,
-        "id",
-    )
-}
-
 async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
     text(
         &done(a.share_item(item.into(), JsValue::from(conn), opts)).await,
@@ -93,7 +86,7 @@ async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
 async fn reordered_dek_list_and_another_users_kek() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
-    let it = item(&alice.client, "Bank", &[("pin", "1")]).await;
+    let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;
     let sh = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     let tampered = via("reorder-deks", &alice).await.expect("login");
     let view = done(tampered.vault_view()).await;
@@ -102,7 +95,7 @@ async fn reordered_dek_list_and_another_users_kek() {
         sh,
         "the share DEK is listed first"
     );
-    let new = item(&tampered, "New", &[("k", "v")]).await;
+    let new = new_item(&tampered, "New", &[("k", "v")]).await;
     let record = done(alice.client.get_item_record(new)).await;
     assert_ne!(
         text(&record, "dekId"),
@@ -159,7 +152,7 @@ async fn redirected_connection_and_swapped_peer_key() {
     );
     assert_eq!(fails(swapped.connection(ab.clone())).await, "KeyMismatch");
     // Sharing goes by the pinned key: Bob still reads what Alice shares.
-    let it = item(&alice.client, "Bank", &[("pin", PLAINTEXT)]).await;
+    let it = new_item(&alice.client, "Bank", &[("pin", PLAINTEXT)]).await;
     let sh = share(&swapped, &it, &ab, JsValue::UNDEFINED).await;
     assert_eq!(
         text(&done(bob.client.read_share(sh)).await, "item.slots.pin"),
@@ -171,8 +164,8 @@ async fn redirected_connection_and_swapped_peer_key() {
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn swapped_dropped_and_moved_item_contents() {
     let alice = account("alice").await;
-    let x = item(&alice.client, "X", &[("password", "x"), ("user", "a")]).await;
-    item(&alice.client, "Y", &[("password", "y"), ("user", "b")]).await;
+    let x = new_item(&alice.client, "X", &[("password", "x"), ("user", "a")]).await;
+    new_item(&alice.client, "Y", &[("password", "y"), ("user", "b")]).await;
     for mode in [
         "swap-item",
         "drop-slot",
@@ -237,7 +230,7 @@ async fn item_and_shared_copy_rolled_back() {
 async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
     let (alice, bob) = (account("alice").await, account("bob").await);
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
-    let it = item(&alice.client, "Bank", &[("pin", "1")]).await;
+    let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;
     let plain = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     let gated = share(
         &alice.client,
@@ -309,7 +302,7 @@ async fn the_deepest_flows_leave_most_of_the_stack_free() {
     let conn = connect(&alice.client, &bob.client, &bob.email).await;
     let mut used = vec![("sign up and connect", stack::deepest())];
     stack::paint();
-    let it = item(&alice.client, "Bank", &[("pin", "1")]).await;
+    let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;
     let shared = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     // The proxy swaps shares among themselves: it needs two.
     share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;

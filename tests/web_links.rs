@@ -36,13 +36,12 @@ fn link_options(max_views: Option<u32>, passphrase: Option<&str>) -> JsValue {
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_link_opens_without_an_account_until_its_views_run_out() {
     let (alice, email, _) = signup("alice").await;
-    let item = done(alice.create_item(
-        "Wifi".into(),
-        slots(&[("password", PLAINTEXT), ("network", "guest")]),
-        JsValue::UNDEFINED,
-    ))
+    let item_id = new_item(
+        &alice,
+        "Wifi",
+        &[("password", PLAINTEXT), ("network", "guest")],
+    )
     .await;
-    let item_id = text(&item, "id");
 
     let link = done(alice.create_link(
         item_id.clone(),
@@ -120,13 +119,7 @@ fn via(mode: &str, url: &str) -> String {
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_hostile_vault_is_caught_on_links_in_the_browser() {
     let (alice, email, secret) = signup("alice").await;
-    let item = done(alice.create_item(
-        "Door".into(),
-        slots(&[("code", PLAINTEXT)]),
-        JsValue::UNDEFINED,
-    ))
-    .await;
-    let item_id = text(&item, "id");
+    let item_id = new_item(&alice, "Door", &[("code", PLAINTEXT)]).await;
     let make = || alice.create_link(item_id.clone(), link_options(Some(5), None));
     let (x, y) = (done(make()).await, done(make()).await);
     let (x_url, y_url) = (text(&x, "url"), text(&y, "url"));

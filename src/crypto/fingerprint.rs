@@ -23,6 +23,16 @@ pub struct Party<'a> {
     pub public_key: &'a PublicKey,
 }
 
+impl<'a> Party<'a> {
+    /// A party from its user id and connection public key.
+    pub const fn new(user_id: &'a str, public_key: &'a PublicKey) -> Self {
+        Party {
+            user_id,
+            public_key,
+        }
+    }
+}
+
 /// Thirty digits for one party, in six groups of five.
 fn half(party: &Party<'_>) -> Vec<String> {
     let id = party.user_id.as_bytes();
@@ -67,14 +77,8 @@ mod tests {
             PublicKey::from_bytes([2; 32]),
             PublicKey::from_bytes([3; 32]),
         );
-        let a = Party {
-            user_id: "alice",
-            public_key: &ka,
-        };
-        let b = Party {
-            user_id: "bob",
-            public_key: &kb,
-        };
+        let a = Party::new("alice", &ka);
+        let b = Party::new("bob", &kb);
         let code = fingerprint(a, b);
         assert_eq!(code, fingerprint(b, a));
         assert_eq!(code.len(), 12 * 5 + 11);
@@ -83,25 +87,10 @@ mod tests {
                 .all(|g| g.len() == 5 && g.bytes().all(|d| d.is_ascii_digit()))
         );
         // Substituting Bob's key changes Bob's half only; Alice's half stays.
-        let forged = fingerprint(
-            a,
-            Party {
-                user_id: "bob",
-                public_key: &kc,
-            },
-        );
+        let forged = fingerprint(a, Party::new("bob", &kc));
         assert_eq!(code[..35], forged[..35]);
         assert_ne!(code[36..], forged[36..]);
         // The same key under another user id is another half.
-        assert_ne!(
-            code,
-            fingerprint(
-                a,
-                Party {
-                    user_id: "bob2",
-                    public_key: &kb
-                }
-            )
-        );
+        assert_ne!(code, fingerprint(a, Party::new("bob2", &kb)));
     }
 }

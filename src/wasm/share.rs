@@ -99,14 +99,8 @@ pub fn fingerprint(
 ) -> Result<String, JsValue> {
     let (a, b) = (public_key(a)?, public_key(b)?);
     Ok(crypto::fingerprint(
-        crypto::Party {
-            user_id: user_a,
-            public_key: &a,
-        },
-        crypto::Party {
-            user_id: user_b,
-            public_key: &b,
-        },
+        crypto::Party::new(user_a, &a),
+        crypto::Party::new(user_b, &b),
     ))
 }
 

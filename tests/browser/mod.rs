@@ -89,6 +89,12 @@ pub async fn login(
     .await
 }
 
+/// A new item of `label` with these slots (no types): its id.
+pub async fn new_item(client: &Covault, label: &str, pairs: &[(&str, &str)]) -> String {
+    let item = done(client.create_item(label.into(), slots(pairs), JsValue::UNDEFINED)).await;
+    text(&item, "id")
+}
+
 /// Awaits a `Covault` call that must succeed.
 pub async fn done<T>(call: impl std::future::IntoFuture<Output = Result<T, JsValue>>) -> T {
     call.await

@@ -22,10 +22,7 @@ pub fn pinned_fingerprint(user_id: &str, pin: &PinnedConnection) -> Result<Strin
             user_id,
             public_key: &mine,
         },
-        Party {
-            user_id: &pin.peer_user_id,
-            public_key: &peer,
-        },
+        Party::new(&pin.peer_user_id, &peer),
     ))
 }
 
