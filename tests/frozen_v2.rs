@@ -80,8 +80,13 @@ fn frozen_v2_records_still_open() {
     )
     .expect("shared copy");
     assert_eq!(copy.slots, expected);
-    share::check_acceptance_receipt(&share_dek, &bound, &env(&v["share"], "receipt"))
-        .expect("receipt");
+    share::check_receipt(
+        &share_dek,
+        &bound,
+        &env(&v["share"], "receipt"),
+        share::Answer::Accepted,
+    )
+    .expect("receipt");
 
     let kek = Kek::from_bytes(text(&v, "userId"), key(&v, "kekKey"));
     kek.unwrap_share_dek(&bound, &env(&v["share"], "keptDek"))
@@ -194,7 +199,7 @@ fn write_frozen_v2() {
             "version": 2, "label": copy.label, "slots": copy.slots,
             "sealedDek": share::seal_bound_dek(&share_dek, &bob.public_key(), &alice, &bound).unwrap().to_string(),
             "keptDek": kek.wrap_share_dek(&share_dek, &bound).unwrap().to_string(),
-            "receipt": share::acceptance_receipt(&share_dek, &bound).unwrap().to_string(),
+            "receipt": share::receipt(&share_dek, &bound, share::Answer::Accepted).unwrap().to_string(),
         },
         "accountRecord": kek.seal_record(LABEL_ACCOUNT, &account.encode()).unwrap().to_string(),
         "fingerprint": fingerprint(

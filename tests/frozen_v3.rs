@@ -68,7 +68,8 @@ fn frozen_v3_shares_still_open() {
         .key
         .verify(&provenance.root_share_id, &copy.slots, &commitments)
         .expect("the owner's commitments verify");
-    share::check_rejection_receipt(&dek, &bound, &env(s, "rejection")).expect("rejection");
+    share::check_receipt(&dek, &bound, &env(s, "rejection"), share::Answer::Rejected)
+        .expect("rejection");
     let kek = Kek::from_bytes(text(&v, "bobUserId"), key(&v, "bobKekKey"));
     kek.unwrap_share_dek(&bound, &env(s, "keptDek"))
         .expect("kept DEK");
@@ -156,7 +157,7 @@ fn write_frozen_v3() {
             "sealedDek": share::seal_bound_dek(&dek, &carol.public_key(), &bob, &bound).unwrap().to_string(),
             "keptDek": kek.wrap_share_dek(&dek, &bound).unwrap().to_string(),
             "meta": meta.seal(&dek, &share_id).unwrap().to_string(),
-            "rejection": share::rejection_receipt(&dek, &bound).unwrap().to_string(),
+            "rejection": share::receipt(&dek, &bound, share::Answer::Rejected).unwrap().to_string(),
         },
     });
     std::fs::write(

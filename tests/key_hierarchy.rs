@@ -438,19 +438,19 @@ fn the_kept_share_dek_and_the_receipt_are_bound_to_the_terms() {
         CryptoError::Integrity
     );
 
-    let receipt = share::acceptance_receipt(&dek, &terms).expect("receipt");
+    let receipt = share::receipt(&dek, &terms, share::Answer::Accepted).expect("receipt");
     assert_eq!(
-        share::check_acceptance_receipt(&dek, &terms, &receipt),
+        share::check_receipt(&dek, &terms, &receipt, share::Answer::Accepted),
         Ok(())
     );
     assert_eq!(
-        share::check_acceptance_receipt(&dek, &rewritten, &receipt),
+        share::check_receipt(&dek, &rewritten, &receipt, share::Answer::Accepted),
         Err(CryptoError::Integrity)
     );
     let other = Dek::generate_with_id("share-1").expect("rng");
-    let forged = share::acceptance_receipt(&other, &terms).expect("receipt");
+    let forged = share::receipt(&other, &terms, share::Answer::Accepted).expect("receipt");
     assert_eq!(
-        share::check_acceptance_receipt(&dek, &terms, &forged),
+        share::check_receipt(&dek, &terms, &forged, share::Answer::Accepted),
         Err(CryptoError::Integrity)
     );
 }

@@ -4,6 +4,12 @@ import init, { Covault } from "/pkg/covault.js";
 
 const VAULT = location.origin;
 const panes = { alice: document.getElementById("alice"), bob: document.getElementById("bob") };
+// The "log in again" step, the same in both panes but for the name on its button.
+for (const [pane, name] of [["alice", "Alice"], ["bob", "Bob"]]) {
+  const login = document.getElementById("login-step").content.cloneNode(true);
+  login.querySelector('[data-action="login"]').textContent = `Log in as ${name}`;
+  panes[pane].append(login);
+}
 const state = { alice: null, bob: null, kits: {}, emails: {}, invitation: null, connectionId: null, itemId: null };
 
 const $ = (pane, sel) => panes[pane].querySelector(sel);
@@ -317,11 +323,18 @@ async function refreshRemembered(pane) {
  * renders only if no later one has started. */
 const listings = { outgoing: 0, incoming: 0 };
 
+/** The pane's shares in one direction, or null when there is nothing to list yet or a later
+ * listing has started since. */
+async function latestShares(pane, direction) {
+  if (!state[pane] || !state.connectionId) return null;
+  const mine = ++listings[direction];
+  const shares = await state[pane].listShares(direction);
+  return mine === listings[direction] ? shares : null;
+}
+
 async function listOutgoing() {
-  if (!state.alice || !state.connectionId) return;
-  const mine = ++listings.outgoing;
-  const shares = await state.alice.listShares("outgoing");
-  if (mine !== listings.outgoing) return;
+  const shares = await latestShares("alice", "outgoing");
+  if (!shares) return;
   const list = el("ul", { className: "shares" });
   for (const { share: s, accepted, rejected, error } of shares) {
     const del = el("button", { type: "button", textContent: "Delete", className: "secondary" });
@@ -334,10 +347,8 @@ async function listOutgoing() {
 }
 
 async function listIncoming() {
-  if (!state.bob || !state.connectionId) return;
-  const mine = ++listings.incoming;
-  const shares = await state.bob.listShares("incoming");
-  if (mine !== listings.incoming) return;
+  const shares = await latestShares("bob", "incoming");
+  if (!shares) return;
   const list = el("ul", { className: "shares" });
   for (const { share: s, accepted, rejected, error } of shares) {
     const mustAccept = s.acceptanceRequired && !accepted;

@@ -88,7 +88,7 @@ pub struct ShareUpdate {
 }
 
 /// `PUT /v1/shares/{id}/accept`: the recipient's receipt, an envelope made with the share DEK
-/// that names the terms accepted (see `covault::crypto::share::acceptance_receipt`). The Vault
+/// that names the terms accepted (see `covault::crypto::share::receipt`). The Vault
 /// stores it and shows it to the sender, who checks it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -99,7 +99,7 @@ pub struct AcceptShare {
 }
 
 /// `PUT /v1/shares/{id}/reject`: the recipient's rejection receipt, made like the acceptance
-/// receipt (see `covault::crypto::share::rejection_receipt`). A rejected share's contents are
+/// receipt (see `covault::crypto::share::receipt`). A rejected share's contents are
 /// no longer served to the recipient; the sender sees the receipt and checks it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -257,53 +257,43 @@ pub fn open_bound_dek(
     ))
 }
 
-const RECEIPT: &[u8] = b"accepted";
-const REJECTION: &[u8] = b"rejected";
-
-/// The receipt a recipient makes when accepting: only a holder of the share DEK can make it,
-/// and it names the exact terms accepted, so the sender can tell a real acceptance from one the
-/// Vault claims.
-pub fn acceptance_receipt(dek: &Dek, binding: &ShareBinding<'_>) -> Result<Envelope> {
-    dek.encrypt(RECEIPT, &binding.context(LABEL_SHARE_ACCEPTED))
+/// A recipient's answer to a share. Its receipt says the answer, and its context names the
+/// answer and the exact terms answered, so a receipt for one answer or one set of terms is never
+/// taken for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The recipient accepted the terms.
+    Accepted,
+    /// The recipient will not read the share.
+    Rejected,
 }
 
-/// Checks a receipt made by [`acceptance_receipt`] for the same share DEK and binding.
-pub fn check_acceptance_receipt(
+impl Answer {
+    fn word_and_label(self) -> (&'static [u8], &'static str) {
+        match self {
+            Answer::Accepted => (b"accepted", LABEL_SHARE_ACCEPTED),
+            Answer::Rejected => (b"rejected", LABEL_SHARE_REJECTED),
+        }
+    }
+}
+
+/// The receipt a recipient makes for its answer: only a holder of the share DEK can make it,
+/// and it names the exact terms answered, so the sender can tell a real acceptance or rejection
+/// from one the Vault claims.
+pub fn receipt(dek: &Dek, binding: &ShareBinding<'_>, answer: Answer) -> Result<Envelope> {
+    let (word, label) = answer.word_and_label();
+    dek.encrypt(word, &binding.context(label))
+}
+
+/// Checks a receipt made by [`receipt`] for the same share DEK, binding and answer.
+pub fn check_receipt(
     dek: &Dek,
     binding: &ShareBinding<'_>,
     receipt: &Envelope,
+    answer: Answer,
 ) -> Result<()> {
-    check_receipt(
-        dek,
-        &binding.context(LABEL_SHARE_ACCEPTED),
-        receipt,
-        RECEIPT,
-    )
-}
-
-/// The receipt a recipient makes when rejecting: like [`acceptance_receipt`], only a holder of
-/// the share DEK can make it, so a rejection the Vault invents fails the sender's check.
-pub fn rejection_receipt(dek: &Dek, binding: &ShareBinding<'_>) -> Result<Envelope> {
-    dek.encrypt(REJECTION, &binding.context(LABEL_SHARE_REJECTED))
-}
-
-/// Checks a receipt made by [`rejection_receipt`] for the same share DEK and binding.
-pub fn check_rejection_receipt(
-    dek: &Dek,
-    binding: &ShareBinding<'_>,
-    receipt: &Envelope,
-) -> Result<()> {
-    check_receipt(
-        dek,
-        &binding.context(LABEL_SHARE_REJECTED),
-        receipt,
-        REJECTION,
-    )
-}
-
-/// A receipt opens under its label's context and says its word, or it is not that receipt.
-fn check_receipt(dek: &Dek, context: &Context, receipt: &Envelope, word: &[u8]) -> Result<()> {
-    let opened = dek.decrypt(receipt, context)?;
+    let (word, label) = answer.word_and_label();
+    let opened = dek.decrypt(receipt, &binding.context(label))?;
     if opened.as_slice() == word {
         Ok(())
     } else {

@@ -9,13 +9,14 @@
 use std::collections::BTreeMap;
 
 use super::Session;
-use super::shares::{ListKeys, OutgoingCopy, open_meta, proven_rejection, same_share, types_of};
+use super::shares::{ListKeys, OutgoingCopy, open_meta, proven, same_share, types_of};
 use crate::api::{Direction, Share, ShareUpdate};
 use crate::client::error::ClientError;
 use crate::client::models::{
     FailedShare, ItemHolder, ItemUpdate, PlainItem, ShareError, ShareOptions, ShareRefresh,
 };
 use crate::client::transport::Transport;
+use crate::crypto::share::Answer;
 use crate::crypto::stream::FILES_SLOT;
 use crate::crypto::{Dek, RecordKind, ShareMeta, new_id, record};
 
@@ -169,7 +170,7 @@ impl<T: Transport + Clone> Session<T> {
         };
         // A share its recipient declined is not refreshed (a rejection the Vault invented
         // fails here, and the share is reported).
-        if meta.source != item_id || proven_rejection(&share, &dek, format)? {
+        if meta.source != item_id || proven(&share, &dek, format, Answer::Rejected)? {
             return Ok(None);
         }
         self.refresh(share, &dek, Some(&meta), Some(item_id))

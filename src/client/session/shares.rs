@@ -11,7 +11,7 @@ use crate::client::clock::{now_ms, parse_rfc3339_ms};
 use crate::client::error::ClientError;
 use crate::client::models::{PlainItem, ShareError, ShareOptions, ShareSource, ShareView};
 use crate::client::transport::Transport;
-use crate::crypto::share::{self as hpke, ExpectedSender};
+use crate::crypto::share::{self as hpke, Answer, ExpectedSender};
 use crate::crypto::stream::FILES_SLOT;
 use crate::crypto::{
     CryptoError, Dek, KeyPair, Provenance, PublicKey, RecordKind, SealedRecord, ShareBinding,
@@ -80,41 +80,39 @@ fn bad_time() -> CryptoError {
     CryptoError::Malformed("share expiry")
 }
 
-/// Whether a share's acceptance is proven: a claimed acceptance without a receipt that opens
-/// under the share DEK for these exact terms is the Vault's invention.
-fn proven_acceptance(share: &Share, dek: &Dek, format: Format) -> Result<bool, ClientError> {
-    match (&share.accepted_at, &share.acceptance) {
-        (None, _) => Ok(false),
-        (Some(_), None) if format == Format::V1 => Ok(true),
-        (Some(_), None) => Err(ClientError::Integrity(
-            "the Vault says the share was accepted but shows no receipt".into(),
-        )),
-        (Some(_), Some(receipt)) => {
-            let bound = binding(share, receipt_format(format))?;
-            hpke::check_acceptance_receipt(dek, &bound, &env(receipt)?).map_err(|_| {
-                ClientError::Integrity("the share's acceptance receipt is not genuine".into())
-            })?;
-            Ok(true)
-        }
-    }
-}
-
-/// Whether a share's rejection is proven, like its acceptance: a rejection without a receipt
-/// only the recipient could make is the Vault's invention.
-pub(super) fn proven_rejection(
+/// Whether a share's acceptance or rejection is proven: a claimed answer without a receipt that
+/// opens under the share DEK for these exact terms is the Vault's invention. (A v1 share's
+/// acceptance had no receipt.)
+pub(super) fn proven(
     share: &Share,
     dek: &Dek,
     format: Format,
+    answer: Answer,
 ) -> Result<bool, ClientError> {
-    match (&share.rejected_at, &share.rejection) {
+    let (at, receipt, said, named) = match answer {
+        Answer::Accepted => (
+            &share.accepted_at,
+            &share.acceptance,
+            "accepted",
+            "acceptance",
+        ),
+        Answer::Rejected => (
+            &share.rejected_at,
+            &share.rejection,
+            "rejected",
+            "rejection",
+        ),
+    };
+    match (at, receipt) {
         (None, _) => Ok(false),
-        (Some(_), None) => Err(ClientError::Integrity(
-            "the Vault says the share was rejected but shows no receipt".into(),
-        )),
+        (Some(_), None) if answer == Answer::Accepted && format == Format::V1 => Ok(true),
+        (Some(_), None) => Err(ClientError::Integrity(format!(
+            "the Vault says the share was {said} but shows no receipt"
+        ))),
         (Some(_), Some(receipt)) => {
             let bound = binding(share, receipt_format(format))?;
-            hpke::check_rejection_receipt(dek, &bound, &env(receipt)?).map_err(|_| {
-                ClientError::Integrity("the share's rejection receipt is not genuine".into())
+            hpke::check_receipt(dek, &bound, &env(receipt)?, answer).map_err(|_| {
+                ClientError::Integrity(format!("the share's {named} receipt is not genuine"))
             })?;
             Ok(true)
         }
@@ -584,8 +582,8 @@ impl<T: Transport + Clone> Session<T> {
                 .ok_or_else(|| ClientError::Protocol("connection keys vanished".into()))?;
             Self::open_as_recipient(&share, found)?
         };
-        let accepted = proven_acceptance(&share, &dek, format)?;
-        let rejected = proven_rejection(&share, &dek, format)?;
+        let accepted = proven(&share, &dek, format, Answer::Accepted)?;
+        let rejected = proven(&share, &dek, format, Answer::Rejected)?;
         let meta = open_meta(&share, &dek, format)?;
         let ours = share.sender_id == self.user.id;
         let recipient_must_accept = !ours && share.acceptance_required && !accepted;
@@ -698,7 +696,11 @@ impl<T: Transport + Clone> Session<T> {
     /// receipt only the holder of the share DEK can make, naming those terms.
     pub async fn accept_share(&self, share_id: &str) -> Result<Share, ClientError> {
         let (share, dek, format) = self.answerable(share_id).await?;
-        let receipt = hpke::acceptance_receipt(&dek, &binding(&share, receipt_format(format))?)?;
+        let receipt = hpke::receipt(
+            &dek,
+            &binding(&share, receipt_format(format))?,
+            Answer::Accepted,
+        )?;
         let accepted = self
             .api
             .accept_share(
@@ -716,7 +718,11 @@ impl<T: Transport + Clone> Session<T> {
     /// the recipient could have made. Its contents are no longer served to the recipient.
     pub async fn reject_share(&self, share_id: &str) -> Result<Share, ClientError> {
         let (share, dek, format) = self.answerable(share_id).await?;
-        let receipt = hpke::rejection_receipt(&dek, &binding(&share, receipt_format(format))?)?;
+        let receipt = hpke::receipt(
+            &dek,
+            &binding(&share, receipt_format(format))?,
+            Answer::Rejected,
+        )?;
         let rejected = self
             .api
             .reject_share(
