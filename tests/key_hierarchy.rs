@@ -254,18 +254,19 @@ fn share_dek_opens_only_for_the_peer_from_the_peer_on_this_share_and_connection(
             "{what}"
         );
     }
-    let tampered = flip_last_byte(&sealed);
-    assert_eq!(
+    // Bob opening a sealed DEK as Alice's share-1 on conn-1: how each forgery below fails.
+    let bob_opens = |sealed: &Envelope| {
         share::open_dek(
-            &tampered,
+            sealed,
             &bob,
             ExpectedSender::Auth(&alice_pk),
             "share-1",
-            "conn-1"
+            "conn-1",
         )
-        .unwrap_err(),
-        CryptoError::Integrity
-    );
+        .unwrap_err()
+    };
+    let tampered = flip_last_byte(&sealed);
+    assert_eq!(bob_opens(&tampered), CryptoError::Integrity);
 
     // Mallory (or the Vault) sealing her own DEK to Bob is caught in Auth mode.
     let forged_dek = Dek::generate_with_id("share-1").expect("rng");
@@ -277,17 +278,7 @@ fn share_dek_opens_only_for_the_peer_from_the_peer_on_this_share_and_connection(
         "conn-1",
     )
     .expect("seal");
-    assert_eq!(
-        share::open_dek(
-            &forged,
-            &bob,
-            ExpectedSender::Auth(&alice_pk),
-            "share-1",
-            "conn-1"
-        )
-        .unwrap_err(),
-        CryptoError::Integrity
-    );
+    assert_eq!(bob_opens(&forged), CryptoError::Integrity);
     // ...and an anonymous (Base mode) seal does not pass as an Auth-mode one.
     let anonymous = share::seal_dek(
         &forged_dek,
@@ -297,17 +288,7 @@ fn share_dek_opens_only_for_the_peer_from_the_peer_on_this_share_and_connection(
         "conn-1",
     )
     .expect("seal");
-    assert_eq!(
-        share::open_dek(
-            &anonymous,
-            &bob,
-            ExpectedSender::Auth(&alice_pk),
-            "share-1",
-            "conn-1"
-        )
-        .unwrap_err(),
-        CryptoError::Integrity
-    );
+    assert_eq!(bob_opens(&anonymous), CryptoError::Integrity);
 }
 
 #[test]

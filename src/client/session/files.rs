@@ -69,6 +69,18 @@ pub(super) fn files_of(item: &PlainItem) -> Result<Vec<FileEntry>, ClientError> 
     }
 }
 
+/// The entry for `file_id` in an item's sealed list; `NotFound`, naming `holder`, if it has none.
+pub(super) fn file_in(
+    item: &PlainItem,
+    file_id: &str,
+    holder: &str,
+) -> Result<FileEntry, ClientError> {
+    files_of(item)?
+        .into_iter()
+        .find(|e| e.id == file_id)
+        .ok_or_else(|| ClientError::NotFound(format!("{holder} has no file {file_id}")))
+}
+
 fn with_files(mut item: PlainItem, files: &[FileEntry]) -> PlainItem {
     if files.is_empty() {
         item.slots.remove(FILES_SLOT);
@@ -252,12 +264,7 @@ impl<T: Transport + Clone> Session<T> {
         file_id: &str,
     ) -> Result<FileReader<T>, ClientError> {
         let item = self.get_item(item_id).await?;
-        let entry = files_of(&item)?
-            .into_iter()
-            .find(|e| e.id == file_id)
-            .ok_or_else(|| {
-                ClientError::NotFound(format!("item {item_id} has no file {file_id}"))
-            })?;
+        let entry = file_in(&item, file_id, &format!("item {item_id}"))?;
         Ok(self.reader(entry, None).await)
     }
 

@@ -6,7 +6,7 @@
 
 use super::Session;
 use super::file_reader::FileReader;
-use super::files::{AttachedFile, files_of};
+use super::files::{AttachedFile, file_in, files_of};
 use crate::client::error::ClientError;
 use crate::client::transport::Transport;
 
@@ -58,12 +58,7 @@ impl<T: Transport + Clone> Session<T> {
     ) -> Result<FileReader<T>, ClientError> {
         let view = self.read_share(share_id).await?;
         let item = view.item.ok_or(ClientError::NotAccepted)?;
-        let entry = files_of(&item)?
-            .into_iter()
-            .find(|e| e.id == file_id)
-            .ok_or_else(|| {
-                ClientError::NotFound(format!("share {share_id} has no file {file_id}"))
-            })?;
+        let entry = file_in(&item, file_id, &format!("share {share_id}"))?;
         Ok(self.reader(entry, Some(share_id)).await)
     }
 }

@@ -695,45 +695,27 @@ impl<T: Transport + Clone> Session<T> {
     /// Accepts a share: checks its terms against what the sender sealed, then sends the
     /// receipt only the holder of the share DEK can make, naming those terms.
     pub async fn accept_share(&self, share_id: &str) -> Result<Share, ClientError> {
-        let (share, dek, format) = self.answerable(share_id).await?;
-        let receipt = hpke::receipt(
-            &dek,
-            &binding(&share, receipt_format(format))?,
-            Answer::Accepted,
-        )?;
-        let accepted = self
-            .api
-            .accept_share(
-                share_id,
-                &AcceptShare {
-                    receipt: receipt.to_string(),
-                },
-            )
-            .await?;
-        same_share(share_id, &accepted)?;
-        Ok(accepted)
+        self.answer(share_id, Answer::Accepted).await
     }
 
     /// Rejects a share: the recipient will not read it, and the sender sees a rejection only
     /// the recipient could have made. Its contents are no longer served to the recipient.
     pub async fn reject_share(&self, share_id: &str) -> Result<Share, ClientError> {
+        self.answer(share_id, Answer::Rejected).await
+    }
+
+    /// Sends the receipt of an answer to a share, made for the terms the sender sealed.
+    async fn answer(&self, share_id: &str, answer: Answer) -> Result<Share, ClientError> {
         let (share, dek, format) = self.answerable(share_id).await?;
-        let receipt = hpke::receipt(
-            &dek,
-            &binding(&share, receipt_format(format))?,
-            Answer::Rejected,
-        )?;
-        let rejected = self
-            .api
-            .reject_share(
-                share_id,
-                &RejectShare {
-                    receipt: receipt.to_string(),
-                },
-            )
-            .await?;
-        same_share(share_id, &rejected)?;
-        Ok(rejected)
+        let terms = binding(&share, receipt_format(format))?;
+        let receipt = hpke::receipt(&dek, &terms, answer)?.to_string();
+        let api = &self.api;
+        let answered = match answer {
+            Answer::Accepted => api.accept_share(share_id, &AcceptShare { receipt }).await?,
+            Answer::Rejected => api.reject_share(share_id, &RejectShare { receipt }).await?,
+        };
+        same_share(share_id, &answered)?;
+        Ok(answered)
     }
 
     /// An incoming share the recipient can answer, with its DEK.
