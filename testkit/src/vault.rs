@@ -1,12 +1,10 @@
 //! Starting a real `covault-server` for a test, an example or a script: the binary as a child
 //! process on an ephemeral port, waited for until it listens. One process per Vault, so that a
 //! test can read its log, stop it with SIGTERM or kill it with SIGKILL.
-//!
-//! Standard library only: the CLI's tests include this file by path (`#[path]`), as they cannot
-//! depend on this crate.
+//! Standard library only, so that any package's tests can use it as a dev-dependency.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -46,13 +44,14 @@ impl Vault {
             .spawn()
             .unwrap_or_else(|e| panic!("start {}: {e}", binary.to_string_lossy()));
         let captured = Arc::new(Mutex::new(String::new()));
-        if let Some(mut stderr) = child.stderr.take() {
+        if let Some(stderr) = child.stderr.take() {
             let sink = captured.clone();
+            // Whole lines, so that no character is split between two reads.
             std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = stderr.read(&mut buf) {
-                    let text = String::from_utf8_lossy(&buf[..n]);
-                    sink.lock().expect("log").push_str(&text);
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    let mut log = sink.lock().expect("log");
+                    log.push_str(&line);
+                    log.push('\n');
                 }
             });
         }
