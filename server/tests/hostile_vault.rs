@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::session::{Account, Client, code, connect, new_item, share, signup};
+use common::session::{Account, Client, code, connect, new_item, read_copy, share, signup};
 use common::world::World;
 use covault::api::Direction;
 use covault::client::{ClientError, ShareOptions};
@@ -313,15 +313,7 @@ async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     a.update_share(&share.id, Some(&item.id))
         .await
         .expect("copy v2");
-    assert_eq!(
-        b.read_share(&share.id)
-            .await
-            .expect("v2")
-            .item
-            .expect("item")
-            .version,
-        2
-    );
+    assert_eq!(read_copy(b, &share.id).await.version, 2, "v2");
     w.replay().await;
     let fresh = w.tampered("rollback", &w.bob).await;
     let old = fresh
@@ -555,16 +547,7 @@ async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
     .await;
     let share = share(a, &item.id, &w.ab).await;
     let honest = w.tampered("pass", &w.bob).await;
-    assert_eq!(
-        honest
-            .read_share(&share.id)
-            .await
-            .expect("read")
-            .item
-            .expect("item")
-            .slots,
-        item.slots
-    );
+    assert_eq!(read_copy(&honest, &share.id).await.slots, item.slots);
     for mode in ["flip-byte", "swap-slots"] {
         let raw = w.raw_item(mode, a, &item.id).await;
         let stored = a.api().item(&item.id).await.expect("stored");

@@ -7,7 +7,7 @@
 mod common;
 
 use common::Backend;
-use common::session::{Account, Client, new_item, share, slots};
+use common::session::{Account, Client, new_item, read_copy, share, slots};
 use common::world::{World, world};
 use covault::api::{Direction, ShareUpdate};
 use covault::client::{ClientError, ShareOptions};
@@ -95,12 +95,7 @@ async fn sharing_walk(backend: Backend) {
     assert_eq!(refreshed, expected);
     assert!(update.shares.failed.is_empty());
     for (reader, id) in [(b, &to_bob.id), (c, &to_carol.id)] {
-        let copy = reader
-            .read_share(id)
-            .await
-            .expect("read")
-            .item
-            .expect("copy");
+        let copy = read_copy(reader, id).await;
         assert_eq!(copy.slots, slots(&[("iban", "GB29 NWBK")]));
         assert_eq!(copy.version, 2);
     }
@@ -127,14 +122,7 @@ async fn sharing_walk(backend: Backend) {
 
     // On-sharing: Alice permits it; Bob shares on to Carol; Carol's copy is checked against
     // Alice's commitments.
-    let permitted = a
-        .share_item(&item.id, &w.ab, &on_sharing())
-        .await
-        .expect("share");
-    let onward = b
-        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
-        .await
-        .expect("on-share");
+    let (permitted, onward) = shared_on(&w, &item.id).await;
     let at_carol = c.read_share(&onward.id).await.expect("read");
     assert!(at_carol.origin_verified);
     assert_eq!(at_carol.item.expect("copy").slots["iban"], "GB29 NWBK");
@@ -172,12 +160,7 @@ async fn sharing_walk(backend: Backend) {
     b.update_share(&onward.id, None)
         .await
         .expect("refresh the on-share");
-    let copy = c
-        .read_share(&onward.id)
-        .await
-        .expect("read")
-        .item
-        .expect("copy");
+    let copy = read_copy(c, &onward.id).await;
     assert_eq!(copy.slots["iban"], "FR76 3000");
 }
 
@@ -221,14 +204,7 @@ async fn a_middle_party_that_alters_a_value_is_caught() {
     let w = world(&common::sqlite()).await;
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
     let item = new_item(a, "Bank", &[("iban", "DE89 3704")]).await;
-    let permitted = a
-        .share_item(&item.id, &w.ab, &on_sharing())
-        .await
-        .expect("share");
-    let onward = b
-        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
-        .await
-        .expect("on-share");
+    let (_permitted, onward) = shared_on(&w, &item.id).await;
 
     // Bob, hostile, re-seals his on-share with another IBAN under its own share DEK, which
     // his client keeps (wrapped under his KEK).
@@ -293,6 +269,24 @@ async fn a_middle_party_that_alters_a_value_is_caught() {
 /// The share `id` as the Vault answers it to `client`, taken without the client's checks.
 async fn unchecked_share(client: &Client, id: &str) -> covault::api::Share {
     client.api().share(id).await.expect("raw")
+}
+
+/// Alice shares `item_id` with Bob, permitting on-sharing, and Bob shares it on to Carol: the
+/// two shares.
+async fn shared_on(w: &World, item_id: &str) -> (covault::api::Share, covault::api::Share) {
+    let permitted = w
+        .alice
+        .session
+        .share_item(item_id, &w.ab, &on_sharing())
+        .await
+        .expect("share");
+    let onward = w
+        .bob
+        .session
+        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
+        .await
+        .expect("on-share");
+    (permitted, onward)
 }
 
 fn env(text: &str) -> Envelope {
