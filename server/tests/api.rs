@@ -3,7 +3,7 @@
 mod common;
 
 use common::Server;
-use common::client::{FLOOR, User, connect, login, send, share_request, to_json};
+use common::client::{FLOOR, User, assert_error, connect, login, send, share_request, to_json};
 use covault::api::*;
 use covault::crypto::share::{self as hpke_share, ExpectedSender};
 use covault::crypto::{Context, Envelope, KdfParams};
@@ -24,68 +24,36 @@ async fn the_whole_guide_works(backend: common::Backend) {
     let item = alice.item("Bank", &[("username", "alice"), ("password", "hunter2")]);
     let created = alice.ok(Method::POST, "/v1/items", &to_json(&item)).await;
     assert_eq!(created["slots"]["password"], item.slots["password"]);
-    let listed = alice.ok(Method::GET, "/v1/items", &Value::Null).await;
+    let listed = alice.get("/v1/items").await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     let mut changed = item.clone();
     changed.slots.remove("username");
     changed.version = 1;
+    let item_path = format!("/v1/items/{}", item.id);
     // Only the next version is taken; any other is StaleVersion and changes nothing.
     for stale in [0, 2, u64::MAX] {
-        let (status, body) = alice
-            .call(
-                Method::PUT,
-                &format!("/v1/items/{}", item.id),
-                Some(&to_json(&ItemInput {
-                    version: stale,
-                    ..changed.clone()
-                })),
-            )
-            .await;
+        let stale_item = to_json(&ItemInput {
+            version: stale,
+            ..changed.clone()
+        });
         let expected = if stale == u64::MAX {
-            (StatusCode::BAD_REQUEST, "InvalidField")
+            "400 InvalidField"
         } else {
-            (StatusCode::CONFLICT, "StaleVersion")
+            "409 StaleVersion"
         };
-        assert_eq!(
-            (status, body["error"]["code"].as_str()),
-            (expected.0, Some(expected.1)),
-            "version {stale}: {body}"
-        );
+        let answer = alice.call(Method::PUT, &item_path, Some(&stale_item)).await;
+        assert_error(&answer, expected, &format!("version {stale}"));
     }
-    let unchanged: Item = serde_json::from_value(
-        alice
-            .ok(Method::GET, &format!("/v1/items/{}", item.id), &Value::Null)
-            .await,
-    )
-    .expect("item");
+    let unchanged: Item = alice.get_as(&item_path).await;
     assert_eq!((unchanged.version, unchanged.slots.len()), (0, 2));
-    let updated = alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/items/{}", item.id),
-            &to_json(&changed),
-        )
-        .await;
+    let updated = alice.ok(Method::PUT, &item_path, &to_json(&changed)).await;
     assert_eq!(updated["slots"].as_object().map(|o| o.len()), Some(1));
     assert_eq!(updated["version"], 1);
-    let (status, body) = alice
-        .call(
-            Method::PUT,
-            &format!("/v1/items/{}", item.id),
-            Some(&to_json(&changed)),
-        )
+    let answer = alice
+        .call(Method::PUT, &item_path, Some(&to_json(&changed)))
         .await;
-    assert_eq!(
-        (status, &body["error"]["code"]),
-        (StatusCode::CONFLICT, &json!("StaleVersion")),
-        "the same version twice"
-    );
-    let got: Item = serde_json::from_value(
-        alice
-            .ok(Method::GET, &format!("/v1/items/{}", item.id), &Value::Null)
-            .await,
-    )
-    .expect("item");
+    assert_error(&answer, "409 StaleVersion", "the same version twice");
+    let got: Item = alice.get_as(&item_path).await;
     let env = Envelope::parse(&got.slots["password"]).expect("envelope");
     assert_eq!(
         alice
@@ -98,23 +66,13 @@ async fn the_whole_guide_works(backend: common::Backend) {
 
     // Connections: Alice invites Bob; both see the other's public key.
     let (conn_id, alice_kp, bob_kp) = connect(&alice, &bob).await;
-    let seen_by_bob: Connection = serde_json::from_value(
-        bob.ok(
-            Method::GET,
-            &format!("/v1/connections/{conn_id}"),
-            &Value::Null,
-        )
-        .await,
-    )
-    .expect("conn");
+    let seen_by_bob: Connection = bob.get_as(&format!("/v1/connections/{conn_id}")).await;
     assert_eq!(
         seen_by_bob.peer.public_key,
         alice_kp.public_key().to_string()
     );
     assert_eq!(seen_by_bob.me.public_key, bob_kp.public_key().to_string());
-    let seen_by_alice: Vec<Connection> =
-        serde_json::from_value(alice.ok(Method::GET, "/v1/connections", &Value::Null).await)
-            .expect("list");
+    let seen_by_alice: Vec<Connection> = alice.get_as("/v1/connections").await;
     assert_eq!(
         seen_by_alice[0].peer.public_key,
         bob_kp.public_key().to_string()
@@ -122,32 +80,16 @@ async fn the_whole_guide_works(backend: common::Backend) {
     assert_eq!(seen_by_alice[0].peer.email, bob.email);
 
     // Alice shares; Bob lists, fetches, opens (Auth mode) and decrypts.
-    let (req, _) = share_request(
-        &conn_id,
-        &alice_kp,
-        &bob_kp.public_key(),
-        &[("password", "hunter2")],
-    );
+    let bob_pk = bob_kp.public_key();
+    let (req, _) = share_request(&conn_id, &alice_kp, &bob_pk, &[("password", "hunter2")]);
     alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
-    let incoming: SharePage = serde_json::from_value(
-        bob.ok(Method::GET, "/v1/shares?direction=incoming", &Value::Null)
-            .await,
-    )
-    .expect("page");
+    let incoming: SharePage = bob.get_as("/v1/shares?direction=incoming").await;
     assert_eq!(incoming.shares.len(), 1);
     assert_eq!(incoming.shares[0].sender_email, alice.email);
-    let outgoing: SharePage = serde_json::from_value(
-        alice
-            .ok(Method::GET, "/v1/shares?direction=outgoing", &Value::Null)
-            .await,
-    )
-    .expect("page");
+    let outgoing: SharePage = alice.get_as("/v1/shares?direction=outgoing").await;
     assert_eq!(outgoing.shares.len(), 1);
-    let share: Share = serde_json::from_value(
-        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    let share_path = format!("/v1/shares/{}", req.id);
+    let share: Share = bob.get_as(&share_path).await;
     let sealed = Envelope::parse(share.sealed_dek.as_deref().expect("sealed")).expect("env");
     let alice_pk = alice_kp.public_key();
     let dek = hpke_share::open_dek(
@@ -170,9 +112,7 @@ async fn the_whole_guide_works(backend: common::Backend) {
     let (conn2, carol_kp, bob_kp2) = connect(&carol, &bob).await;
     let (req2, _) = share_request(&conn2, &carol_kp, &bob_kp2.public_key(), &[("pin", "1234")]);
     carol.ok(Method::POST, "/v1/shares", &to_json(&req2)).await;
-    let incoming: SharePage =
-        serde_json::from_value(bob.ok(Method::GET, "/v1/shares", &Value::Null).await)
-            .expect("page");
+    let incoming: SharePage = bob.get_as("/v1/shares").await;
     let senders: Vec<&str> = incoming
         .shares
         .iter()
@@ -193,99 +133,45 @@ async fn the_whole_guide_works(backend: common::Backend) {
         verification: None,
     };
     for stale in [0, 2, 7] {
-        let (status, body) = alice
-            .call(
-                Method::PUT,
-                &format!("/v1/shares/{}", req.id),
-                Some(&to_json(&ShareUpdate {
-                    version: stale,
-                    ..update.clone()
-                })),
-            )
+        let stale_update = to_json(&ShareUpdate {
+            version: stale,
+            ..update.clone()
+        });
+        let answer = alice
+            .call(Method::PUT, &share_path, Some(&stale_update))
             .await;
-        assert_eq!(status, StatusCode::CONFLICT, "version {stale}: {body}");
-        assert_eq!(body["error"]["code"], "StaleVersion");
+        assert_error(&answer, "409 StaleVersion", &format!("version {stale}"));
     }
-    let (status, body) = bob
-        .call(
-            Method::PUT,
-            &format!("/v1/shares/{}", req.id),
-            Some(&to_json(&update)),
-        )
+    let answer = bob
+        .call(Method::PUT, &share_path, Some(&to_json(&update)))
         .await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "only the sender may update"
-    );
-    assert_eq!(body["error"]["code"], "NotSender", "{body}");
+    assert_error(&answer, "400 NotSender", "only the sender may update");
     // Read back before the real update: the refused ones changed nothing.
-    let unchanged: Share = serde_json::from_value(
-        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    let unchanged: Share = bob.get_as(&share_path).await;
     assert_eq!(unchanged.version, 0, "refused updates leave the version");
     assert_eq!(unchanged.slots.expect("slots"), req.slots, "and the slots");
-    alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/shares/{}", req.id),
-            &to_json(&update),
-        )
-        .await;
-    let share: Share = serde_json::from_value(
-        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    alice.ok(Method::PUT, &share_path, &to_json(&update)).await;
+    let share: Share = bob.get_as(&share_path).await;
     assert_eq!(share.version, 1);
     assert_eq!(share.slots.expect("slots"), req2.slots);
-    let (status, _) = alice
-        .call(
-            Method::PUT,
-            &format!("/v1/shares/{}", req.id),
-            Some(&to_json(&update)),
-        )
+    let status = alice
+        .status(Method::PUT, &share_path, Some(&to_json(&update)))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "the same version twice");
 
     // Either side deletes; then neither can read it.
-    bob.ok(
-        Method::DELETE,
-        &format!("/v1/shares/{}", req.id),
-        &Value::Null,
-    )
-    .await;
+    bob.delete(&share_path).await;
     for user in [&alice, &bob] {
-        let (status, _) = user
-            .call(Method::GET, &format!("/v1/shares/{}", req.id), None)
-            .await;
+        let status = user.status(Method::GET, &share_path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    carol
-        .ok(
-            Method::DELETE,
-            &format!("/v1/shares/{}", req2.id),
-            &Value::Null,
-        )
-        .await;
-    let incoming: SharePage =
-        serde_json::from_value(bob.ok(Method::GET, "/v1/shares", &Value::Null).await)
-            .expect("page");
+    carol.delete(&format!("/v1/shares/{}", req2.id)).await;
+    let incoming: SharePage = bob.get_as("/v1/shares").await;
     assert!(incoming.shares.is_empty());
 
     // Items delete; the deleted item is gone.
-    alice
-        .ok(
-            Method::DELETE,
-            &format!("/v1/items/{}", item.id),
-            &Value::Null,
-        )
-        .await;
-    let (status, _) = alice
-        .call(Method::GET, &format!("/v1/items/{}", item.id), None)
-        .await;
+    alice.delete(&item_path).await;
+    let status = alice.status(Method::GET, &item_path, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 on_both_backends!(the_whole_guide_works);
@@ -333,7 +219,7 @@ async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
     );
 
     // Me, logout: the token stops working.
-    let me = alice.ok(Method::GET, "/v1/users/me", &Value::Null).await;
+    let me = alice.get("/v1/users/me").await;
     assert_eq!(me["email"], alice.email);
     let (status, _) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(status, StatusCode::CREATED);
@@ -346,14 +232,12 @@ async fn sessions_prelogin_and_passphrase_change(backend: common::Backend) {
     // A wrong auth key is 401; past 3 the next wrong one must wait (429), but the right key
     // still logs in.
     let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
-    for _ in 0..3 {
-        let (status, body) = login(&server.base, &alice.email, &wrong).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        assert_eq!(body["error"]["code"], "Unauthorized");
+    for attempt in 1..=3 {
+        let answer = login(&server.base, &alice.email, &wrong).await;
+        assert_error(&answer, "401 Unauthorized", &format!("wrong key {attempt}"));
     }
-    let (status, body) = login(&server.base, &alice.email, &wrong).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert_eq!(body["error"]["code"], "RateLimited");
+    let answer = login(&server.base, &alice.email, &wrong).await;
+    assert_error(&answer, "429 RateLimited", "past the limit");
     let (status, body) = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(
         status,
@@ -385,17 +269,20 @@ async fn login_from(
     (response.status(), retry)
 }
 
+/// A server that trusts X-Forwarded-For and allows `max_failures` failures per account and per
+/// address in a 3-second window: the limits tests' set-up.
+fn address_limited_server(backend: &common::Backend, max_failures: &str) -> Server {
+    let flags = [
+        "--login-max-failures",
+        max_failures,
+        "--login-window-secs",
+        "3",
+    ];
+    Server::start(backend, &[&flags[..], &["--trust-forwarded-for"]].concat())
+}
+
 async fn login_limits_never_lock_out_a_correct_key(backend: common::Backend) {
-    let server = Server::start(
-        &backend,
-        &[
-            "--login-max-failures",
-            "3",
-            "--login-window-secs",
-            "3",
-            "--trust-forwarded-for",
-        ],
-    );
+    let server = address_limited_server(&backend, "3");
     let alice = User::signup(&server.base, "alice").await;
     let bob = User::signup(&server.base, "bob").await;
     let wrong = covault::crypto::encoding::to_base64url(&[7u8; 32]);
@@ -469,6 +356,11 @@ async fn login_limits_never_lock_out_a_correct_key(backend: common::Backend) {
 }
 on_both_backends!(login_limits_never_lock_out_a_correct_key);
 
+/// `GET path` with a bare session token (another session than the `User`'s own).
+async fn get_with(base: &str, token: &str, path: &str) -> (StatusCode, Value) {
+    send(base, Method::GET, path, Some(token), None).await
+}
+
 async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) {
     let server = Server::start(&backend, &[]);
     let alice = User::signup(&server.base, "alice").await;
@@ -492,12 +384,14 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
         current_auth_key: covault::crypto::encoding::to_base64url(&[9u8; 32]),
         ..change.clone()
     };
+    let base = server.base.as_str();
+    let stolen = to_json(&stolen);
     let (status, body) = send(
-        &server.base,
+        base,
         Method::PUT,
         "/v1/keystore/kek",
         Some(&other_token),
-        Some(&to_json(&stolen)),
+        Some(&stolen),
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
@@ -511,32 +405,18 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
         .ok(Method::PUT, "/v1/keystore/kek", &to_json(&change))
         .await;
 
-    let (status, _) = send(
-        &server.base,
-        Method::GET,
-        "/v1/users/me",
-        Some(&other_token),
-        None,
-    )
-    .await;
+    let (status, _) = get_with(base, &other_token, "/v1/users/me").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "other sessions end");
-    let (status, _) = login(&server.base, &alice.email, &alice.auth_key).await;
+    let old_key = login(&server.base, &alice.email, &alice.auth_key).await;
     assert_eq!(
-        status,
+        old_key.0,
         StatusCode::UNAUTHORIZED,
         "the old auth key no longer works"
     );
     let (status, session) = login(&server.base, &alice.email, &keys.auth_key_text()).await;
     assert_eq!(status, StatusCode::CREATED);
     let token = session["token"].as_str().expect("token");
-    let (_, kek) = send(
-        &server.base,
-        Method::GET,
-        "/v1/keystore/kek",
-        Some(token),
-        None,
-    )
-    .await;
+    let (_, kek) = get_with(base, token, "/v1/keystore/kek").await;
     let kek = covault::crypto::Kek::unwrap(
         &keys,
         &alice.id,
@@ -544,12 +424,10 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     )
     .expect("unwrap");
     // The same KEK: the DEK it wrapped before still unwraps, and the item still decrypts.
-    let (_, dek) = send(
-        &server.base,
-        Method::GET,
+    let (_, dek) = get_with(
+        base,
+        token,
         &format!("/v1/keystore/deks/{}", alice.dek.id()),
-        Some(token),
-        None,
     )
     .await;
     let dek = kek
@@ -558,14 +436,7 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
             &Envelope::parse(dek["wrapped_key"].as_str().expect("dek")).expect("env"),
         )
         .expect("unwrap");
-    let (_, got) = send(
-        &server.base,
-        Method::GET,
-        &format!("/v1/items/{}", item.id),
-        Some(token),
-        None,
-    )
-    .await;
+    let (_, got) = get_with(base, token, &format!("/v1/items/{}", item.id)).await;
     let env = Envelope::parse(got["slots"]["k"].as_str().expect("slot")).expect("env");
     assert_eq!(
         dek.decrypt_string(&env, &Context::slot(&item.id, "k"))
@@ -575,6 +446,12 @@ async fn changing_the_passphrase_rewraps_only_the_kek(backend: common::Backend) 
     );
 }
 on_both_backends!(changing_the_passphrase_rewraps_only_the_kek);
+
+/// `user` accepting an invitation with `body`: the status.
+async fn accepting(user: &User, body: &Value) -> StatusCode {
+    user.status(Method::POST, "/v1/connections", Some(body))
+        .await
+}
 
 async fn invitations_are_single_use_and_bound_to_the_invitee(backend: common::Backend) {
     let server = Server::start(&backend, &[]);
@@ -589,83 +466,47 @@ async fn invitations_are_single_use_and_bound_to_the_invitee(backend: common::Ba
         json!({"id": covault::crypto::new_id().expect("id"), "invitation_id": inv["id"], "token": token,
                "public_key": kp.public_key().to_string(), "keypair_id": kp.id()})
     };
+    let token = inv["token"].as_str().expect("t");
     let km = mallory.keypair().await;
-    let (status, _) = mallory
-        .call(
-            Method::POST,
-            "/v1/connections",
-            Some(&accept(&mallory, &km, inv["token"].as_str().expect("t"))),
-        )
-        .await;
+    let status = accepting(&mallory, &accept(&mallory, &km, token)).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "someone else's invitation looks like none"
     );
     let kb = bob.keypair().await;
-    let (status, _) = bob
-        .call(
-            Method::POST,
-            "/v1/connections",
-            Some(&accept(&bob, &kb, "wrong-token")),
-        )
-        .await;
+    let status = accepting(&bob, &accept(&bob, &kb, "wrong-token")).await;
     assert_eq!(
         status,
         StatusCode::NOT_FOUND,
         "a wrong token looks like no invitation"
     );
-    bob.ok(
-        Method::POST,
-        "/v1/connections",
-        &accept(&bob, &kb, inv["token"].as_str().expect("t")),
-    )
-    .await;
-    let (status, body) = bob
-        .call(
-            Method::POST,
-            "/v1/connections",
-            Some(&accept(&bob, &kb, inv["token"].as_str().expect("t"))),
-        )
+    bob.ok(Method::POST, "/v1/connections", &accept(&bob, &kb, token))
         .await;
-    assert_eq!(status, StatusCode::GONE, "single use: {body}");
-    assert!(
-        alice
-            .ok(Method::GET, "/v1/invitations", &Value::Null)
-            .await
-            .as_array()
-            .expect("list")
-            .is_empty()
-    );
+    let status = accepting(&bob, &accept(&bob, &kb, token)).await;
+    assert_eq!(status, StatusCode::GONE, "single use");
+    let open = alice.get("/v1/invitations").await;
+    assert!(open.as_array().expect("list").is_empty());
 
     // Cancel: a cancelled invitation cannot be accepted.
     let inv2 = alice.ok(Method::POST, "/v1/invitations", &json!({"email": mallory.email, "public_key": ka.public_key().to_string(), "keypair_id": ka.id()})).await;
     alice
-        .ok(
-            Method::DELETE,
-            &format!("/v1/invitations/{}", inv2["id"].as_str().expect("id")),
-            &Value::Null,
-        )
+        .delete(&format!(
+            "/v1/invitations/{}",
+            inv2["id"].as_str().expect("id")
+        ))
         .await;
     let body = json!({"id": covault::crypto::new_id().expect("id"), "invitation_id": inv2["id"], "token": inv2["token"],
                       "public_key": km.public_key().to_string(), "keypair_id": km.id()});
-    let (status, _) = mallory
-        .call(Method::POST, "/v1/connections", Some(&body))
-        .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(accepting(&mallory, &body).await, StatusCode::NOT_FOUND);
 
     // Deleting the connection deletes its shares.
     let (conn, ka2, kb2) = connect(&alice, &bob).await;
     let (req, _) = share_request(&conn, &ka2, &kb2.public_key(), &[("a", "b")]);
     alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
-    bob.ok(
-        Method::DELETE,
-        &format!("/v1/connections/{conn}"),
-        &Value::Null,
-    )
-    .await;
-    let (status, _) = alice
-        .call(Method::GET, &format!("/v1/shares/{}", req.id), None)
+    bob.delete(&format!("/v1/connections/{conn}")).await;
+    let status = alice
+        .status(Method::GET, &format!("/v1/shares/{}", req.id), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -683,45 +524,31 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     req.terms = Some("Do not forward.".into());
     req.acceptance_required = true;
     alice.ok(Method::POST, "/v1/shares", &to_json(&req)).await;
-    let before: Share = serde_json::from_value(
-        bob.ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    let share_path = format!("/v1/shares/{}", req.id);
+    let before: Share = bob.get_as(&share_path).await;
     assert_eq!(before.terms.as_deref(), Some("Do not forward."));
     assert!(before.slots.is_none() && before.label.is_none());
     assert_eq!(before.sealed_dek.as_deref(), Some(req.sealed_dek.as_str()));
     let accept_path = format!("/v1/shares/{}/accept", req.id);
     let receipt = json!({"receipt": RECEIPT});
-    let (status, body) = alice.call(Method::PUT, &accept_path, Some(&receipt)).await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "only the recipient accepts"
-    );
-    assert_eq!(body["error"]["code"], "NotRecipient");
-    for (bad, code) in [
-        (Value::Null, "InvalidField"),
-        (json!({}), "InvalidField"),
-        (json!({"receipt": "garbage"}), "InvalidEnvelope"),
+    let answer = alice.call(Method::PUT, &accept_path, Some(&receipt)).await;
+    assert_error(&answer, "400 NotRecipient", "only the recipient accepts");
+    for (bad, expected) in [
+        (Value::Null, "400 InvalidField"),
+        (json!({}), "400 InvalidField"),
+        (json!({"receipt": "garbage"}), "400 InvalidEnvelope"),
     ] {
-        let (status, body) = bob.call(Method::PUT, &accept_path, Some(&bad)).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
-        assert_eq!(body["error"]["code"], code, "{bad}: {body}");
+        let answer = bob.call(Method::PUT, &accept_path, Some(&bad)).await;
+        assert_error(&answer, expected, &bad.to_string());
     }
-    let (status, body) = bob.call(Method::PUT, &accept_path, None).await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "an accept without a receipt: {body}"
+    let answer = bob.call(Method::PUT, &accept_path, None).await;
+    assert_error(
+        &answer,
+        "400 UnsupportedMediaType",
+        "an accept without a receipt",
     );
-    assert_eq!(body["error"]["code"], "UnsupportedMediaType", "{body}");
     // The list path keeps the same gate: an unaccepted share is listed without its contents.
-    let listed: SharePage = serde_json::from_value(
-        bob.ok(Method::GET, "/v1/shares?direction=incoming", &Value::Null)
-            .await,
-    )
-    .expect("page");
+    let listed: SharePage = bob.get_as("/v1/shares?direction=incoming").await;
     let gated = listed
         .shares
         .iter()
@@ -732,12 +559,7 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
         "listed before acceptance without contents"
     );
     assert_eq!(gated.terms.as_deref(), Some("Do not forward."));
-    let still: Share = serde_json::from_value(
-        alice
-            .ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    let still: Share = alice.get_as(&share_path).await;
     assert!(
         still.accepted_at.is_none() && still.acceptance.is_none(),
         "refused accepts change nothing"
@@ -746,12 +568,7 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
         serde_json::from_value(bob.ok(Method::PUT, &accept_path, &receipt).await).expect("share");
     assert!(after.accepted_at.is_some());
     assert_eq!(after.slots.as_ref(), Some(&req.slots));
-    let seen_by_sender: Share = serde_json::from_value(
-        alice
-            .ok(Method::GET, &format!("/v1/shares/{}", req.id), &Value::Null)
-            .await,
-    )
-    .expect("share");
+    let seen_by_sender: Share = alice.get_as(&share_path).await;
     assert_eq!(
         seen_by_sender.acceptance.as_deref(),
         Some(RECEIPT),
@@ -767,66 +584,33 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
             .expect("fmt"),
     );
     alice.ok(Method::POST, "/v1/shares", &to_json(&short)).await;
-    bob.ok(
-        Method::GET,
-        &format!("/v1/shares/{}", short.id),
-        &Value::Null,
-    )
-    .await;
+    let short_path = format!("/v1/shares/{}", short.id);
+    bob.get(&short_path).await;
     tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
     for user in [&alice, &bob] {
-        let (status, body) = user
-            .call(Method::GET, &format!("/v1/shares/{}", short.id), None)
-            .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "expired share served");
-        assert_eq!(body["error"]["code"], "NotFound");
+        let answer = user.call(Method::GET, &short_path, None).await;
+        assert_error(&answer, "404 NotFound", "expired share served");
         for direction in ["incoming", "outgoing"] {
-            let page: SharePage = serde_json::from_value(
-                user.ok(
-                    Method::GET,
-                    &format!("/v1/shares?direction={direction}"),
-                    &Value::Null,
-                )
-                .await,
-            )
-            .expect("page");
+            let page: SharePage = user
+                .get_as(&format!("/v1/shares?direction={direction}"))
+                .await;
             assert!(
                 page.shares.iter().all(|s| s.id != short.id),
                 "expired share listed ({direction})"
             );
         }
     }
-    let (status, body) = alice
-        .call(
-            Method::PUT,
-            &format!("/v1/shares/{}", short.id),
-            Some(&to_json(&ShareUpdate {
-                version: 1,
-                label: short.label.clone(),
-                slots: short.slots.clone(),
-                verification: None,
-            })),
-        )
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "expired share updated: {body}"
-    );
-    assert_eq!(body["error"]["code"], "NotFound");
-    let (status, body) = bob
-        .call(
-            Method::PUT,
-            &format!("/v1/shares/{}/accept", short.id),
-            Some(&receipt),
-        )
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "expired share accepted: {body}"
-    );
-    assert_eq!(body["error"]["code"], "NotFound");
+    let update = to_json(&ShareUpdate {
+        version: 1,
+        label: short.label.clone(),
+        slots: short.slots.clone(),
+        verification: None,
+    });
+    let answer = alice.call(Method::PUT, &short_path, Some(&update)).await;
+    assert_error(&answer, "404 NotFound", "expired share updated");
+    let short_accept = format!("{short_path}/accept");
+    let answer = bob.call(Method::PUT, &short_accept, Some(&receipt)).await;
+    assert_error(&answer, "404 NotFound", "expired share accepted");
     let (mut past, _) = share_request(&conn, &ka, &kb.public_key(), &[("s", "v")]);
     past.expires_at = Some("2001-01-01T00:00:00Z".into());
     let (status, body) = alice
@@ -848,8 +632,7 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
             Some(c) => format!("/v1/shares?direction=outgoing&limit=3&cursor={c}"),
             None => "/v1/shares?direction=outgoing&limit=3".into(),
         };
-        let page: SharePage =
-            serde_json::from_value(alice.ok(Method::GET, &path, &Value::Null).await).expect("page");
+        let page: SharePage = alice.get_as(&path).await;
         assert!(page.shares.len() <= 3);
         seen.extend(page.shares.iter().map(|s| s.id.clone()));
         match page.next_cursor {
@@ -859,12 +642,10 @@ async fn share_options_expiry_terms_acceptance_and_pagination(backend: common::B
     }
     made.reverse();
     assert_eq!(seen, made, "every live share once, newest first");
-    let (status, _) = alice.call(Method::GET, "/v1/shares?limit=0", None).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = alice
-        .call(Method::GET, "/v1/shares?direction=sideways", None)
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    for bad in ["/v1/shares?limit=0", "/v1/shares?direction=sideways"] {
+        let status = alice.status(Method::GET, bad, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 }
 on_both_backends!(share_options_expiry_terms_acceptance_and_pagination);
 
@@ -887,13 +668,8 @@ async fn invitations_are_limited_per_account(backend: common::Backend) {
         .ok(Method::POST, "/v1/invitations", &invite("two@example.com"))
         .await;
     // Cancelling one does not give its email back.
-    alice
-        .ok(
-            Method::DELETE,
-            &format!("/v1/invitations/{}", first["id"].as_str().expect("id")),
-            &Value::Null,
-        )
-        .await;
+    let first_id = first["id"].as_str().expect("id");
+    alice.delete(&format!("/v1/invitations/{first_id}")).await;
     let response = reqwest::Client::new()
         .post(format!("{}/v1/invitations", server.base))
         .bearer_auth(&alice.token)
@@ -926,16 +702,7 @@ on_both_backends!(invitations_are_limited_per_account);
 /// limit, an address gets 429 for every sign-up (taken or free) before the Vault says which,
 /// other addresses are unaffected, and wrong logins do not count against sign-ups.
 async fn signups_for_taken_emails_are_limited_per_address(backend: common::Backend) {
-    let server = Server::start(
-        &backend,
-        &[
-            "--login-max-failures",
-            "2",
-            "--login-window-secs",
-            "3",
-            "--trust-forwarded-for",
-        ],
-    );
+    let server = address_limited_server(&backend, "2");
     let base = server.base.as_str();
     let taken = User::signup(base, "taken").await;
     let keys = covault::crypto::derive_keys(b"p", &[1u8; 16], &taken.secret, &FLOOR).expect("keys");

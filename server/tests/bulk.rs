@@ -97,17 +97,7 @@ async fn batches(backend: Backend) {
     assert_eq!(bank.types["url"], "url");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn batches_on_sqlite() {
-    batches(common::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn batches_on_postgresql() {
-    if let Some(backend) = common::postgres("batches_on_postgresql").await {
-        batches(backend).await;
-    }
-}
+on_sqlite_and_postgresql!(batches, batches_on_sqlite, batches_on_postgresql);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_item_batch_with_one_bad_item_stores_none() {

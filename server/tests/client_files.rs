@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use common::Server;
-use common::session::{MemoryFile, attach, code, new_item, signup, slots};
+use common::session::{Client, MemoryFile, attach, code, new_item, signup, slots};
 use covault::client::{
     ClientError, FileReader, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
 };
@@ -119,12 +119,8 @@ async fn attach_list_read_and_remove() {
         vec![empty.clone()]
     );
     assert_eq!(
-        a.api()
-            .file(&file.id)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.code()),
-        Err("NotFound"),
+        code(a.api().file(&file.id).await),
+        "NotFound",
         "the Vault deleted the chunks"
     );
     assert_eq!(code(a.open_file(&item.id, &file.id).await), "NotFound");
@@ -300,12 +296,8 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
         "NotFound"
     );
     assert_eq!(
-        a.api()
-            .file(&other.id)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.code()),
-        Err("NotFound"),
+        code(a.api().file(&other.id).await),
+        "NotFound",
         "its last reference went"
     );
 
@@ -320,22 +312,15 @@ async fn a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it(
     assert_eq!(info.item_id, None);
     a.delete_share(&share.id).await.expect("delete share");
     assert_eq!(
-        a.api()
-            .file(&file.id)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.code()),
-        Err("NotFound"),
+        code(a.api().file(&file.id).await),
+        "NotFound",
         "the last reference went, and the file with it"
     );
 }
 
 on_both_backends!(a_shared_file_reaches_the_recipient_and_the_last_reference_deletes_it);
 
-async fn read_shared<T: Transport + Clone>(
-    client: &Session<T>,
-    share: &str,
-    file: &str,
-) -> Result<Vec<u8>, ClientError> {
+/// `client` reads the file `file` of the share `share` in full.
+async fn read_shared(client: &Client, share: &str, file: &str) -> Result<Vec<u8>, ClientError> {
     chunks(client.open_shared_file(share, file).await).await
 }

@@ -16,6 +16,11 @@ fn chunk(fill: u8, len: usize) -> Value {
     json!({"data": to_base64url(&vec![fill; len])})
 }
 
+/// The path of chunk `n` of the file `id`.
+fn chunk_path(id: &str, n: u32) -> String {
+    format!("/v1/files/{id}/chunks/{n}")
+}
+
 async fn item_of(user: &User) -> String {
     let item = user.item("label", &[("a", "b")]);
     user.ok(Method::POST, "/v1/items", &to_json(&item)).await;
@@ -48,7 +53,7 @@ async fn upload_resume_finish_download_delete(backend: common::Backend) {
         (Some(0), Some(false))
     );
 
-    let path = |n: u32| format!("/v1/files/{id}/chunks/{n}");
+    let path = |n: u32| chunk_path(&id, n);
     alice.ok(Method::PUT, &path(0), &chunk(1, 100)).await;
     // Skipping ahead is refused: chunks are stored in order.
     let (status, body) = alice
@@ -58,30 +63,17 @@ async fn upload_resume_finish_download_delete(backend: common::Backend) {
     // A retried chunk (the answer was lost) replaces itself without counting twice.
     alice.ok(Method::PUT, &path(0), &chunk(1, 100)).await;
     // "The connection dropped": a client asks where to resume and goes on from there.
-    let info: FileInfo = serde_json::from_value(
-        alice
-            .ok(Method::GET, &format!("/v1/files/{id}"), &Value::Null)
-            .await,
-    )
-    .expect("info");
+    let info: FileInfo = alice.get_as(&format!("/v1/files/{id}")).await;
     assert_eq!((info.stored_chunks, info.bytes), (1, 100));
     alice
         .ok(Method::PUT, &path(info.stored_chunks), &chunk(2, 50))
         .await;
-    let (status, _) = alice
-        .call(
-            Method::POST,
-            &format!("/v1/files/{id}/finish"),
-            Some(&json!({"chunk_count": 3})),
-        )
-        .await;
+    let finish = format!("/v1/files/{id}/finish");
+    let too_many = json!({"chunk_count": 3});
+    let status = alice.status(Method::POST, &finish, Some(&too_many)).await;
     assert_eq!(status, StatusCode::CONFLICT, "finish with a chunk missing");
     let done = alice
-        .ok(
-            Method::POST,
-            &format!("/v1/files/{id}/finish"),
-            &json!({"chunk_count": 2}),
-        )
+        .ok(Method::POST, &finish, &json!({"chunk_count": 2}))
         .await;
     assert_eq!(
         (done["finished"].as_bool(), done["bytes"].as_u64()),
@@ -94,11 +86,10 @@ async fn upload_resume_finish_download_delete(backend: common::Backend) {
         "a finished file's chunks cannot change"
     );
 
-    let got = alice.ok(Method::GET, &path(1), &Value::Null).await;
-    assert_eq!(got, chunk(2, 50));
-    let (status, _) = alice.call(Method::GET, &path(2), None).await;
+    assert_eq!(alice.get(&path(1)).await, chunk(2, 50));
+    let status = alice.status(Method::GET, &path(2), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let listed = alice.ok(Method::GET, &files, &Value::Null).await;
+    let listed = alice.get(&files).await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
 
     // Malformed chunks are refused before anything is stored.
@@ -110,11 +101,7 @@ async fn upload_resume_finish_download_delete(backend: common::Backend) {
         chunk(0, (4 << 20) + 17),
     ] {
         let (status, body) = alice
-            .call(
-                Method::PUT,
-                &format!("/v1/files/{other}/chunks/0"),
-                Some(&bad),
-            )
+            .call(Method::PUT, &chunk_path(&other, 0), Some(&bad))
             .await;
         assert!(
             status == StatusCode::BAD_REQUEST || status == StatusCode::PAYLOAD_TOO_LARGE,
@@ -135,28 +122,22 @@ async fn upload_resume_finish_download_delete(backend: common::Backend) {
         0,
         "deleting the file deletes its chunks"
     );
-    let (status, _) = alice.call(Method::GET, &path(0), None).await;
+    let status = alice.status(Method::GET, &path(0), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Deleting the item deletes its files and every chunk.
     alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/files/{other}/chunks/0"),
-            &chunk(7, 64),
-        )
+        .ok(Method::PUT, &chunk_path(&other, 0), &chunk(7, 64))
         .await;
     assert_eq!(chunk_rows(&server).await, 1);
-    alice
-        .ok(Method::DELETE, &format!("/v1/items/{item}"), &Value::Null)
-        .await;
+    alice.delete(&format!("/v1/items/{item}")).await;
     assert_eq!(
         chunk_rows(&server).await,
         0,
         "deleting the item deletes its chunks"
     );
-    let (status, _) = alice
-        .call(Method::GET, &format!("/v1/files/{other}"), None)
+    let status = alice
+        .status(Method::GET, &format!("/v1/files/{other}"), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -168,22 +149,18 @@ async fn quota_is_a_clear_413(backend: common::Backend) {
     let bob = User::signup(&server.base, "bob").await;
     let item = item_of(&alice).await;
     let id = upload_one_chunk(&alice, &item, 600).await;
-    let (status, body) = alice
-        .call(
+    let past_quota = chunk(1, 600);
+    alice
+        .refused(
             Method::PUT,
-            &format!("/v1/files/{id}/chunks/1"),
-            Some(&chunk(1, 600)),
+            &chunk_path(&id, 1),
+            Some(&past_quota),
+            "413 QuotaExceeded",
         )
         .await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
-    assert_eq!(body["error"]["code"], "QuotaExceeded");
     // Replacing a chunk by one no larger still works at the limit.
     alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/files/{id}/chunks/0"),
-            &chunk(2, 600),
-        )
+        .ok(Method::PUT, &chunk_path(&id, 0), &chunk(2, 600))
         .await;
     // The quota is per user: Bob still has all of his.
     let bobs = item_of(&bob).await;
@@ -194,24 +171,16 @@ on_both_backends!(quota_is_a_clear_413);
 /// Starts a file of `item`; its id.
 async fn start_file(user: &User, item: &str) -> String {
     let id = new_id().expect("id");
-    user.ok(
-        Method::POST,
-        &format!("/v1/items/{item}/files"),
-        &json!({"id": id}),
-    )
-    .await;
+    let files = format!("/v1/items/{item}/files");
+    user.ok(Method::POST, &files, &json!({"id": id})).await;
     id
 }
 
 /// Starts a file of `item` and stores `len` bytes as its chunk 0; its id.
 async fn upload_one_chunk(user: &User, item: &str, len: usize) -> String {
     let id = start_file(user, item).await;
-    user.ok(
-        Method::PUT,
-        &format!("/v1/files/{id}/chunks/0"),
-        &chunk(1, len),
-    )
-    .await;
+    user.ok(Method::PUT, &chunk_path(&id, 0), &chunk(1, len))
+        .await;
     id
 }
 
@@ -226,19 +195,16 @@ async fn an_abandoned_upload_expires_and_frees_the_quota(backend: common::Backen
     let alice = User::signup(&server.base, "alice").await;
     let item = item_of(&alice).await;
     let kept = upload_one_chunk(&alice, &item, 300).await;
+    let finish = format!("/v1/files/{kept}/finish");
     alice
-        .ok(
-            Method::POST,
-            &format!("/v1/files/{kept}/finish"),
-            &json!({"chunk_count": 1}),
-        )
+        .ok(Method::POST, &finish, &json!({"chunk_count": 1}))
         .await;
     let abandoned = upload_one_chunk(&alice, &item, 600).await;
     // While the upload is fresh it holds its place in the quota.
     let (status, body) = alice
         .call(
             Method::PUT,
-            &format!("/v1/files/{abandoned}/chunks/1"),
+            &chunk_path(&abandoned, 1),
             Some(&chunk(1, 600)),
         )
         .await;
@@ -246,8 +212,8 @@ async fn an_abandoned_upload_expires_and_frees_the_quota(backend: common::Backen
     assert_eq!(chunk_rows(&server).await, 2);
 
     tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
-    let (status, _) = alice
-        .call(Method::GET, &format!("/v1/files/{abandoned}"), None)
+    let status = alice
+        .status(Method::GET, &format!("/v1/files/{abandoned}"), None)
         .await;
     assert_eq!(
         status,
@@ -255,13 +221,9 @@ async fn an_abandoned_upload_expires_and_frees_the_quota(backend: common::Backen
         "the abandoned upload is gone"
     );
     let fresh = upload_one_chunk(&alice, &item, 600).await;
-    let kept_info = alice
-        .ok(Method::GET, &format!("/v1/files/{kept}"), &Value::Null)
-        .await;
+    let kept_info = alice.get(&format!("/v1/files/{kept}")).await;
     assert_eq!(kept_info["finished"].as_bool(), Some(true));
-    let fresh_info = alice
-        .ok(Method::GET, &format!("/v1/files/{fresh}"), &Value::Null)
-        .await;
+    let fresh_info = alice.get(&format!("/v1/files/{fresh}")).await;
     assert_eq!(fresh_info["bytes"].as_u64(), Some(600));
     assert_eq!(
         chunk_rows(&server).await,
@@ -293,11 +255,7 @@ async fn chunks_travel_as_raw_bytes_or_as_json(backend: common::Backend) {
     let info: Value = put.json().await.expect("json");
     assert_eq!(info["bytes"].as_u64(), Some(1000));
     alice
-        .ok(
-            Method::PUT,
-            &format!("/v1/files/{id}/chunks/1"),
-            &chunk(9, 40),
-        )
+        .ok(Method::PUT, &chunk_path(&id, 1), &chunk(9, 40))
         .await;
 
     let get = |n: u32, accept: &'static str| {

@@ -54,6 +54,21 @@ impl World {
         common::session::raw_get(&self.proxy, mode, &self.alice.session, path).await
     }
 
+    /// The error code (or "Ok") `client` gets opening the second item's file as the first's:
+    /// the file a tampered list would slip in.
+    async fn open_foreign_file(&self, client: &Client) -> String {
+        code(client.open_file(&self.items[0], &self.files[1].id).await)
+    }
+
+    /// Tells the rollback proxy to `__record` or `__replay`.
+    async fn rollback_proxy(&self, action: &str) {
+        reqwest::Client::new()
+            .post(format!("{}/rollback/{action}", self.proxy))
+            .send()
+            .await
+            .expect(action);
+    }
+
     async fn honest(&self, path: &str) -> Value {
         self.raw("pass", path).await
     }
@@ -130,10 +145,7 @@ async fn file_list_dropped_or_swapped_is_integrity() {
     assert_eq!(moved["slots"][FILES_SLOT], other["slots"][FILES_SLOT]);
     let client = w.via("move-file-list").await;
     assert_eq!(code(client.list_files(&w.items[0]).await), "Integrity");
-    assert_eq!(
-        code(client.open_file(&w.items[0], &w.files[1].id).await),
-        "Integrity"
-    );
+    assert_eq!(w.open_foreign_file(&client).await, "Integrity");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -155,10 +167,7 @@ async fn file_injected_into_the_vaults_list_is_not_listed() {
         vec![w.files[0].clone()],
         "only what the owner sealed"
     );
-    assert_eq!(
-        code(client.open_file(&w.items[0], &w.files[1].id).await),
-        "NotFound"
-    );
+    assert_eq!(w.open_foreign_file(&client).await, "NotFound");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -167,19 +176,11 @@ async fn file_list_rolled_back_is_a_rollback() {
     let a = &w.alice.session;
     let item = &w.items[0];
     a.list_files(item).await.expect("seen");
-    reqwest::Client::new()
-        .post(format!("{}/rollback/__record", w.proxy))
-        .send()
-        .await
-        .expect("record");
+    w.rollback_proxy("__record").await;
     let recorder = w.via("rollback").await;
     recorder.get_item(item).await.expect("recorded");
     a.remove_file(item, &w.files[0].id).await.expect("remove");
-    reqwest::Client::new()
-        .post(format!("{}/rollback/__replay", w.proxy))
-        .send()
-        .await
-        .expect("replay");
+    w.rollback_proxy("__replay").await;
     let fresh = w.via("rollback").await;
     assert_eq!(
         fresh.list_files(item).await.expect("a fresh device").len(),

@@ -5,13 +5,12 @@
 
 mod common;
 
-use common::session::{Account, Client, code, connect, new_item, share, signup};
+use common::session::{Account, Client, code, connect, new_item, read_copy, share, signup};
 use common::world::World;
 use covault::api::Direction;
 use covault::client::{ClientError, ShareOptions};
 use serde_json::Value;
 
-/// `client` creates an item with these slots.
 /// Terms the recipient must accept.
 fn gated() -> ShareOptions {
     ShareOptions {
@@ -42,6 +41,41 @@ impl World {
         common::session::raw_get(&self.proxy, mode, user, path).await
     }
 
+    /// `user` logged in on a fresh device through the proxy's `mode` (which must let it in).
+    async fn tampered(&self, mode: &str, user: &Account) -> Client {
+        self.via(mode, user).await.expect("login")
+    }
+
+    /// The raw item `id` as the proxy's `mode` answers it to `user`.
+    async fn raw_item(&self, mode: &str, user: &Client, id: &str) -> Value {
+        self.raw(mode, user, &format!("/v1/items/{id}")).await
+    }
+
+    /// The raw share `id` as the proxy's `mode` answers it to `user`.
+    async fn raw_share(&self, mode: &str, user: &Client, id: &str) -> Value {
+        self.raw(mode, user, &format!("/v1/shares/{id}")).await
+    }
+
+    /// The error code (or "Ok") `user`'s fresh device gets for item `id` through `mode`.
+    async fn item_code(&self, mode: &str, user: &Account, id: &str) -> String {
+        code(self.tampered(mode, user).await.get_item(id).await)
+    }
+
+    /// The error code (or "Ok") `user`'s fresh device gets reading share `id` through `mode`.
+    async fn share_code(&self, mode: &str, user: &Account, id: &str) -> String {
+        code(self.tampered(mode, user).await.read_share(id).await)
+    }
+
+    /// The rollback proxy starts recording what the Vault answers.
+    async fn record(&self) {
+        self.control("rollback", "__record").await;
+    }
+
+    /// The rollback proxy answers from then on with what it recorded.
+    async fn replay(&self) {
+        self.control("rollback", "__replay").await;
+    }
+
     async fn control(&self, mode: &str, action: &str) {
         let status = reqwest::Client::new()
             .post(format!("{}/{mode}/{action}", self.proxy))
@@ -64,7 +98,7 @@ async fn dek_list_reordered_does_not_choose_the_default_dek() {
     let listed = w.raw("reorder-deks", a, "/v1/keystore/deks").await;
     assert_eq!(listed[0]["id"], share.id.as_str());
     // The client takes the default DEK from its sealed account record instead.
-    let tampered = w.via("reorder-deks", &w.alice).await.expect("login");
+    let tampered = w.tampered("reorder-deks", &w.alice).await;
     assert_eq!(
         tampered.account().default_dek_id,
         a.account().default_dek_id
@@ -91,7 +125,7 @@ async fn connection_redirected_to_another_peer_is_refused() {
         w.ac.as_str(),
         "the attack answers with the Carol connection"
     );
-    let tampered = w.via("redirect-connection", &w.alice).await.expect("login");
+    let tampered = w.tampered("redirect-connection", &w.alice).await;
     assert_eq!(code(tampered.connection(&w.ab).await), "Integrity");
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // Sharing goes by the pin, so the share still reaches Bob and only Bob.
@@ -120,7 +154,7 @@ async fn connection_redirected_to_another_peer_is_refused() {
         .expect("accept")
         .connection
         .id;
-    let fresh = w.via("redirect-connection", &w.alice).await.expect("login");
+    let fresh = w.tampered("redirect-connection", &w.alice).await;
     assert_eq!(
         code(
             fresh
@@ -143,7 +177,7 @@ async fn peer_key_swapped_after_verification_is_a_key_mismatch() {
         .raw("substitute-key", a, &format!("/v1/connections/{}", w.ab))
         .await;
     assert_eq!(raw["peer"]["public_key"], covault_testkit::SUBSTITUTE_KEY);
-    let tampered = w.via("substitute-key", &w.alice).await.expect("login");
+    let tampered = w.tampered("substitute-key", &w.alice).await;
     assert_eq!(code(tampered.connection(&w.ab).await), "KeyMismatch");
     assert_eq!(code(tampered.connections().await), "KeyMismatch");
     // A share made meanwhile is sealed to the pinned (real) key: Bob reads it.
@@ -164,7 +198,7 @@ async fn key_substituted_before_first_use_shows_in_the_fingerprints() {
         .expect("accept");
     // Alice first sees the connection through a Vault that substitutes Dave's key: she pins
     // it (trust on first use), but the safety numbers now differ from Dave's ...
-    let tampered = w.via("substitute-key", &w.alice).await.expect("login");
+    let tampered = w.tampered("substitute-key", &w.alice).await;
     let alices = tampered
         .connection(&ad.connection.id)
         .await
@@ -194,9 +228,9 @@ async fn item_id_swapped_is_integrity() {
     let a = &w.alice.session;
     let x = new_item(a, "X", &[("pin", "1")]).await;
     let y = new_item(a, "Y", &[("pin", "2")]).await;
-    let raw = w.raw("swap-item", a, &format!("/v1/items/{}", x.id)).await;
+    let raw = w.raw_item("swap-item", a, &x.id).await;
     assert_eq!(raw["id"], y.id.as_str(), "the attack answers X with Y");
-    let tampered = w.via("swap-item", &w.alice).await.expect("login");
+    let tampered = w.tampered("swap-item", &w.alice).await;
     assert_eq!(code(tampered.get_item(&x.id).await), "Integrity");
     assert_eq!(code(tampered.list_items().await), "Integrity");
 }
@@ -206,15 +240,15 @@ async fn item_rolled_back_one_version_is_a_rollback() {
     let w = world().await;
     let a = &w.alice.session;
     let v1 = new_item(a, "Bank", &[("password", "old")]).await;
-    w.control("rollback", "__record").await;
-    let first = w.via("rollback", &w.alice).await.expect("login");
+    w.record().await;
+    let first = w.tampered("rollback", &w.alice).await;
     first.get_item(&v1.id).await.expect("v1 recorded");
     let mut next = v1.clone();
     next.slots.insert("password".into(), "new".into());
     a.update_item(&next).await.expect("v2");
-    w.control("rollback", "__replay").await;
+    w.replay().await;
     // A careless client (a fresh device) takes the old version, an old password, at face value.
-    let fresh = w.via("rollback", &w.alice).await.expect("login");
+    let fresh = w.tampered("rollback", &w.alice).await;
     let old = fresh.get_item(&v1.id).await.expect("served v1");
     assert_eq!((old.version, old.slots["password"].as_str()), (1, "old"));
     // The device that saw version 2 refuses it.
@@ -227,11 +261,11 @@ async fn deleted_item_brought_back_is_a_rollback() {
     let w = world().await;
     let a = &w.alice.session;
     let item = new_item(a, "Old", &[("k", "v")]).await;
-    w.control("rollback", "__record").await;
-    let first = w.via("rollback", &w.alice).await.expect("login");
+    w.record().await;
+    let first = w.tampered("rollback", &w.alice).await;
     first.list_items().await.expect("recorded");
     a.delete_item(&item.id).await.expect("delete");
-    w.control("rollback", "__replay").await;
+    w.replay().await;
     let device = w.device_via("rollback", &w.alice).await.expect("resume");
     assert_eq!(code(device.get_item(&item.id).await), "Rollback");
 }
@@ -241,12 +275,12 @@ async fn slot_dropped_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
     let item = new_item(a, "Bank", &[("a", "1"), ("b", "2")]).await;
-    let raw = w
-        .raw("drop-slot", a, &format!("/v1/items/{}", item.id))
-        .await;
+    let raw = w.raw_item("drop-slot", a, &item.id).await;
     assert_eq!(raw["slots"].as_object().expect("slots").len(), 1);
-    let tampered = w.via("drop-slot", &w.alice).await.expect("login");
-    assert_eq!(code(tampered.get_item(&item.id).await), "Integrity");
+    assert_eq!(
+        w.item_code("drop-slot", &w.alice, &item.id).await,
+        "Integrity"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -256,13 +290,12 @@ async fn slot_moved_from_another_item_is_integrity() {
     let x = new_item(a, "X", &[("password", "x")]).await;
     let y = new_item(a, "Y", &[("password", "y")]).await;
     let stored_y = a.api().item(&y.id).await.expect("y");
-    let raw = w.raw("move-slot", a, &format!("/v1/items/{}", x.id)).await;
+    let raw = w.raw_item("move-slot", a, &x.id).await;
     assert_eq!(
         raw["slots"]["password"],
         stored_y.slots["password"].as_str()
     );
-    let tampered = w.via("move-slot", &w.alice).await.expect("login");
-    assert_eq!(code(tampered.get_item(&x.id).await), "Integrity");
+    assert_eq!(w.item_code("move-slot", &w.alice, &x.id).await, "Integrity");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -271,8 +304,8 @@ async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     let (a, b) = (&w.alice.session, &w.bob.session);
     let item = new_item(a, "Bank", &[("password", "old")]).await;
     let share = share(a, &item.id, &w.ab).await;
-    w.control("rollback", "__record").await;
-    let first = w.via("rollback", &w.bob).await.expect("login");
+    w.record().await;
+    let first = w.tampered("rollback", &w.bob).await;
     first.read_share(&share.id).await.expect("v1 recorded");
     let mut next = item.clone();
     next.slots.insert("password".into(), "new".into());
@@ -280,17 +313,9 @@ async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     a.update_share(&share.id, Some(&item.id))
         .await
         .expect("copy v2");
-    assert_eq!(
-        b.read_share(&share.id)
-            .await
-            .expect("v2")
-            .item
-            .expect("item")
-            .version,
-        2
-    );
-    w.control("rollback", "__replay").await;
-    let fresh = w.via("rollback", &w.bob).await.expect("login");
+    assert_eq!(read_copy(b, &share.id).await.version, 2, "v2");
+    w.replay().await;
+    let fresh = w.tampered("rollback", &w.bob).await;
     let old = fresh
         .read_share(&share.id)
         .await
@@ -317,15 +342,13 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
     let y = new_item(a, "Y", &[("k", "y")]).await;
     let sx = share(a, &x.id, &w.ab).await;
     let sy = share(a, &y.id, &w.ab).await;
-    let raw = w
-        .raw("swap-shares", b, &format!("/v1/shares/{}", sx.id))
-        .await;
+    let raw = w.raw_share("swap-shares", b, &sx.id).await;
     let honest_y = b.api().share(&sy.id).await.expect("sy");
     assert_eq!(
         raw["sealed_dek"],
         honest_y.sealed_dek.expect("sealed").as_str()
     );
-    let tampered = w.via("swap-shares", &w.bob).await.expect("login");
+    let tampered = w.tampered("swap-shares", &w.bob).await;
     assert_eq!(code(tampered.read_share(&sx.id).await), "Integrity");
     let all = tampered
         .read_all_incoming()
@@ -355,11 +378,9 @@ async fn terms_rewritten_are_integrity_for_both_parties() {
     let item = new_item(a, "Bank", &[("k", "v")]).await;
     let opts = gated();
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    let raw = w
-        .raw("rewrite-terms", b, &format!("/v1/shares/{}", share.id))
-        .await;
+    let raw = w.raw_share("rewrite-terms", b, &share.id).await;
     assert_eq!(raw["terms"], "The sender may sell your data.");
-    let tb = w.via("rewrite-terms", &w.bob).await.expect("login");
+    let tb = w.tampered("rewrite-terms", &w.bob).await;
     assert_eq!(code(tb.accept_share(&share.id).await), "Integrity");
     assert!(
         b.api()
@@ -372,8 +393,10 @@ async fn terms_rewritten_are_integrity_for_both_parties() {
     );
     let listed = tb.list_shares(Direction::Incoming).await.expect("list");
     assert_eq!(listed[0].error.as_ref().expect("flagged").code, "Integrity");
-    let ta = w.via("rewrite-terms", &w.alice).await.expect("login");
-    assert_eq!(code(ta.read_share(&share.id).await), "Integrity");
+    assert_eq!(
+        w.share_code("rewrite-terms", &w.alice, &share.id).await,
+        "Integrity"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -386,12 +409,12 @@ async fn expiry_removed_is_integrity() {
         ..ShareOptions::default()
     };
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    let raw = w
-        .raw("drop-expiry", b, &format!("/v1/shares/{}", share.id))
-        .await;
+    let raw = w.raw_share("drop-expiry", b, &share.id).await;
     assert!(raw["expires_at"].is_null());
-    let tampered = w.via("drop-expiry", &w.bob).await.expect("login");
-    assert_eq!(code(tampered.read_share(&share.id).await), "Integrity");
+    assert_eq!(
+        w.share_code("drop-expiry", &w.bob, &share.id).await,
+        "Integrity"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -408,8 +431,8 @@ async fn expired_share_served_anyway_is_refused_by_the_client() {
         ..ShareOptions::default()
     };
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    w.control("rollback", "__record").await;
-    let b = w.via("rollback", &w.bob).await.expect("login");
+    w.record().await;
+    let b = w.tampered("rollback", &w.bob).await;
     b.read_share(&share.id)
         .await
         .expect("readable before expiry");
@@ -419,7 +442,7 @@ async fn expired_share_served_anyway_is_refused_by_the_client() {
         "NotFound",
         "the honest Vault no longer serves it"
     );
-    w.control("rollback", "__replay").await;
+    w.replay().await;
     assert_eq!(code(b.read_share(&share.id).await), "Expired");
 }
 
@@ -430,15 +453,13 @@ async fn acceptance_forged_is_integrity_for_the_sender() {
     let item = new_item(a, "Bank", &[("k", "v")]).await;
     let opts = gated();
     let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    let raw = w
-        .raw("forge-acceptance", a, &format!("/v1/shares/{}", share.id))
-        .await;
+    let raw = w.raw_share("forge-acceptance", a, &share.id).await;
     assert!(
         raw["accepted_at"].is_string(),
         "the attack claims acceptance"
     );
     for mode in ["forge-acceptance", "forge-receipt"] {
-        let ta = w.via(mode, &w.alice).await.expect("login");
+        let ta = w.tampered(mode, &w.alice).await;
         assert_eq!(code(ta.read_share(&share.id).await), "Integrity", "{mode}");
         let listed = ta.list_shares(Direction::Outgoing).await.expect("list");
         let view = listed
@@ -525,29 +546,26 @@ async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
     )
     .await;
     let share = share(a, &item.id, &w.ab).await;
-    let honest = w.via("pass", &w.bob).await.expect("login");
-    assert_eq!(
-        honest
-            .read_share(&share.id)
-            .await
-            .expect("read")
-            .item
-            .expect("item")
-            .slots,
-        item.slots
-    );
+    let honest = w.tampered("pass", &w.bob).await;
+    assert_eq!(read_copy(&honest, &share.id).await.slots, item.slots);
     for mode in ["flip-byte", "swap-slots"] {
-        let raw = w.raw(mode, a, &format!("/v1/items/{}", item.id)).await;
+        let raw = w.raw_item(mode, a, &item.id).await;
         let stored = a.api().item(&item.id).await.expect("stored");
         assert_ne!(
             raw["slots"]["a-password"],
             stored.slots["a-password"].as_str(),
             "{mode}"
         );
-        let ta = w.via(mode, &w.alice).await.expect("login");
-        assert_eq!(code(ta.get_item(&item.id).await), "Integrity", "{mode}");
-        let tb = w.via(mode, &w.bob).await.expect("login");
-        assert_eq!(code(tb.read_share(&share.id).await), "Integrity", "{mode}");
+        assert_eq!(
+            w.item_code(mode, &w.alice, &item.id).await,
+            "Integrity",
+            "{mode}"
+        );
+        assert_eq!(
+            w.share_code(mode, &w.bob, &share.id).await,
+            "Integrity",
+            "{mode}"
+        );
     }
     let _ = b;
     assert_eq!(code(w.via("weak-kdf", &w.alice).await), "KdfTooWeak");

@@ -4,7 +4,7 @@
 mod common;
 
 use common::Server;
-use common::client::{User, connect, send, share_request, to_json};
+use common::client::{User, assert_error, connect, send, share_request, to_json};
 use covault::api::*;
 use covault::crypto::encoding::to_base64url;
 use covault::crypto::new_id;
@@ -214,14 +214,12 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
     let same = |id: &str| id.to_owned();
     for (method, path, body) in id_routes(&w, &same) {
         for token in [None, Some("not-a-token")] {
-            let (status, json) =
-                send(&server.base, method.clone(), &path, token, body.as_ref()).await;
-            assert_eq!(
-                status,
-                StatusCode::UNAUTHORIZED,
-                "{method} {path} with {token:?}: {json}"
+            let answer = send(&server.base, method.clone(), &path, token, body.as_ref()).await;
+            assert_error(
+                &answer,
+                "401 Unauthorized",
+                &format!("{method} {path} with {token:?}"),
             );
-            assert_eq!(json["error"]["code"], "Unauthorized");
         }
     }
     for (method, path, body) in collection_routes(&w) {
@@ -254,16 +252,11 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
         "/v1/connections",
         "/v1/links",
     ] {
-        let list = mallory.ok(Method::GET, path, &Value::Null).await;
-        assert_eq!(list, json!([]), "{path}");
+        assert_eq!(mallory.get(path).await, json!([]), "{path}");
     }
     for direction in ["incoming", "outgoing"] {
         let page = mallory
-            .ok(
-                Method::GET,
-                &format!("/v1/shares?direction={direction}"),
-                &Value::Null,
-            )
+            .get(&format!("/v1/shares?direction={direction}"))
             .await;
         assert_eq!(page["shares"], json!([]));
     }
@@ -271,10 +264,9 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
     // writing hers leaves Alice's as it was.
     let alices = json!({"version": 1, "sealed": RECEIPT});
     w.alice.ok(Method::PUT, "/v1/keystore/state", &alices).await;
+    let seen_by_mallory = mallory.get("/v1/keystore/state").await;
     assert_eq!(
-        mallory
-            .ok(Method::GET, "/v1/keystore/state", &Value::Null)
-            .await,
+        seen_by_mallory,
         Value::Null,
         "Mallory sees no account record"
     );
@@ -283,119 +275,61 @@ async fn authorization_matrix_covers_every_route(backend: common::Backend) {
     mallory
         .ok(Method::PUT, "/v1/keystore/state", &mallorys)
         .await;
-    assert_eq!(
-        w.alice
-            .ok(Method::GET, "/v1/keystore/state", &Value::Null)
-            .await,
-        alices
-    );
-    let deks = mallory
-        .ok(Method::GET, "/v1/keystore/deks", &Value::Null)
-        .await;
+    assert_eq!(w.alice.get("/v1/keystore/state").await, alices);
+    let deks = mallory.get("/v1/keystore/deks").await;
     assert_eq!(deks.as_array().map(Vec::len), Some(1), "only her own DEK");
     let mut on_alices_connection = w.share.clone();
     on_alices_connection.id = new_id().expect("id");
-    let (status, json) = mallory
-        .call(
+    let on_alices_connection = to_json(&on_alices_connection);
+    let invalid = "400 InvalidReference";
+    mallory
+        .refused(
             Method::POST,
             "/v1/shares",
-            Some(&to_json(&on_alices_connection)),
+            Some(&on_alices_connection),
+            invalid,
         )
         .await;
-    assert_eq!(
-        (status, json["error"]["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("InvalidReference"))
-    );
-    let with_alices_dek = ItemInput {
+    let with_alices_dek = to_json(&ItemInput {
         id: new_id().expect("id"),
         ..w.item.clone()
-    };
-    let (status, json) = mallory
-        .call(Method::POST, "/v1/items", Some(&to_json(&with_alices_dek)))
+    });
+    mallory
+        .refused(Method::POST, "/v1/items", Some(&with_alices_dek), invalid)
         .await;
-    assert_eq!(
-        (status, json["error"]["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("InvalidReference"))
-    );
 
     // Nothing of Alice's changed.
-    let item = w
-        .alice
-        .ok(
-            Method::GET,
-            &format!("/v1/items/{}", w.item.id),
-            &Value::Null,
-        )
-        .await;
+    let item = w.alice.get(&format!("/v1/items/{}", w.item.id)).await;
     assert_eq!(item["slots"]["password"], w.item.slots["password"]);
-    w.bob
-        .ok(
-            Method::GET,
-            &format!("/v1/shares/{}", w.share.id),
-            &Value::Null,
-        )
-        .await;
+    w.bob.get(&format!("/v1/shares/{}", w.share.id)).await;
     w.alice
-        .ok(
-            Method::GET,
-            &format!("/v1/connections/{}", w.connection),
-            &Value::Null,
-        )
+        .get(&format!("/v1/connections/{}", w.connection))
         .await;
-    let links = w.alice.ok(Method::GET, "/v1/links", &Value::Null).await;
+    let links = w.alice.get("/v1/links").await;
     assert_eq!(
         links[0]["id"],
         w.link.id.as_str(),
         "Alice's link is still there"
     );
-    let file = w
-        .alice
-        .ok(Method::GET, &format!("/v1/files/{}", w.file), &Value::Null)
-        .await;
+    let file = w.alice.get(&format!("/v1/files/{}", w.file)).await;
     assert_eq!(
         (file["stored_chunks"].as_u64(), file["finished"].as_bool()),
         (Some(1), Some(false))
     );
-    let chunk = w
-        .alice
-        .ok(
-            Method::GET,
-            &format!("/v1/files/{}/chunks/0", w.file),
-            &Value::Null,
-        )
-        .await;
+    let chunk = w.alice.get(&format!("/v1/files/{}/chunks/0", w.file)).await;
     assert_eq!(chunk["data"], FILE_CHUNK);
-    let listed = mallory
-        .call(Method::GET, &format!("/v1/items/{}/files", w.item.id), None)
-        .await;
-    assert_eq!(listed.0, StatusCode::NOT_FOUND);
+    let listed = format!("/v1/items/{}/files", w.item.id);
+    assert_eq!(
+        mallory.status(Method::GET, &listed, None).await,
+        StatusCode::NOT_FOUND
+    );
 }
 on_both_backends!(authorization_matrix_covers_every_route);
 
 async fn bad_input_gets_a_json_4xx_and_loses_nothing(backend: common::Backend) {
     let server = Server::start(&backend, &["--max-body-bytes", "65536"]);
     let w = world(&server.base).await;
-    let client = reqwest::Client::new();
-    let raw = |method: Method, path: &str, body: &'static str, content_type: Option<&str>| {
-        let mut req = client
-            .request(method, format!("{}{path}", server.base))
-            .bearer_auth(&w.alice.token)
-            .body(body);
-        if let Some(ct) = content_type {
-            req = req.header("content-type", ct);
-        }
-        req.send()
-    };
-    let expect = |status: StatusCode, code: &str, what: &str, resp: (StatusCode, Value)| {
-        assert_eq!(resp.0, status, "{what}: {}", resp.1);
-        assert_eq!(resp.1["error"]["code"], code, "{what}: {}", resp.1);
-        assert!(resp.1["error"]["message"].is_string(), "{what}");
-    };
-    let json_of = |r: reqwest::Response| async move {
-        let status = r.status();
-        (status, r.json::<Value>().await.expect("a JSON error body"))
-    };
-
+    let alice = &w.alice;
     for path in [
         "/v1/items",
         "/v1/shares",
@@ -408,62 +342,38 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing(backend: common::Backend) {
         "/v1/sessions",
     ] {
         for broken in ["{", "nope", "\u{0}"] {
-            let resp = json_of(
-                raw(Method::POST, path, broken, Some("application/json"))
-                    .await
-                    .expect("send"),
-            )
-            .await;
-            expect(
-                StatusCode::BAD_REQUEST,
-                "MalformedJson",
+            let answer = raw_post(alice, path, broken, Some("application/json")).await;
+            assert_json_error(
+                &answer,
+                "400 MalformedJson",
                 &format!("{broken:?} to {path}"),
-                resp,
             );
         }
-        let resp = json_of(
-            raw(Method::POST, path, "[1, 2, 3]", Some("application/json"))
-                .await
-                .expect("send"),
-        )
-        .await;
-        expect(
-            StatusCode::BAD_REQUEST,
-            "InvalidField",
+        let answer = raw_post(alice, path, "[1, 2, 3]", Some("application/json")).await;
+        assert_json_error(
+            &answer,
+            "400 InvalidField",
             &format!("wrong shape to {path}"),
-            resp,
         );
-        let resp = json_of(raw(Method::POST, path, "{}", None).await.expect("send")).await;
-        expect(
-            StatusCode::BAD_REQUEST,
-            "UnsupportedMediaType",
+        let answer = raw_post(alice, path, "{}", None).await;
+        assert_json_error(
+            &answer,
+            "400 UnsupportedMediaType",
             &format!("no content type to {path}"),
-            resp,
         );
     }
 
+    // Bad items, each refused with its error: unknown fields, wrong types, envelopes that are
+    // not envelopes (or of the wrong algorithm), a bad id, an oversized body and a duplicate id.
     let mut unknown = to_json(&w.item);
     unknown["id"] = json!(new_id().expect("id"));
     unknown["plaintext"] = json!("oops");
-    expect(
-        StatusCode::BAD_REQUEST,
-        "InvalidField",
-        "unknown field",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&unknown))
-            .await,
-    );
     let mut wrong_type = to_json(&w.item);
     wrong_type["slots"] = json!(["not", "a", "map"]);
-    expect(
-        StatusCode::BAD_REQUEST,
-        "InvalidField",
-        "wrong type",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&wrong_type))
-            .await,
-    );
-
+    let mut bad_items = vec![
+        ("unknown field", unknown, "400 InvalidField"),
+        ("wrong type", wrong_type, "400 InvalidField"),
+    ];
     for garbage in [
         "",
         "hunter2",
@@ -471,118 +381,79 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing(backend: common::Backend) {
         "cv9.a256gcm.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA",
         "cv1.a256gcm.!!!!.????",
     ] {
-        let mut item = w.alice.item("x", &[("s", "v")]);
-        item.slots.insert("s".into(), garbage.into());
-        expect(
-            StatusCode::BAD_REQUEST,
-            "InvalidEnvelope",
+        bad_items.push((
             garbage,
-            w.alice
-                .call(Method::POST, "/v1/items", Some(&to_json(&item)))
-                .await,
-        );
+            item_with_slot(alice, garbage),
+            "400 InvalidEnvelope",
+        ));
     }
-    let mut hpke_as_slot = w.alice.item("x", &[("s", "v")]);
-    hpke_as_slot
-        .slots
-        .insert("s".into(), w.share.sealed_dek.clone());
-    expect(
-        StatusCode::BAD_REQUEST,
-        "InvalidEnvelope",
-        "wrong algorithm",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&to_json(&hpke_as_slot)))
-            .await,
-    );
-    let mut bad_id = w.alice.item("x", &[("s", "v")]);
+    let hpke_as_slot = item_with_slot(alice, &w.share.sealed_dek);
+    bad_items.push(("wrong algorithm", hpke_as_slot, "400 InvalidEnvelope"));
+    let mut bad_id = alice.item("x", &[("s", "v")]);
     bad_id.id = "../../etc/passwd".into();
-    expect(
-        StatusCode::BAD_REQUEST,
-        "InvalidId",
-        "bad id",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&to_json(&bad_id)))
-            .await,
-    );
-
+    bad_items.push(("bad id", to_json(&bad_id), "400 InvalidId"));
     // Oversized: 413 with a JSON body, whether or not Content-Length announces it.
-    let mut big = w.alice.item("x", &[]);
+    let mut big = alice.item("x", &[]);
     big.slots.insert("s".into(), "A".repeat(100_000));
-    expect(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PayloadTooLarge",
-        "oversized",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&to_json(&big)))
-            .await,
-    );
+    bad_items.push(("oversized", to_json(&big), "413 PayloadTooLarge"));
+    // Duplicate ids: 409, and the original is untouched.
+    let mut dup = alice.item("other", &[("password", "changed")]);
+    dup.id = w.item.id.clone();
+    bad_items.push(("duplicate item", to_json(&dup), "409 Conflict"));
+    for (what, item, expected) in &bad_items {
+        let answer = alice.call(Method::POST, "/v1/items", Some(item)).await;
+        assert_json_error(&answer, expected, what);
+    }
     let stream = reqwest::Body::wrap_stream(futures_stream(to_json(&big).to_string().into_bytes()));
-    let resp = client
+    let resp = alice
+        .http
         .post(format!("{}/v1/items", server.base))
-        .bearer_auth(&w.alice.token)
+        .bearer_auth(&alice.token)
         .header("content-type", "application/json")
         .body(stream)
         .send()
         .await
         .expect("send");
-    expect(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PayloadTooLarge",
-        "oversized chunked",
-        json_of(resp).await,
-    );
+    let answer = (resp.status(), resp.json().await.expect("a JSON error body"));
+    assert_json_error(&answer, "413 PayloadTooLarge", "oversized chunked");
 
-    // Duplicate ids: 409, and the original is untouched.
-    let mut dup = w.alice.item("other", &[("password", "changed")]);
-    dup.id = w.item.id.clone();
-    expect(
-        StatusCode::CONFLICT,
-        "Conflict",
-        "duplicate item",
-        w.alice
-            .call(Method::POST, "/v1/items", Some(&to_json(&dup)))
-            .await,
-    );
-    expect(
-        StatusCode::CONFLICT,
-        "Conflict",
-        "duplicate share",
-        w.alice
-            .call(Method::POST, "/v1/shares", Some(&to_json(&w.share)))
-            .await,
-    );
-    let dek = json!({"id": w.alice.dek.id(), "wrapped_key": w.item.label});
-    expect(
-        StatusCode::CONFLICT,
-        "Conflict",
-        "duplicate dek",
-        w.alice
-            .call(Method::POST, "/v1/keystore/deks", Some(&dek))
-            .await,
-    );
-
-    // Unknown routes and methods are JSON too.
-    expect(
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        "unknown route",
-        w.alice.call(Method::GET, "/v1/nothing-here", None).await,
-    );
-    expect(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "MethodNotAllowed",
-        "wrong method",
-        w.alice.call(Method::PATCH, "/v1/items", None).await,
-    );
-
-    let item = w
-        .alice
-        .ok(
+    // Duplicate shares and DEKs too; unknown routes and methods are JSON errors as well.
+    let dek = json!({"id": alice.dek.id(), "wrapped_key": w.item.label});
+    for (what, method, path, body, expected) in [
+        (
+            "duplicate share",
+            Method::POST,
+            "/v1/shares",
+            Some(to_json(&w.share)),
+            "409 Conflict",
+        ),
+        (
+            "duplicate dek",
+            Method::POST,
+            "/v1/keystore/deks",
+            Some(dek),
+            "409 Conflict",
+        ),
+        (
+            "unknown route",
             Method::GET,
-            &format!("/v1/items/{}", w.item.id),
-            &Value::Null,
-        )
-        .await;
+            "/v1/nothing-here",
+            None,
+            "404 NotFound",
+        ),
+        (
+            "wrong method",
+            Method::PATCH,
+            "/v1/items",
+            None,
+            "405 MethodNotAllowed",
+        ),
+    ] {
+        let answer = alice.call(method, path, body.as_ref()).await;
+        assert_json_error(&answer, expected, what);
+    }
+
+    let item = alice.get(&format!("/v1/items/{}", w.item.id)).await;
     assert_eq!(
         item["slots"]["password"], w.item.slots["password"],
         "nothing stored was lost or changed"
@@ -590,6 +461,38 @@ async fn bad_input_gets_a_json_4xx_and_loses_nothing(backend: common::Backend) {
     assert!(!server.log().contains("panicked"), "no handler panicked");
 }
 on_both_backends!(bad_input_gets_a_json_4xx_and_loses_nothing);
+
+/// The error `expected` (as in `"409 Conflict"`) with a message: what every bad input gets.
+fn assert_json_error(answer: &(StatusCode, Value), expected: &str, what: &str) {
+    assert_error(answer, expected, what);
+    assert!(answer.1["error"]["message"].is_string(), "{what}");
+}
+
+/// `POST path` from `user` with a raw body (and content type, if any): the status and JSON error.
+async fn raw_post(
+    user: &User,
+    path: &str,
+    body: &'static str,
+    content_type: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut req = user
+        .http
+        .post(format!("{}{path}", user.base))
+        .bearer_auth(&user.token)
+        .body(body);
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    let resp = req.send().await.expect("send");
+    (resp.status(), resp.json().await.expect("a JSON error body"))
+}
+
+/// A valid item of `user`'s whose one slot holds `sealed` (a bad envelope, for the checks).
+fn item_with_slot(user: &User, sealed: &str) -> Value {
+    let mut item = user.item("x", &[("s", "v")]);
+    item.slots.insert("s".into(), sealed.into());
+    to_json(&item)
+}
 
 /// A body sent in chunks, without Content-Length.
 fn futures_stream(

@@ -7,7 +7,7 @@
 mod common;
 
 use common::Backend;
-use common::session::{Account, Client, new_item, share, slots};
+use common::session::{Account, Client, new_item, read_copy, share, slots};
 use common::world::{World, world};
 use covault::api::{Direction, ShareUpdate};
 use covault::client::{ClientError, ShareOptions};
@@ -95,12 +95,7 @@ async fn sharing_walk(backend: Backend) {
     assert_eq!(refreshed, expected);
     assert!(update.shares.failed.is_empty());
     for (reader, id) in [(b, &to_bob.id), (c, &to_carol.id)] {
-        let copy = reader
-            .read_share(id)
-            .await
-            .expect("read")
-            .item
-            .expect("copy");
+        let copy = read_copy(reader, id).await;
         assert_eq!(copy.slots, slots(&[("iban", "GB29 NWBK")]));
         assert_eq!(copy.version, 2);
     }
@@ -127,14 +122,7 @@ async fn sharing_walk(backend: Backend) {
 
     // On-sharing: Alice permits it; Bob shares on to Carol; Carol's copy is checked against
     // Alice's commitments.
-    let permitted = a
-        .share_item(&item.id, &w.ab, &on_sharing())
-        .await
-        .expect("share");
-    let onward = b
-        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
-        .await
-        .expect("on-share");
+    let (permitted, onward) = shared_on(&w, &item.id).await;
     let at_carol = c.read_share(&onward.id).await.expect("read");
     assert!(at_carol.origin_verified);
     assert_eq!(at_carol.item.expect("copy").slots["iban"], "GB29 NWBK");
@@ -172,26 +160,15 @@ async fn sharing_walk(backend: Backend) {
     b.update_share(&onward.id, None)
         .await
         .expect("refresh the on-share");
-    let copy = c
-        .read_share(&onward.id)
-        .await
-        .expect("read")
-        .item
-        .expect("copy");
+    let copy = read_copy(c, &onward.id).await;
     assert_eq!(copy.slots["iban"], "FR76 3000");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn sharing_walk_on_sqlite() {
-    sharing_walk(common::sqlite()).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn sharing_walk_on_postgresql() {
-    if let Some(backend) = common::postgres("sharing_walk_on_postgresql").await {
-        sharing_walk(backend).await;
-    }
-}
+on_sqlite_and_postgresql!(
+    sharing_walk,
+    sharing_walk_on_sqlite,
+    sharing_walk_on_postgresql
+);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_vault_refuses_an_on_share_the_owner_did_not_permit() {
@@ -227,14 +204,7 @@ async fn a_middle_party_that_alters_a_value_is_caught() {
     let w = world(&common::sqlite()).await;
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
     let item = new_item(a, "Bank", &[("iban", "DE89 3704")]).await;
-    let permitted = a
-        .share_item(&item.id, &w.ab, &on_sharing())
-        .await
-        .expect("share");
-    let onward = b
-        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
-        .await
-        .expect("on-share");
+    let (_permitted, onward) = shared_on(&w, &item.id).await;
 
     // Bob, hostile, re-seals his on-share with another IBAN under its own share DEK, which
     // his client keeps (wrapped under his KEK).
@@ -296,6 +266,29 @@ async fn a_middle_party_that_alters_a_value_is_caught() {
     assert!(err.to_string().contains("original owner"), "{err}");
 }
 
+/// The share `id` as the Vault answers it to `client`, taken without the client's checks.
+async fn unchecked_share(client: &Client, id: &str) -> covault::api::Share {
+    client.api().share(id).await.expect("raw")
+}
+
+/// Alice shares `item_id` with Bob, permitting on-sharing, and Bob shares it on to Carol: the
+/// two shares.
+async fn shared_on(w: &World, item_id: &str) -> (covault::api::Share, covault::api::Share) {
+    let permitted = w
+        .alice
+        .session
+        .share_item(item_id, &w.ab, &on_sharing())
+        .await
+        .expect("share");
+    let onward = w
+        .bob
+        .session
+        .on_share(&permitted.id, &w.bc, &ShareOptions::default())
+        .await
+        .expect("on-share");
+    (permitted, onward)
+}
+
 fn env(text: &str) -> Envelope {
     Envelope::parse(text).expect("envelope")
 }
@@ -316,7 +309,7 @@ async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
 
     // Granting on-sharing: the Vault's answer says it is permitted ...
     let granted = w.via("grant-on-sharing", &w.bob).await;
-    let raw = granted.api().share(&plain.id).await.expect("raw");
+    let raw = unchecked_share(&granted, &plain.id).await;
     assert!(raw.on_sharing, "the tampered answer grants on-sharing");
     // ... but the grant is not in what Alice sealed, so nothing opens, and nothing is shared on.
     assert_eq!(code(granted.read_share(&plain.id).await), "Integrity");
@@ -332,11 +325,8 @@ async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
     // Stripping the sealed metadata (to hide the provenance or the source).
     let stripped = w.via("strip-meta", &w.bob).await;
     assert!(
-        stripped
-            .api()
-            .share(&permitted.id)
+        unchecked_share(&stripped, &permitted.id)
             .await
-            .expect("raw")
             .meta
             .is_none()
     );
@@ -355,11 +345,8 @@ async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
     // Forging a rejection, to stop the owner refreshing a share.
     let forged = w.via("forge-rejection", &w.alice).await;
     assert!(
-        forged
-            .api()
-            .share(&plain.id)
+        unchecked_share(&forged, &plain.id)
             .await
-            .expect("raw")
             .rejected_at
             .is_some()
     );

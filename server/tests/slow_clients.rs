@@ -10,6 +10,16 @@ use common::Server;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// A server on SQLite that cuts off a request head after `header_timeout` seconds and holds at
+/// most `max_connections` connections: the two guards under test.
+fn guarded_server(header_timeout: &str, max_connections: &str) -> Server {
+    let flags = ["--header-timeout-secs", header_timeout];
+    Server::start(
+        &common::sqlite(),
+        &[&flags[..], &["--max-connections", max_connections]].concat(),
+    )
+}
+
 fn addr(server: &Server) -> String {
     server.base.trim_start_matches("http://").to_owned()
 }
@@ -44,10 +54,7 @@ async fn health(server: &Server) -> reqwest::StatusCode {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_client_trickling_its_header_is_cut_off_and_others_are_served() {
-    let server = Server::start(
-        &common::sqlite(),
-        &["--header-timeout-secs", "1", "--max-connections", "16"],
-    );
+    let server = guarded_server("1", "16");
     let mut slow = Vec::new();
     for _ in 0..4 {
         let mut stream = TcpStream::connect(addr(&server)).await.expect("connect");
@@ -82,10 +89,7 @@ async fn a_client_trickling_its_header_is_cut_off_and_others_are_served() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn connections_past_the_cap_are_closed_and_room_comes_back() {
-    let server = Server::start(
-        &common::sqlite(),
-        &["--header-timeout-secs", "2", "--max-connections", "3"],
-    );
+    let server = guarded_server("2", "3");
     let mut held = Vec::new();
     for _ in 0..3 {
         held.push(TcpStream::connect(addr(&server)).await.expect("connect"));

@@ -10,6 +10,7 @@ use covault::crypto::{
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Floor parameters: real Argon2id, cheap enough for tests.
@@ -182,6 +183,40 @@ impl User {
         json
     }
 
+    /// `GET path`, which must succeed: its JSON answer.
+    pub async fn get(&self, path: &str) -> Value {
+        self.ok(Method::GET, path, &Value::Null).await
+    }
+
+    /// `GET path`, which must succeed, decoded as the API type `T`.
+    pub async fn get_as<T: DeserializeOwned>(&self, path: &str) -> T {
+        serde_json::from_value(self.get(path).await).expect(path)
+    }
+
+    /// `DELETE path`, which must succeed.
+    pub async fn delete(&self, path: &str) {
+        self.ok(Method::DELETE, path, &Value::Null).await;
+    }
+
+    /// Only the status of an authenticated request: for the checks that look at nothing else.
+    pub async fn status(&self, method: Method, path: &str, body: Option<&Value>) -> StatusCode {
+        self.call(method, path, body).await.0
+    }
+
+    /// Sends a request that must be refused with the error `expected` (status and code, as in
+    /// `"409 StaleVersion"`); its answer.
+    pub async fn refused(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        expected: &str,
+    ) -> Value {
+        let answer = self.call(method.clone(), path, body).await;
+        assert_error(&answer, expected, &format!("{method} {path}"));
+        answer.1
+    }
+
     /// An item with these plaintext slots, encrypted under the user's DEK.
     pub fn item(&self, label: &str, slots: &[(&str, &str)]) -> ItemInput {
         let id = new_id().expect("id");
@@ -211,6 +246,20 @@ impl User {
         self.ok(Method::POST, "/v1/keystore/keypairs", &body).await;
         kp
     }
+}
+
+/// Asserts that `answer` is the error `expected`, written as its status and code the way an
+/// access log shows them (`"409 StaleVersion"`), so that each check stays one line; `what`
+/// names the case.
+pub fn assert_error(answer: &(StatusCode, Value), expected: &str, what: &str) {
+    let (status, code) = expected.split_once(' ').expect("\"<status> <code>\"");
+    let status = StatusCode::from_u16(status.parse().expect("a status")).expect("a status");
+    let (got, body) = answer;
+    assert_eq!(
+        (*got, body["error"]["code"].as_str()),
+        (status, Some(code)),
+        "{what}: {body}"
+    );
 }
 
 /// Plaintext slots sealed under `dek`, each bound to its context (an item's or a share's).

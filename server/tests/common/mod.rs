@@ -134,6 +134,26 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Runs a scenario on SQLite and on PostgreSQL (when available) as two tests with the given
+/// names: `on_both_backends!` for the suites whose tests are named `…_on_sqlite` and
+/// `…_on_postgresql`.
+#[macro_export]
+macro_rules! on_sqlite_and_postgresql {
+    ($scenario:ident, $sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $sqlite() {
+            $scenario(common::sqlite()).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread")]
+        async fn $postgres() {
+            if let Some(backend) = common::postgres(stringify!($postgres)).await {
+                $scenario(backend).await;
+            }
+        }
+    };
+}
+
 /// A running `covault-server` process (killed on drop) and the database it runs on.
 pub struct Server {
     vault: Vault,

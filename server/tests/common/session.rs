@@ -73,6 +73,12 @@ pub async fn share(client: &Client, item_id: &str, conn: &str) -> covault::api::
         .expect("share")
 }
 
+/// `client` reads the share `id` as its recipient: the item copy in it (which must open).
+pub async fn read_copy(client: &Client, id: &str) -> covault::client::PlainItem {
+    let view = client.read_share(id).await.expect("read the share");
+    view.item.expect("the share's item")
+}
+
 /// `a` invites `b`, `b` accepts, and `a` looks at (so pins) the connection too.
 pub async fn connect(a: &Client, b: &Client) -> String {
     let inv = a.invite(&b.user().email).await.expect("invite");
