@@ -135,6 +135,14 @@ async fn login_remembering(email: &str, secret: &str) -> Covault {
     .await
 }
 
+/// A new account remembered on this device: its email, secret key and raw IndexedDB record.
+async fn remembered(name: &str) -> (String, String, JsValue) {
+    let (_, email, secret) = signup(name).await;
+    login_remembering(&email, &secret).await;
+    let record = wait(raw_record(&email).unwrap()).await;
+    (email, secret, record)
+}
+
 async fn remembered_login(email: &str) -> Result<Covault, JsValue> {
     login(email, PASSPHRASE, JsValue::UNDEFINED).await
 }
@@ -242,9 +250,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
-    let (_, email, secret) = signup("sealed").await;
-    login_remembering(&email, &secret).await;
-    let record = wait(raw_record(&email).unwrap()).await;
+    let (email, secret, record) = remembered("sealed").await;
     let value = get(&record, "value");
     assert!(
         get(&value, "key").is_instance_of::<CryptoKey>(),
@@ -278,9 +284,7 @@ async fn the_record_holds_neither_the_secret_key_nor_an_exportable_key() {
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn a_tampered_record_is_refused_and_the_secret_key_puts_it_right() {
-    let (_, email, secret) = signup("tampered").await;
-    login_remembering(&email, &secret).await;
-    let record = wait(raw_record(&email).unwrap()).await;
+    let (email, secret, record) = remembered("tampered").await;
     let key = get(&record, "key");
     let value = get(&record, "value");
 

@@ -31,6 +31,13 @@ async fn account(name: &str) -> Account {
     }
 }
 
+/// Alice and Bob, connected: their accounts and the connection's id.
+async fn connected() -> (Account, Account, String) {
+    let (alice, bob) = (account("alice").await, account("bob").await);
+    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    (alice, bob, conn)
+}
+
 /// `who` logging in on a fresh device through the proxy's `mode`.
 async fn via(mode: &str, who: &Account) -> Result<Covault, JsValue> {
     login(
@@ -84,8 +91,7 @@ async fn share(a: &Covault, item: &str, conn: &str, opts: JsValue) -> String {
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn reordered_dek_list_and_another_users_kek() {
-    let (alice, bob) = (account("alice").await, account("bob").await);
-    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    let (alice, bob, conn) = connected().await;
     let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;
     let sh = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     let tampered = via("reorder-deks", &alice).await.expect("login");
@@ -192,8 +198,7 @@ async fn swapped_dropped_and_moved_item_contents() {
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn item_and_shared_copy_rolled_back() {
-    let (alice, bob) = (account("alice").await, account("bob").await);
-    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    let (alice, bob, conn) = connected().await;
     let it = done(alice.client.create_item(
         "Bank".into(),
         slots(&[("pw", "old")]),
@@ -228,8 +233,7 @@ async fn item_and_shared_copy_rolled_back() {
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
-    let (alice, bob) = (account("alice").await, account("bob").await);
-    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    let (alice, bob, conn) = connected().await;
     let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;
     let plain = share(&alice.client, &it, &conn, JsValue::UNDEFINED).await;
     let gated = share(
@@ -298,8 +302,7 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn the_deepest_flows_leave_most_of_the_stack_free() {
     stack::paint();
-    let (alice, bob) = (account("alice").await, account("bob").await);
-    let conn = connect(&alice.client, &bob.client, &bob.email).await;
+    let (alice, bob, conn) = connected().await;
     let mut used = vec![("sign up and connect", stack::deepest())];
     stack::paint();
     let it = new_item(&alice.client, "Bank", &[("pin", "1")]).await;

@@ -59,7 +59,7 @@ impl BulkCipher {
             self.cipher.check_plaintext(index, last, plaintext.len())?;
             let nonce = self.cipher.nonce(index, last);
             if let Ok(sealed) = web
-                .encrypt(&nonce, self.cipher.associated_data(), plaintext)
+                .run("encrypt", &nonce, self.cipher.associated_data(), plaintext)
                 .await
             {
                 return Ok(sealed);
@@ -82,7 +82,7 @@ impl BulkCipher {
             self.cipher.check_sealed(sealed.len())?;
             let nonce = self.cipher.nonce(index, last);
             return web
-                .decrypt(&nonce, self.cipher.associated_data(), sealed)
+                .run("decrypt", &nonce, self.cipher.associated_data(), sealed)
                 .await
                 .map(Zeroizing::new)
                 .map_err(|_| CryptoError::Integrity);
@@ -146,7 +146,9 @@ mod web {
             Ok(params)
         }
 
-        async fn run(
+        /// AES-GCM `op` ("encrypt": ciphertext || tag, as `ChunkCipher::seal` makes it;
+        /// "decrypt": any failure, a wrong tag above all, is an error).
+        pub(super) async fn run(
             &self,
             op: &str,
             nonce: &[u8; 12],
@@ -160,26 +162,6 @@ mod web {
             // The JS copy of the input goes at once (plaintext when sealing).
             input.fill(0, 0, input.length());
             Ok(Uint8Array::new(&result?).to_vec())
-        }
-
-        /// AES-GCM encryption: ciphertext || tag, as `ChunkCipher::seal` makes it.
-        pub(super) async fn encrypt(
-            &self,
-            nonce: &[u8; 12],
-            aad: &[u8],
-            plaintext: &[u8],
-        ) -> Result<Vec<u8>, JsValue> {
-            self.run("encrypt", nonce, aad, plaintext).await
-        }
-
-        /// AES-GCM decryption; any failure (a wrong tag above all) is an error.
-        pub(super) async fn decrypt(
-            &self,
-            nonce: &[u8; 12],
-            aad: &[u8],
-            sealed: &[u8],
-        ) -> Result<Vec<u8>, JsValue> {
-            self.run("decrypt", nonce, aad, sealed).await
         }
     }
 }
