@@ -10,9 +10,8 @@ use common::{Shell, vault};
 #[tokio::test(flavor = "multi_thread")]
 async fn links_walkthrough() {
     let (url, dir, _vault) = vault(&[]);
-    let cli = Shell::new(&dir, &url);
-    // Someone with no account and no Vault configured.
-    let no_url = Shell::new(&dir, "");
+    // `no_url`: someone with no account and no Vault configured.
+    let (cli, no_url) = Shell::with_and_without_url(&dir, &url);
     cli.yaml("covault users:create -e alice@example.com -p 'alice passphrase' > .alice.yaml");
     std::fs::write(
         dir.join("item.yaml"),

@@ -50,6 +50,20 @@ async fn kek(auth: &Path) -> Kek {
     Kek::unwrap_with_unlock_key(&unlock, &saved.user_id, &wrapped).unwrap()
 }
 
+/// The device state the CLI keeps beside Alice's auth file (`.alice.yaml` in `dir`), opened.
+async fn alices_device_state(dir: &Path) -> DeviceState {
+    device_state(&dir.join(".alice.yaml")).await
+}
+
+/// Whether Alice's device state refuses version `version` of the item `id` (it has seen a newer
+/// one, or the item deleted).
+async fn alices_device_refuses(dir: &Path, id: &str, version: u64) -> bool {
+    alices_device_state(dir)
+        .await
+        .check_item(id, version)
+        .is_err()
+}
+
 /// The device state the CLI keeps beside an auth file, opened.
 async fn device_state(auth: &Path) -> DeviceState {
     let mut state = auth.as_os_str().to_owned();
@@ -218,7 +232,7 @@ async fn the_walkthrough_as_written() {
     )
     .unwrap();
     let state_before = std::fs::read_to_string(dir.join(".alice.yaml.state")).unwrap();
-    device_state(&dir.join(".alice.yaml"))
+    alices_device_state(&dir)
         .await
         .check_item(&item_id, 1)
         .expect("version 1 is the newest Alice's device has seen");
@@ -245,10 +259,7 @@ async fn the_walkthrough_as_written() {
     );
     assert_eq!(mode(&dir.join(".alice.yaml.state")), 0o600);
     assert!(
-        device_state(&dir.join(".alice.yaml"))
-            .await
-            .check_item(&item_id, 1)
-            .is_err(),
+        alices_device_refuses(&dir, &item_id, 1).await,
         "the device state remembers version 2"
     );
     let updated = cli.yaml(&format!(
@@ -441,10 +452,7 @@ async fn the_walkthrough_as_written() {
     cli.ok("covault users:get -a .bob.yaml");
     cli.ok("covault users:login -a .alice.yaml -p 'alice passphrase'");
     assert!(
-        device_state(&dir.join(".alice.yaml"))
-            .await
-            .check_item(&item_id, 2)
-            .is_err(),
+        alices_device_refuses(&dir, &item_id, 2).await,
         "Alice's device still remembers the deleted item after logging in again"
     );
 }
@@ -452,8 +460,7 @@ async fn the_walkthrough_as_written() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mistakes_get_one_line_errors_and_a_nonzero_exit() {
     let (url, dir, _vault) = vault(&[]);
-    let cli = Shell::new(&dir, &url);
-    let no_url = Shell::new(&dir, "");
+    let (cli, no_url) = Shell::with_and_without_url(&dir, &url);
     cli.ok("covault users:create -e alice@example.com -p 'alice passphrase' -o .alice.yaml");
     assert_eq!(
         std::fs::metadata(dir.join(".alice.yaml"))

@@ -5,10 +5,12 @@
 
 mod common;
 
-use common::session::{Account, Client, code, connect, new_item, read_copy, share, signup};
+use common::session::{
+    Account, Client, code, connect, new_item, read_copy, share, shared_item, signup,
+};
 use common::world::World;
-use covault::api::Direction;
-use covault::client::{ClientError, ShareOptions};
+use covault::api::{Direction, Share};
+use covault::client::{ClientError, PlainItem, ShareOptions};
 use serde_json::Value;
 
 /// Terms the recipient must accept.
@@ -24,7 +26,59 @@ async fn world() -> World {
     common::world::world(&common::sqlite()).await
 }
 
+/// An attack on one record, seen both ways: the raw answer the proxy's mode gives (what a
+/// careless client would take at face value), and the error code (or "Ok") the real client
+/// gets for the record on a fresh device.
+struct Attacked {
+    raw: Value,
+    code: String,
+}
+
 impl World {
+    /// Alice's new item "Bank", with these slots.
+    async fn alices_item(&self, slots: &[(&str, &str)]) -> PlainItem {
+        new_item(&self.alice.session, "Bank", slots).await
+    }
+
+    /// Two new items of Alice's, "X" and "Y", each with the slot `slot` (holding "x" and "y").
+    async fn alices_x_and_y(&self, slot: &str) -> (PlainItem, PlainItem) {
+        let a = &self.alice.session;
+        let x = new_item(a, "X", &[(slot, "x")]).await;
+        (x, new_item(a, "Y", &[(slot, "y")]).await)
+    }
+
+    /// Alice's new item ("Bank", with these slots) shared with Bob with `options`: the item and
+    /// the share.
+    async fn shared_with_bob(
+        &self,
+        slots: &[(&str, &str)],
+        options: &ShareOptions,
+    ) -> (PlainItem, Share) {
+        let item = self.alices_item(slots).await;
+        let share = (self.alice.session)
+            .share_item(&item.id, &self.ab, options)
+            .await
+            .expect("share");
+        (item, share)
+    }
+
+    /// Alice's item `id` through the proxy's `mode`: raw, and as her fresh device gets it.
+    async fn item_attacked(&self, mode: &str, id: &str) -> Attacked {
+        Attacked {
+            raw: self.raw_item(mode, &self.alice.session, id).await,
+            code: self.item_code(mode, &self.alice, id).await,
+        }
+    }
+
+    /// The share `id` through the proxy's `mode`: raw as `user` is answered, and as `user`'s
+    /// fresh device reads it.
+    async fn share_attacked(&self, mode: &str, user: &Account, id: &str) -> Attacked {
+        Attacked {
+            raw: self.raw_share(mode, &user.session, id).await,
+            code: self.share_code(mode, user, id).await,
+        }
+    }
+
     /// `user` logging in on a fresh device through the proxy's `mode`.
     async fn via(&self, mode: &str, user: &Account) -> Result<Client, ClientError> {
         common::session::login_via(&self.proxy, mode, user).await
@@ -66,9 +120,11 @@ impl World {
         code(self.tampered(mode, user).await.read_share(id).await)
     }
 
-    /// The rollback proxy starts recording what the Vault answers.
-    async fn record(&self) {
+    /// The rollback proxy starts recording what the Vault answers; `user`'s fresh device through
+    /// it (what that device is answered from now on is what the proxy replays later).
+    async fn recording(&self, user: &Account) -> Client {
         self.control("rollback", "__record").await;
+        self.tampered("rollback", user).await
     }
 
     /// The rollback proxy answers from then on with what it recorded.
@@ -91,8 +147,9 @@ impl World {
 async fn dek_list_reordered_does_not_choose_the_default_dek() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = new_item(a, "Bank", &[("pin", "1")]).await;
-    let share = share(a, &item.id, &w.ab).await;
+    let (_, share) = w
+        .shared_with_bob(&[("pin", "1")], &ShareOptions::default())
+        .await;
     // The attack: the kept share DEK (which Bob holds too) is listed first, where a client
     // that takes the first DEK as its default would pick it.
     let listed = w.raw("reorder-deks", a, "/v1/keystore/deks").await;
@@ -226,8 +283,7 @@ async fn key_substituted_before_first_use_shows_in_the_fingerprints() {
 async fn item_id_swapped_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
-    let x = new_item(a, "X", &[("pin", "1")]).await;
-    let y = new_item(a, "Y", &[("pin", "2")]).await;
+    let (x, y) = w.alices_x_and_y("pin").await;
     let raw = w.raw_item("swap-item", a, &x.id).await;
     assert_eq!(raw["id"], y.id.as_str(), "the attack answers X with Y");
     let tampered = w.tampered("swap-item", &w.alice).await;
@@ -239,9 +295,8 @@ async fn item_id_swapped_is_integrity() {
 async fn item_rolled_back_one_version_is_a_rollback() {
     let w = world().await;
     let a = &w.alice.session;
-    let v1 = new_item(a, "Bank", &[("password", "old")]).await;
-    w.record().await;
-    let first = w.tampered("rollback", &w.alice).await;
+    let v1 = w.alices_item(&[("password", "old")]).await;
+    let first = w.recording(&w.alice).await;
     first.get_item(&v1.id).await.expect("v1 recorded");
     let mut next = v1.clone();
     next.slots.insert("password".into(), "new".into());
@@ -259,12 +314,13 @@ async fn item_rolled_back_one_version_is_a_rollback() {
 #[tokio::test(flavor = "multi_thread")]
 async fn deleted_item_brought_back_is_a_rollback() {
     let w = world().await;
-    let a = &w.alice.session;
-    let item = new_item(a, "Old", &[("k", "v")]).await;
-    w.record().await;
-    let first = w.tampered("rollback", &w.alice).await;
+    let item = w.alices_item(&[("k", "v")]).await;
+    let first = w.recording(&w.alice).await;
     first.list_items().await.expect("recorded");
-    a.delete_item(&item.id).await.expect("delete");
+    (w.alice.session)
+        .delete_item(&item.id)
+        .await
+        .expect("delete");
     w.replay().await;
     let device = w.device_via("rollback", &w.alice).await.expect("resume");
     assert_eq!(code(device.get_item(&item.id).await), "Rollback");
@@ -273,39 +329,32 @@ async fn deleted_item_brought_back_is_a_rollback() {
 #[tokio::test(flavor = "multi_thread")]
 async fn slot_dropped_is_integrity() {
     let w = world().await;
-    let a = &w.alice.session;
-    let item = new_item(a, "Bank", &[("a", "1"), ("b", "2")]).await;
-    let raw = w.raw_item("drop-slot", a, &item.id).await;
-    assert_eq!(raw["slots"].as_object().expect("slots").len(), 1);
-    assert_eq!(
-        w.item_code("drop-slot", &w.alice, &item.id).await,
-        "Integrity"
-    );
+    let item = w.alices_item(&[("a", "1"), ("b", "2")]).await;
+    let attacked = w.item_attacked("drop-slot", &item.id).await;
+    assert_eq!(attacked.raw["slots"].as_object().expect("slots").len(), 1);
+    assert_eq!(attacked.code, "Integrity");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn slot_moved_from_another_item_is_integrity() {
     let w = world().await;
     let a = &w.alice.session;
-    let x = new_item(a, "X", &[("password", "x")]).await;
-    let y = new_item(a, "Y", &[("password", "y")]).await;
+    let (x, y) = w.alices_x_and_y("password").await;
     let stored_y = a.api().item(&y.id).await.expect("y");
-    let raw = w.raw_item("move-slot", a, &x.id).await;
-    assert_eq!(
-        raw["slots"]["password"],
-        stored_y.slots["password"].as_str()
-    );
-    assert_eq!(w.item_code("move-slot", &w.alice, &x.id).await, "Integrity");
+    let attacked = w.item_attacked("move-slot", &x.id).await;
+    let moved = &attacked.raw["slots"]["password"];
+    assert_eq!(moved, stored_y.slots["password"].as_str());
+    assert_eq!(attacked.code, "Integrity");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn shared_copy_rolled_back_after_an_update_is_a_rollback() {
     let w = world().await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(a, "Bank", &[("password", "old")]).await;
-    let share = share(a, &item.id, &w.ab).await;
-    w.record().await;
-    let first = w.tampered("rollback", &w.bob).await;
+    let (item, share) = w
+        .shared_with_bob(&[("password", "old")], &ShareOptions::default())
+        .await;
+    let first = w.recording(&w.bob).await;
     first.read_share(&share.id).await.expect("v1 recorded");
     let mut next = item.clone();
     next.slots.insert("password".into(), "new".into());
@@ -336,12 +385,9 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
     let (a, b, c) = (&w.alice.session, &w.bob.session, &w.carol.session);
     // Carol's share is the oldest, so the proxy swaps Alice's two (the newest) in the list.
     let cb = connect(c, b).await;
-    let ci = new_item(c, "Carol", &[("k", "c")]).await;
-    let from_carol = share(c, &ci.id, &cb).await;
-    let x = new_item(a, "X", &[("k", "x")]).await;
-    let y = new_item(a, "Y", &[("k", "y")]).await;
-    let sx = share(a, &x.id, &w.ab).await;
-    let sy = share(a, &y.id, &w.ab).await;
+    let (ci, from_carol) = shared_item(c, "Carol", &[("k", "c")], &cb).await;
+    let (_, sx) = shared_item(a, "X", &[("k", "x")], &w.ab).await;
+    let (_, sy) = shared_item(a, "Y", &[("k", "y")], &w.ab).await;
     let raw = w.raw_share("swap-shares", b, &sx.id).await;
     let honest_y = b.api().share(&sy.id).await.expect("sy");
     assert_eq!(
@@ -374,21 +420,16 @@ async fn two_shares_contents_swapped_is_integrity_per_share() {
 #[tokio::test(flavor = "multi_thread")]
 async fn terms_rewritten_are_integrity_for_both_parties() {
     let w = world().await;
-    let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(a, "Bank", &[("k", "v")]).await;
-    let opts = gated();
-    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    let raw = w.raw_share("rewrite-terms", b, &share.id).await;
+    let (_, share) = w.shared_with_bob(&[("k", "v")], &gated()).await;
+    let raw = w
+        .raw_share("rewrite-terms", &w.bob.session, &share.id)
+        .await;
     assert_eq!(raw["terms"], "The sender may sell your data.");
     let tb = w.tampered("rewrite-terms", &w.bob).await;
     assert_eq!(code(tb.accept_share(&share.id).await), "Integrity");
+    let stored = w.bob.session.api().share(&share.id).await.expect("share");
     assert!(
-        b.api()
-            .share(&share.id)
-            .await
-            .expect("share")
-            .accepted_at
-            .is_none(),
+        stored.accepted_at.is_none(),
         "nothing was accepted on rewritten terms"
     );
     let listed = tb.list_shares(Direction::Incoming).await.expect("list");
@@ -402,26 +443,19 @@ async fn terms_rewritten_are_integrity_for_both_parties() {
 #[tokio::test(flavor = "multi_thread")]
 async fn expiry_removed_is_integrity() {
     let w = world().await;
-    let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(a, "Bank", &[("k", "v")]).await;
     let opts = ShareOptions {
         expires_at: Some("2099-01-01T00:00:00Z".into()),
         ..ShareOptions::default()
     };
-    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    let raw = w.raw_share("drop-expiry", b, &share.id).await;
-    assert!(raw["expires_at"].is_null());
-    assert_eq!(
-        w.share_code("drop-expiry", &w.bob, &share.id).await,
-        "Integrity"
-    );
+    let (_, share) = w.shared_with_bob(&[("k", "v")], &opts).await;
+    let attacked = w.share_attacked("drop-expiry", &w.bob, &share.id).await;
+    assert!(attacked.raw["expires_at"].is_null());
+    assert_eq!(attacked.code, "Integrity");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_share_served_anyway_is_refused_by_the_client() {
     let w = world().await;
-    let a = &w.alice.session;
-    let item = new_item(a, "Bank", &[("k", "v")]).await;
     let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
     let opts = ShareOptions {
         expires_at: Some(
@@ -430,9 +464,8 @@ async fn expired_share_served_anyway_is_refused_by_the_client() {
         ),
         ..ShareOptions::default()
     };
-    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
-    w.record().await;
-    let b = w.tampered("rollback", &w.bob).await;
+    let (_, share) = w.shared_with_bob(&[("k", "v")], &opts).await;
+    let b = w.recording(&w.bob).await;
     b.read_share(&share.id)
         .await
         .expect("readable before expiry");
@@ -450,9 +483,7 @@ async fn expired_share_served_anyway_is_refused_by_the_client() {
 async fn acceptance_forged_is_integrity_for_the_sender() {
     let w = world().await;
     let a = &w.alice.session;
-    let item = new_item(a, "Bank", &[("k", "v")]).await;
-    let opts = gated();
-    let share = a.share_item(&item.id, &w.ab, &opts).await.expect("share");
+    let (_, share) = w.shared_with_bob(&[("k", "v")], &gated()).await;
     let raw = w.raw_share("forge-acceptance", a, &share.id).await;
     assert!(
         raw["accepted_at"].is_string(),
@@ -538,36 +569,22 @@ async fn logged_in_as_another_user_id_is_integrity() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tampered_ciphertexts_and_weak_parameters_are_refused() {
     let w = world().await;
-    let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(
-        a,
-        "Bank",
-        &[("a-password", "hunter2"), ("b-username", "alice")],
-    )
-    .await;
-    let share = share(a, &item.id, &w.ab).await;
+    let a = &w.alice.session;
+    let slots = [("a-password", "hunter2"), ("b-username", "alice")];
+    let (item, share) = w.shared_with_bob(&slots, &ShareOptions::default()).await;
     let honest = w.tampered("pass", &w.bob).await;
     assert_eq!(read_copy(&honest, &share.id).await.slots, item.slots);
     for mode in ["flip-byte", "swap-slots"] {
-        let raw = w.raw_item(mode, a, &item.id).await;
         let stored = a.api().item(&item.id).await.expect("stored");
-        assert_ne!(
-            raw["slots"]["a-password"],
-            stored.slots["a-password"].as_str(),
-            "{mode}"
-        );
-        assert_eq!(
-            w.item_code(mode, &w.alice, &item.id).await,
-            "Integrity",
-            "{mode}"
-        );
-        assert_eq!(
+        let (on_item, on_share) = (
+            w.item_attacked(mode, &item.id).await,
             w.share_code(mode, &w.bob, &share.id).await,
-            "Integrity",
-            "{mode}"
         );
+        let tampered = &on_item.raw["slots"]["a-password"];
+        assert_ne!(tampered, stored.slots["a-password"].as_str(), "{mode}");
+        assert_eq!(on_item.code, "Integrity", "{mode}");
+        assert_eq!(on_share, "Integrity", "{mode}");
     }
-    let _ = b;
     assert_eq!(code(w.via("weak-kdf", &w.alice).await), "KdfTooWeak");
 }
 
@@ -582,12 +599,9 @@ async fn read_all_incoming_caches_keys_per_peer_skips_unaccepted_and_checks_ever
     // Oldest first: the gated one from Alice, one from Alice, two from Carol.
     let g = new_item(a, "G", &[("k", "gated")]).await;
     let gated_share = a.share_item(&g.id, &w.ab, &gated()).await.expect("share");
-    let a1 = new_item(a, "A1", &[("k", "from alice")]).await;
-    let sa1 = share(a, &a1.id, &w.ab).await;
-    let c1 = new_item(c, "C1", &[("k", "from carol 1")]).await;
-    let sc1 = share(c, &c1.id, &cb).await;
-    let c2 = new_item(c, "C2", &[("k", "from carol 2")]).await;
-    let sc2 = share(c, &c2.id, &cb).await;
+    let (a1, sa1) = shared_item(a, "A1", &[("k", "from alice")], &w.ab).await;
+    let (c1, sc1) = shared_item(c, "C1", &[("k", "from carol 1")], &cb).await;
+    let (c2, sc2) = shared_item(c, "C2", &[("k", "from carol 2")], &cb).await;
 
     let all = b.read_all_incoming().await.expect("read all");
     let ids: Vec<&str> = all.iter().map(|v| v.share.id.as_str()).collect();

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use common::Server;
 use common::client::send;
 use common::session::{self, Account, Client, code};
-use covault::client::links::{LinkOptions, open_link, split_link_url};
+use covault::client::links::{CreatedLink, LinkOptions, LinkView, open_link, split_link_url};
 use covault::client::{
     ClientError, HttpRequest, HttpResponse, ReqwestTransport, Session, Transport,
 };
@@ -35,6 +35,28 @@ fn options(expires_in_ms: i64, max_views: Option<u32>) -> LinkOptions {
         max_views,
         ..LinkOptions::default()
     }
+}
+
+/// `a`'s new link to `item`, live for `expires_in_ms` and for at most `max_views` views (which
+/// must be accepted).
+async fn new_link(
+    a: &Client,
+    item: &str,
+    expires_in_ms: i64,
+    max_views: Option<u32>,
+) -> CreatedLink {
+    let options = options(expires_in_ms, max_views);
+    a.create_link(item, &options).await.expect("link")
+}
+
+/// The link `id` in a sender's list.
+fn find_link<'a>(listed: &'a [LinkView], id: &str) -> &'a LinkView {
+    listed.iter().find(|l| l.link.id == id).expect("listed")
+}
+
+/// The code of the error a link is flagged with in the sender's list, if any.
+fn flagged(view: &LinkView) -> Option<&str> {
+    view.error.as_ref().map(|e| e.code.as_str())
 }
 
 /// Opens `url` as someone without an account.
@@ -97,10 +119,7 @@ async fn links_open_without_an_account_until_views_or_time_run_out(backend: comm
         "out of views"
     );
     let listed = a.list_links().await.expect("list");
-    let view = listed
-        .iter()
-        .find(|l| l.link.id == link.id)
-        .expect("listed");
+    let view = find_link(&listed, &link.id);
     assert_eq!(
         (view.link.views, view.link.available),
         (2, false),
@@ -165,18 +184,12 @@ async fn links_open_without_an_account_until_views_or_time_run_out(backend: comm
     assert_eq!(code(a.revoke_link(&locked.id).await), "NotFound");
 
     // Time: opens before, not after; the ciphertext is forgotten.
-    let brief = a
-        .create_link(&item, &options(1_500, None))
-        .await
-        .expect("link");
+    let brief = new_link(a, &item, 1_500, None).await;
     open(&brief.url, None).await.expect("opens in time");
     tokio::time::sleep(std::time::Duration::from_millis(1_700)).await;
     assert_eq!(code(open(&brief.url, None).await), "NotFound", "expired");
     let listed = a.list_links().await.expect("list");
-    let view = listed
-        .iter()
-        .find(|l| l.link.id == brief.id)
-        .expect("listed");
+    let view = find_link(&listed, &brief.id);
     assert!(!view.link.available && view.error.is_none(), "{view:?}");
 
     // Bad options are the client's refusal.
@@ -218,22 +231,10 @@ async fn a_wrong_id_looks_exactly_like_an_ended_link(backend: common::Backend) {
     let server = Server::start(&backend, &["--login-max-failures", "50"]);
     let (alice, item) = alice_with_item(&server.base).await;
     let a = &alice.session;
-    let used = a
-        .create_link(&item, &options(3_600_000, Some(1)))
-        .await
-        .expect("link");
-    let revoked = a
-        .create_link(&item, &options(3_600_000, None))
-        .await
-        .expect("link");
-    let expired = a
-        .create_link(&item, &options(1_000, None))
-        .await
-        .expect("link");
-    let live = a
-        .create_link(&item, &options(3_600_000, None))
-        .await
-        .expect("link");
+    let used = new_link(a, &item, 3_600_000, Some(1)).await;
+    let revoked = new_link(a, &item, 3_600_000, None).await;
+    let expired = new_link(a, &item, 1_000, None).await;
+    let live = new_link(a, &item, 3_600_000, None).await;
     let (used_id, used_key) = access_of(&used.url).await;
     let (status, _) = raw_open(&server.base, &used_id, &used_key).await;
     assert_eq!(status, StatusCode::OK);
@@ -307,21 +308,12 @@ async fn wrong_passphrases_are_limited_per_link_and_failed_opens_per_address(
     );
 
     // Failed opens (wrong ids, ended links) count against the address.
+    let unknown_id = || covault::crypto::new_id().expect("id");
     for _ in 0..2 {
-        let (status, _) = raw_open(
-            &server.base,
-            &covault::crypto::new_id().expect("id"),
-            "AAAA",
-        )
-        .await;
+        let (status, _) = raw_open(&server.base, &unknown_id(), "AAAA").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    let (status, body) = raw_open(
-        &server.base,
-        &covault::crypto::new_id().expect("id"),
-        "AAAA",
-    )
-    .await;
+    let (status, body) = raw_open(&server.base, &unknown_id(), "AAAA").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(
         code(open(&other.url, Some("other")).await),
@@ -367,9 +359,40 @@ fn edit_json(mut response: HttpResponse, f: impl FnOnce(&mut Value)) -> HttpResp
     response
 }
 
-async fn login(base: &str, account: &Account, transport: Hostile) -> Session<Hostile> {
-    let _ = base;
-    Session::login(
+/// A hostile Vault that edits the JSON of every answer that opens a link.
+fn opens_edited(base: &str, edit: impl Fn(&mut Value) + Send + Sync + 'static) -> Hostile {
+    hostile(base, move |req, resp| {
+        if !req.path.ends_with("/open") || resp.status != 200 {
+            return resp;
+        }
+        edit_json(resp, &edit)
+    })
+}
+
+/// A hostile Vault that edits the sender's link list (`GET /v1/links`) as it answers it.
+fn list_edited(base: &str, edit: impl Fn(&mut Vec<Value>) + Send + Sync + 'static) -> Hostile {
+    hostile(base, move |req, resp| {
+        if req.path != "/v1/links" || req.method != "GET" {
+            return resp;
+        }
+        edit_json(resp, |v| edit(v.as_array_mut().expect("list")))
+    })
+}
+
+/// A hostile Vault that answers the sender's link list with `field` of the link `id` set to
+/// `value`.
+fn one_link_changed(base: &str, id: &str, field: &'static str, value: Value) -> Hostile {
+    let id = id.to_owned();
+    list_edited(base, move |list| {
+        for link in list.iter_mut().filter(|l| l["id"] == id.as_str()) {
+            link[field] = value.clone();
+        }
+    })
+}
+
+/// `account`'s link list as its fresh device, logged in through `transport`, shows it.
+async fn links_listed_through(account: &Account, transport: Hostile) -> Vec<LinkView> {
+    let session = Session::login(
         transport,
         &account.email,
         &account.passphrase,
@@ -377,7 +400,8 @@ async fn login(base: &str, account: &Account, transport: Hostile) -> Session<Hos
         &|_| {},
     )
     .await
-    .expect("login")
+    .expect("login");
+    session.list_links().await.expect("list")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -385,29 +409,18 @@ async fn a_hostile_vault_is_caught_on_links() {
     let server = Server::start(&common::sqlite(), &[]);
     let (alice, item) = alice_with_item(&server.base).await;
     let a: &Client = &alice.session;
-    let x = a
-        .create_link(&item, &options(3_600_000, Some(5)))
-        .await
-        .expect("link");
-    let y = a
-        .create_link(&item, &options(3_600_000, None))
-        .await
-        .expect("link");
+    let x = new_link(a, &item, 3_600_000, Some(5)).await;
+    let y = new_link(a, &item, 3_600_000, None).await;
     let (_, fx) = split_link_url(&x.url).expect("url");
     let (_, fy) = split_link_url(&y.url).expect("url");
 
     // Tampered ciphertext: one bit flipped.
-    let flip = hostile(&server.base, |req, resp| {
-        if !req.path.ends_with("/open") || resp.status != 200 {
-            return resp;
-        }
-        edit_json(resp, |v| {
-            let env = Envelope::parse(v["ciphertext"].as_str().expect("ct")).expect("env");
-            let mut ct = env.ciphertext().to_vec();
-            ct[3] ^= 1;
-            let flipped = Envelope::new(env.algorithm(), env.header().to_vec(), ct).expect("env");
-            v["ciphertext"] = json!(flipped.to_string());
-        })
+    let flip = opens_edited(&server.base, |v| {
+        let env = Envelope::parse(v["ciphertext"].as_str().expect("ct")).expect("env");
+        let mut ct = env.ciphertext().to_vec();
+        ct[3] ^= 1;
+        let flipped = Envelope::new(env.algorithm(), env.header().to_vec(), ct).expect("env");
+        v["ciphertext"] = json!(flipped.to_string());
     });
     assert_eq!(code(open_link(flip, &fx, None).await), "Integrity");
 
@@ -421,12 +434,8 @@ async fn a_hostile_vault_is_caught_on_links() {
         *y_ciphertext.lock().expect("lock") = body["ciphertext"].as_str().expect("ct").to_owned();
     }
     let served = y_ciphertext.clone();
-    let swap = hostile(&server.base, move |req, resp| {
-        if !req.path.ends_with("/open") || resp.status != 200 {
-            return resp;
-        }
-        let ciphertext = served.lock().expect("lock").clone();
-        edit_json(resp, |v| v["ciphertext"] = json!(ciphertext))
+    let swap = opens_edited(&server.base, move |v| {
+        v["ciphertext"] = json!(served.lock().expect("lock").clone());
     });
     let y_content = fy
         .unlock(None)
@@ -440,10 +449,7 @@ async fn a_hostile_vault_is_caught_on_links() {
 
     // Served after its sealed expiry: an answer recorded while the link was live, replayed
     // once it has expired (the real Vault no longer serves it).
-    let brief = a
-        .create_link(&item, &options(1_500, None))
-        .await
-        .expect("link");
+    let brief = new_link(a, &item, 1_500, None).await;
     let (_, fb) = split_link_url(&brief.url).expect("url");
     let recorded = Arc::new(Mutex::new(None::<HttpResponse>));
     let record = recorded.clone();
@@ -479,29 +485,13 @@ async fn a_hostile_vault_is_caught_on_links() {
     assert_eq!(code(open_link(stale, &fb, None).await), "Expired");
 
     // Served more often than allowed, and the Vault says so.
-    let overcount = hostile(&server.base, |req, resp| {
-        if !req.path.ends_with("/open") || resp.status != 200 {
-            return resp;
-        }
-        edit_json(resp, |v| v["views"] = json!(6))
-    });
+    let overcount = opens_edited(&server.base, |v| v["views"] = json!(6));
     assert_eq!(code(open_link(overcount, &fx, None).await), "Integrity");
 
     // The sender's list: an extended expiry, a raised view limit and a kept ciphertext are
     // flagged on that link, the others stay clean.
-    let x_id = x.id.clone();
-    let extended = hostile(&server.base, move |req, resp| {
-        if req.path != "/v1/links" || req.method != "GET" {
-            return resp;
-        }
-        edit_json(resp, |v| {
-            for link in v.as_array_mut().expect("list") {
-                if link["id"] == x_id.as_str() {
-                    link["expires_at"] = json!("2099-01-01T00:00:00Z");
-                }
-            }
-        })
-    });
+    let far = json!("2099-01-01T00:00:00Z");
+    let extended = one_link_changed(&server.base, &x.id, "expires_at", far);
     let shown: Vec<Value> = serde_json::from_str(
         &extended
             .send(HttpRequest::json(
@@ -521,94 +511,41 @@ async fn a_hostile_vault_is_caught_on_links() {
             .any(|l| l["id"] == x.id.as_str() && l["expires_at"] == "2099-01-01T00:00:00Z"),
         "the tampered list is what a careless client would show"
     );
-    let tampered = login(&server.base, &alice, extended).await;
-    let listed = tampered.list_links().await.expect("list");
-    for view in &listed {
-        let error = view.error.as_ref().map(|e| e.code.as_str());
+    for view in &links_listed_through(&alice, extended).await {
+        let error = flagged(view);
         if view.link.id == x.id {
             assert_eq!(error, Some("Integrity"), "{view:?}");
         } else {
             assert_eq!(error, None, "{view:?}");
         }
     }
-    let y_id = y.id.clone();
-    let raised = hostile(&server.base, move |req, resp| {
-        if req.path != "/v1/links" || req.method != "GET" {
-            return resp;
-        }
-        edit_json(resp, |v| {
-            for link in v.as_array_mut().expect("list") {
-                if link["id"] == y_id.as_str() {
-                    link["max_views"] = json!(1000);
-                }
-            }
-        })
-    });
-    let tampered = login(&server.base, &alice, raised).await;
-    let listed = tampered.list_links().await.expect("list");
-    let y_view = listed.iter().find(|l| l.link.id == y.id).expect("y");
-    assert_eq!(
-        y_view.error.as_ref().map(|e| e.code.as_str()),
-        Some("Integrity")
-    );
+    let raised = one_link_changed(&server.base, &y.id, "max_views", json!(1000));
+    let listed = links_listed_through(&alice, raised).await;
+    assert_eq!(flagged(find_link(&listed, &y.id)), Some("Integrity"));
 
     // A used-up link whose ciphertext the Vault says it still holds.
-    let once = a
-        .create_link(&item, &options(3_600_000, Some(1)))
-        .await
-        .expect("link");
+    let once = new_link(a, &item, 3_600_000, Some(1)).await;
     open(&once.url, None).await.expect("the one view");
-    let once_id = once.id.clone();
-    let kept = hostile(&server.base, move |req, resp| {
-        if req.path != "/v1/links" || req.method != "GET" {
-            return resp;
-        }
-        edit_json(resp, |v| {
-            for link in v.as_array_mut().expect("list") {
-                if link["id"] == once_id.as_str() {
-                    link["available"] = json!(true);
-                }
-            }
-        })
-    });
-    let tampered = login(&server.base, &alice, kept).await;
-    let listed = tampered.list_links().await.expect("list");
-    let view = listed
-        .iter()
-        .find(|l| l.link.id == once.id)
-        .expect("listed");
-    assert_eq!(
-        view.error.as_ref().map(|e| e.code.as_str()),
-        Some("Integrity"),
-        "{view:?}"
-    );
+    let kept = one_link_changed(&server.base, &once.id, "available", json!(true));
+    let listed = links_listed_through(&alice, kept).await;
+    let view = find_link(&listed, &once.id);
+    assert_eq!(flagged(view), Some("Integrity"), "{view:?}");
     let honest = a.list_links().await.expect("list");
-    let view = honest
-        .iter()
-        .find(|l| l.link.id == once.id)
-        .expect("listed");
+    let view = find_link(&honest, &once.id);
     assert!(view.error.is_none() && !view.link.available, "{view:?}");
 
     // The sender records of X and Y swapped: each is genuine (it opens under the KEK), but
     // names the other link.
     let (x_id, y_id) = (x.id.clone(), y.id.clone());
-    let swapped = hostile(&server.base, move |req, resp| {
-        if req.path != "/v1/links" || req.method != "GET" {
-            return resp;
-        }
-        edit_json(resp, |v| {
-            let list = v.as_array_mut().expect("list");
-            let find = |id: &str| list.iter().position(|l| l["id"] == id).expect("listed");
-            let (i, j) = (find(&x_id), find(&y_id));
-            let record = list[i]["sender_record"].clone();
-            list[i]["sender_record"] = list[j]["sender_record"].clone();
-            list[j]["sender_record"] = record;
-        })
+    let swapped = list_edited(&server.base, move |list| {
+        let find = |id: &str| list.iter().position(|l| l["id"] == id).expect("listed");
+        let (i, j) = (find(&x_id), find(&y_id));
+        let record = list[i]["sender_record"].clone();
+        list[i]["sender_record"] = list[j]["sender_record"].clone();
+        list[j]["sender_record"] = record;
     });
-    let tampered = login(&server.base, &alice, swapped).await;
-    for view in tampered.list_links().await.expect("list") {
+    for view in &links_listed_through(&alice, swapped).await {
         let swapped = view.link.id == x.id || view.link.id == y.id;
-        let error = view.error.as_ref().map(|e| e.code.as_str());
-        assert_eq!(error, swapped.then_some("Integrity"), "{view:?}");
+        assert_eq!(flagged(view), swapped.then_some("Integrity"), "{view:?}");
     }
 }

@@ -7,7 +7,7 @@
 mod common;
 
 use common::Backend;
-use common::session::{Account, Client, new_item, read_copy, share, slots};
+use common::session::{Account, Client, new_item, read_copy, shared_item, slots};
 use common::world::{World, world};
 use covault::api::{Direction, ShareUpdate};
 use covault::client::{ClientError, ShareOptions};
@@ -173,13 +173,11 @@ on_sqlite_and_postgresql!(
 #[tokio::test(flavor = "multi_thread")]
 async fn the_vault_refuses_an_on_share_the_owner_did_not_permit() {
     let w = world(&common::sqlite()).await;
-    let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(a, "Bank", &[("pin", "1")]).await;
-    let plain = share(a, &item.id, &w.ab).await;
+    let (_, plain) = alices_item_shared_with_bob(&w, &[("pin", "1")]).await;
     // A client that skipped its own check would send this; the Vault answers 400.
     let raw = reqwest::Client::new()
         .post(format!("{}/v1/shares", w.server.base))
-        .bearer_auth(b.token().expect("token"))
+        .bearer_auth(w.bob.session.token().expect("token"))
         .json(&serde_json::json!({
             "id": covault::crypto::new_id().unwrap(),
             "connection_id": w.bc,
@@ -266,6 +264,15 @@ async fn a_middle_party_that_alters_a_value_is_caught() {
     assert!(err.to_string().contains("original owner"), "{err}");
 }
 
+/// Alice's new item "Bank" with these slots, shared with Bob with the default options: the item
+/// and the share.
+async fn alices_item_shared_with_bob(
+    w: &World,
+    pairs: &[(&str, &str)],
+) -> (covault::client::PlainItem, covault::api::Share) {
+    shared_item(&w.alice.session, "Bank", pairs, &w.ab).await
+}
+
 /// The share `id` as the Vault answers it to `client`, taken without the client's checks.
 async fn unchecked_share(client: &Client, id: &str) -> covault::api::Share {
     client.api().share(id).await.expect("raw")
@@ -300,8 +307,7 @@ fn env(text: &str) -> Envelope {
 async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
     let w = world(&common::sqlite()).await;
     let (a, b) = (&w.alice.session, &w.bob.session);
-    let item = new_item(a, "Bank", &[("iban", "DE89 3704")]).await;
-    let plain = share(a, &item.id, &w.ab).await;
+    let (item, plain) = alices_item_shared_with_bob(&w, &[("iban", "DE89 3704")]).await;
     let permitted = a
         .share_item(&item.id, &w.ab, &on_sharing())
         .await
@@ -324,12 +330,8 @@ async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
 
     // Stripping the sealed metadata (to hide the provenance or the source).
     let stripped = w.via("strip-meta", &w.bob).await;
-    assert!(
-        unchecked_share(&stripped, &permitted.id)
-            .await
-            .meta
-            .is_none()
-    );
+    let raw = unchecked_share(&stripped, &permitted.id).await;
+    assert!(raw.meta.is_none(), "the tampered answer has no metadata");
     assert_eq!(code(stripped.read_share(&permitted.id).await), "Integrity");
     let sender_view = w.via("strip-meta", &w.alice).await;
     let listed = sender_view
@@ -344,12 +346,8 @@ async fn a_vault_that_rewrites_sharing_metadata_is_caught() {
 
     // Forging a rejection, to stop the owner refreshing a share.
     let forged = w.via("forge-rejection", &w.alice).await;
-    assert!(
-        unchecked_share(&forged, &plain.id)
-            .await
-            .rejected_at
-            .is_some()
-    );
+    let raw = unchecked_share(&forged, &plain.id).await;
+    assert!(raw.rejected_at.is_some(), "the tampered answer is rejected");
     let listed = forged.list_shares(Direction::Outgoing).await.expect("list");
     for view in &listed {
         assert!(!view.rejected);

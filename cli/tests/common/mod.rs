@@ -106,6 +106,12 @@ impl<'a> Shell<'a> {
         Shell { dir, vault }
     }
 
+    /// Two shells in `dir`: one with `COVAULT_VAULT_URL` set to `vault`, and one with none (as
+    /// someone with no account and no Vault configured types).
+    pub fn with_and_without_url(dir: &'a Path, vault: &'a str) -> (Self, Self) {
+        (Shell::new(dir, vault), Shell::new(dir, ""))
+    }
+
     /// Runs a line; its output, whatever the exit status.
     pub fn sh(self, line: &str) -> Output {
         sh(self.dir, self.vault, line)

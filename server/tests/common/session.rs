@@ -73,6 +73,19 @@ pub async fn share(client: &Client, item_id: &str, conn: &str) -> covault::api::
         .expect("share")
 }
 
+/// An item `client` creates with these plaintext slots, shared over the connection `conn` with
+/// the default options: the item and the share.
+pub async fn shared_item(
+    client: &Client,
+    label: &str,
+    pairs: &[(&str, &str)],
+    conn: &str,
+) -> (covault::client::PlainItem, covault::api::Share) {
+    let item = new_item(client, label, pairs).await;
+    let share = share(client, &item.id, conn).await;
+    (item, share)
+}
+
 /// `client` reads the share `id` as its recipient: the item copy in it (which must open).
 pub async fn read_copy(client: &Client, id: &str) -> covault::client::PlainItem {
     let view = client.read_share(id).await.expect("read the share");
