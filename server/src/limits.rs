@@ -13,9 +13,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use crate::store;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use sqlx::Row;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -90,16 +90,10 @@ async fn waiting_ms(state: &AppState, subjects: &[String], now: i64) -> ApiResul
     let window_ms = state.config.login_window_secs.saturating_mul(1000);
     let mut wait_ms = 0;
     for subject in subjects {
-        let row = sqlx::query("SELECT failures, last_failure FROM login_limits WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if let Some(row) = row {
-            let (failures, last): (i64, i64) =
-                (row.try_get("failures")?, row.try_get("last_failure")?);
-            if now < last.saturating_add(window_ms) {
-                wait_ms = wait_ms.max(last.saturating_add(backoff_ms(state, failures)) - now);
-            }
+        if let Some((failures, last)) = store::limits::failures(&state.db, subject).await?
+            && now < last.saturating_add(window_ms)
+        {
+            wait_ms = wait_ms.max(last.saturating_add(backoff_ms(state, failures)) - now);
         }
     }
     Ok(wait_ms)
@@ -115,24 +109,9 @@ pub async fn wrong_attempt(state: &AppState, subjects: &[String], now: i64) -> A
         return Err(ApiError::RateLimited(wait_ms / 1000 + 1));
     }
     for subject in subjects {
-        // A failure a window after the last one starts the count again.
-        sqlx::query(
-            "INSERT INTO login_limits (subject, failures, last_failure) VALUES ($1, 1, $2)
-             ON CONFLICT (subject) DO UPDATE SET
-               failures = CASE WHEN login_limits.last_failure + $3 <= $2 THEN 1 ELSE login_limits.failures + 1 END,
-               last_failure = $2",
-        )
-        .bind(subject)
-        .bind(now)
-        .bind(window_ms)
-        .execute(state.db.writer())
-        .await?;
+        store::limits::count_failure(&state.db, subject, now, window_ms).await?;
     }
-    sqlx::query("DELETE FROM login_limits WHERE last_failure + $1 <= $2")
-        .bind(window_ms)
-        .bind(now)
-        .execute(state.db.writer())
-        .await?;
+    store::limits::forget_old_failures(&state.db, now, window_ms).await?;
     tracing::warn!("failed login");
     Ok(())
 }
@@ -142,28 +121,14 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// Counts one invitation email against the inviter's daily limit, or refuses it with
 /// `RateLimited` (seconds until the oldest of the day's invitations leaves the window).
 pub async fn invitation(state: &AppState, inviter_id: &str, now: i64) -> ApiResult<()> {
-    sqlx::query("DELETE FROM invitation_mail WHERE sent_at <= $1")
-        .bind(now - DAY_MS)
-        .execute(state.db.writer())
-        .await?;
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM invitation_mail WHERE inviter_id = $1",
-    )
-    .bind(inviter_id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let sent: i64 = row.try_get("sent")?;
+    store::limits::forget_mail_before(&state.db, now - DAY_MS).await?;
+    let (sent, oldest) = store::limits::mail_sent(&state.db, inviter_id).await?;
     if sent >= state.config.invitations_per_day {
-        let oldest: Option<i64> = row.try_get("oldest")?;
         let wait_ms = oldest.map_or(DAY_MS, |t| t + DAY_MS - now);
         tracing::warn!(user_id = %inviter_id, "invitation refused: daily limit");
         return Err(ApiError::RateLimited(wait_ms / 1000 + 1));
     }
-    sqlx::query("INSERT INTO invitation_mail (inviter_id, sent_at) VALUES ($1, $2)")
-        .bind(inviter_id)
-        .bind(now)
-        .execute(state.db.writer())
-        .await?;
+    store::limits::count_mail(&state.db, inviter_id, now).await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod files;
 pub mod invitations;
 pub mod items;
 pub mod keystore;
+pub mod limits;
 pub mod links;
 pub mod share_files;
 pub mod shares;
