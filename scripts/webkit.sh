@@ -26,8 +26,14 @@ wasm_pack_test_webkit() {
     echo "Xvfb did not start" >&2
     return 1
   fi
+  # JSC_useBBQJIT=false: WebKitGTK 2.50's baseline wasm compiler (BBQ) intermittently
+  # miscomputes the unoptimized test build (a sign-up's own round trip failing with Integrity, a
+  # decryption that passes its tag but is not UTF-8, an out-of-bounds trap inside the aes
+  # crate): in this project's measurement web_hostile failed in 4 of 12 runs with it and in 0 of
+  # 20 without it (the interpreter and the optimizing tier still run). Wasm is deterministic, so
+  # results that differ between tiers are the engine's. It costs about 4 minutes here.
   DISPLAY=":$display" WASM_BINDGEN_TEST_WEBDRIVER_JSON="$WEBKIT_ROOT/tests/webkit/webdriver.json" \
-    wasm-pack test --headless --firefox --geckodriver /usr/bin/WebKitWebDriver "$@" || rc=$?
+    JSC_useBBQJIT=false wasm-pack test --headless --firefox --geckodriver /usr/bin/WebKitWebDriver "$@" || rc=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   return "$rc"

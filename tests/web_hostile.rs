@@ -296,8 +296,8 @@ async fn swapped_shares_rewritten_terms_dropped_expiry_forged_acceptance() {
 
 /// The deepest flows, a share read through a Vault that swaps shares among them, leave most of
 /// wasm's shadow stack free in this (debug) build. An overflow there is not caught: it traps as
-/// "out of bounds memory access", which is what one intermittent engine fault looked like
-/// (README, "Browser tests"). Measured on every engine, so a deeper stack shows here first.
+/// "out of bounds memory access" (README, "Browsers, engines and Web Workers"). Measured on every
+/// engine, so a deeper stack shows here first.
 #[wasm_bindgen_test]
 #[cfg_attr(not(covault_vault_tests), ignore = "needs a Vault (scripts/test.sh)")]
 async fn the_deepest_flows_leave_most_of_the_stack_free() {
