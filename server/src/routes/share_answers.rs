@@ -6,13 +6,13 @@ use axum::Json;
 use axum::extract::Path;
 use covault::api::{AcceptShare, RejectShare, Share};
 use covault::crypto::Algorithm;
+use covault::crypto::share::Answer;
 
 use crate::auth::{Authed, Caller};
 use crate::db::now_ms;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::state::AppState;
 use crate::store;
-use crate::store::shares::Answer;
 use crate::validate;
 
 /// The share `id` if the caller is its recipient, with a well-formed receipt.
@@ -46,7 +46,7 @@ pub async fn accept(
         return Err(ApiError::Conflict("the share was rejected"));
     }
     // Accepting twice changes nothing and answers the share again.
-    store::shares::answer(&state.db, &id, Answer::Accept, &req.receipt, now_ms()).await?;
+    store::shares::answer(&state.db, &id, Answer::Accepted, &req.receipt, now_ms()).await?;
     Ok(Json(
         store::shares::get(&state.db, &id, &caller.user_id).await?,
     ))
@@ -62,7 +62,7 @@ pub async fn reject(
     ApiJson(req): ApiJson<RejectShare>,
 ) -> ApiResult<Json<Share>> {
     recipients_share(&state, &caller, &id, &req.receipt).await?;
-    if !store::shares::answer(&state.db, &id, Answer::Reject, &req.receipt, now_ms()).await? {
+    if !store::shares::answer(&state.db, &id, Answer::Rejected, &req.receipt, now_ms()).await? {
         return Err(ApiError::Conflict(
             "the share was already accepted or rejected",
         ));

@@ -1,21 +1,17 @@
 //! Counters for the rate limits (`crate::limits` decides; this only reads and writes): failed
 //! logins per subject, and the invitation emails each user sent in the last day.
 
-use sqlx::Row;
-
 use crate::db::Db;
 use crate::error::ApiResult;
 
 /// A subject's failed logins and when the last one was, if it has any on record.
 pub async fn failures(db: &Db, subject: &str) -> ApiResult<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT failures, last_failure FROM login_limits WHERE subject = $1")
-        .bind(subject)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match row {
-        Some(row) => Some((row.try_get("failures")?, row.try_get("last_failure")?)),
-        None => None,
-    })
+    Ok(
+        sqlx::query_as("SELECT failures, last_failure FROM login_limits WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
 }
 
 /// Counts a failed login at `now`; a failure a window after the last one starts the count again.
@@ -55,13 +51,12 @@ pub async fn forget_mail_before(db: &Db, cutoff: i64) -> ApiResult<()> {
 
 /// How many invitation emails `inviter_id` has on record, and when the oldest was sent.
 pub async fn mail_sent(db: &Db, inviter_id: &str) -> ApiResult<(i64, Option<i64>)> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM invitation_mail WHERE inviter_id = $1",
     )
     .bind(inviter_id)
     .fetch_one(&db.pool)
-    .await?;
-    Ok((row.try_get("sent")?, row.try_get("oldest")?))
+    .await?)
 }
 
 /// Records an invitation email sent at `now`.

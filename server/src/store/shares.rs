@@ -3,6 +3,7 @@
 //! the one conversion into the API type, so no route can serve the contents early.
 
 use covault::api::{Direction, NewShare, Share, ShareHolder, ShareUpdate};
+use covault::crypto::share::Answer;
 
 use super::{slots_from_json, slots_to_json};
 use crate::db::{Db, now_ms, rfc3339};
@@ -210,20 +211,12 @@ pub async fn page(
     .await?)
 }
 
-/// The recipient's answer to a share.
-pub enum Answer {
-    /// Accepts it (and its terms).
-    Accept,
-    /// Rejects it.
-    Reject,
-}
-
 /// Records the recipient's answer and its receipt, unless the share was already accepted or
 /// rejected; false (and nothing changed) if it was.
 pub async fn answer(db: &Db, id: &str, answer: Answer, receipt: &str, now: i64) -> ApiResult<bool> {
     let (at, receipt_column) = match answer {
-        Answer::Accept => ("accepted_at", "acceptance"),
-        Answer::Reject => ("rejected_at", "rejection"),
+        Answer::Accepted => ("accepted_at", "acceptance"),
+        Answer::Rejected => ("rejected_at", "rejection"),
     };
     let done = sqlx::query(&format!(
         "UPDATE shares SET {at} = $1, {receipt_column} = $2 WHERE id = $3 AND accepted_at IS NULL AND rejected_at IS NULL"
