@@ -112,17 +112,6 @@ fn remember() -> JsValue {
     opts
 }
 
-async fn login(email: &str, passphrase: &str, secret: JsValue) -> Result<Covault, JsValue> {
-    Covault::login(
-        vault().into(),
-        email.into(),
-        passphrase.into(),
-        secret,
-        JsValue::UNDEFINED,
-    )
-    .await
-}
-
 /// Logs in with the secret key and `rememberDevice`, which must succeed.
 async fn login_remembering(email: &str, secret: &str) -> Covault {
     done(Covault::login(
@@ -144,7 +133,7 @@ async fn remembered(name: &str) -> (String, String, JsValue) {
 }
 
 async fn remembered_login(email: &str) -> Result<Covault, JsValue> {
-    login(email, PASSPHRASE, JsValue::UNDEFINED).await
+    login(vault(), email, PASSPHRASE, JsValue::UNDEFINED).await
 }
 
 /// A login that must fail: its error code.
@@ -212,7 +201,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
 
     // The next ones need only the passphrase, whichever way "no secret key" is said.
     for nothing in [JsValue::UNDEFINED, JsValue::NULL, JsValue::from_str("")] {
-        let again = done(login(&email, PASSPHRASE, nothing)).await;
+        let again = done(login(vault(), &email, PASSPHRASE, nothing)).await;
         assert_eq!(text(&again.user().unwrap(), "email"), email);
         assert_eq!(
             text(&again.user().unwrap(), "id"),
@@ -222,18 +211,17 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
     // As the issue writes it: the options in the secret key's place.
     let opts = Object::new();
     Reflect::set(&opts, &"rememberDevice".into(), &true.into()).unwrap();
-    done(Covault::login(
-        vault().into(),
-        email.clone(),
-        PASSPHRASE.into(),
-        opts.into(),
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    done(login(vault(), &email, PASSPHRASE, opts)).await;
 
     // A thief with the device still needs the passphrase; the record stays.
     assert_eq!(
-        refused(login(&email, "not the passphrase", JsValue::UNDEFINED)).await,
+        refused(login(
+            vault(),
+            &email,
+            "not the passphrase",
+            JsValue::UNDEFINED
+        ))
+        .await,
         "Unauthorized"
     );
     assert!(is_remembered(vault(), &email).await);
@@ -244,7 +232,7 @@ async fn a_remembered_device_logs_in_with_the_passphrase_alone_until_it_forgets(
     assert!(!is_remembered(vault(), &email).await);
     assert_eq!(refused(remembered_login(&email)).await, "NotRemembered");
     // The account itself is untouched: the secret key still logs in.
-    done(login(&email, PASSPHRASE, secret.into())).await;
+    done(login(vault(), &email, PASSPHRASE, secret)).await;
 }
 
 #[wasm_bindgen_test]

@@ -72,18 +72,18 @@ extern "C" {
 }
 
 /// Logs in at `url` (the Vault, or a proxy mode) with no options: the tests' fresh device.
+/// `secret` is the secret key, or `undefined` for a device that should remember it.
 pub async fn login(
     url: impl Into<String>,
     email: impl Into<String>,
     passphrase: impl Into<String>,
-    secret: impl Into<String>,
+    secret: impl Into<JsValue>,
 ) -> Result<Covault, JsValue> {
-    let secret = JsValue::from(secret.into());
     Covault::login(
         url.into(),
         email.into(),
         passphrase.into(),
-        secret,
+        secret.into(),
         JsValue::UNDEFINED,
     )
     .await
